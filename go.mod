@@ -1,0 +1,3 @@
+module lx.dev/lx
+
+go 1.26

@@ -1,0 +1,52 @@
+// Package source is where images come from. Every reader streams: each blob
+// is read exactly once, with no temp file and no whole-image buffer, and the
+// layers are handed to a Sink bottom first as soon as their order is known.
+package source
+
+import (
+	"context"
+
+	"lx.dev/lx/model"
+)
+
+// Sink receives one image. Config is called exactly once, before any Layer;
+// Layer is then called for index 0, 1, ... len(cfg.DiffIDs)-1, in order. A
+// diffID listed twice in the config is delivered twice.
+type Sink interface {
+	Config(cfg model.Config) error
+	Layer(index int, layer Layer) error
+}
+
+// Layer is one decoded layer tar: its entries in tar order, contents hashed
+// and dropped.
+type Layer struct {
+	DiffID   string // "sha256:" + hex of the uncompressed tar, verified against the config
+	Entries  []model.Entry
+	TarSize  int64    // bytes of the uncompressed tar stream
+	Warnings []string // e.g. a name that is not UTF-8; the entry is kept
+}
+
+// Progress reports how far a stream has come.
+type Progress struct {
+	Read  int64 // bytes read from the source so far
+	Total int64 // bytes expected in all; -1 when unknown
+}
+
+// Options tune how a source reads.
+type Options struct {
+	// Platform selects one image of a multi-platform archive or engine:
+	// "os/arch[/variant]". Empty means this machine's platform.
+	Platform string
+	// Progress, when set, is called from the reading goroutine as bytes
+	// arrive (at most every few hundred kilobytes).
+	Progress func(Progress)
+}
+
+// Source is one image to read.
+type Source interface {
+	// String names the source for messages, e.g. "archive seed.tar".
+	String() string
+	// Load reads the image once and feeds sink. An error names what was
+	// being read (archive and member, or engine and image) in one line.
+	Load(ctx context.Context, sink Sink) error
+}
