@@ -1,0 +1,131 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+)
+
+// applyLayer applies one layer's entries as the OCI changeset rules say:
+// every whiteout and opaque marker acts on the lower layers first, wherever
+// it sits in the tar; then the entries apply in tar order.
+func (t *table) applyLayer(k int32, entries []Entry) []string {
+	t.layerStart = append(t.layerStart, int32(len(t.events)))
+	var warnings []string
+	warn := func(format string, args ...any) {
+		warnings = append(warnings, fmt.Sprintf("layer %d: ", k)+fmt.Sprintf(format, args...))
+	}
+	for _, e := range entries {
+		switch e.Kind {
+		case KindWhiteout:
+			if n, ok := t.lookup(e.Path); ok && n != Root {
+				t.remove(n, k, ByWhiteout)
+			}
+		case KindOpaque:
+			if n, ok := t.lookup(e.Path); ok {
+				if _, vis := t.current(n); vis || n == Root {
+					t.removeChildren(n, k, ByOpaque)
+				}
+			}
+		}
+	}
+	for _, e := range entries {
+		if e.Kind == KindWhiteout || e.Kind == KindOpaque || e.Path == "" {
+			continue
+		}
+		t.applyEntry(k, e, warn)
+	}
+	return warnings
+}
+
+func (t *table) applyEntry(k int32, e Entry, warn func(string, ...any)) {
+	parent := Root
+	parts := strings.Split(e.Path, "/")
+	for _, part := range parts[:len(parts)-1] {
+		parent = t.ensureDir(t.ensureChild(parent, part), k, warn)
+	}
+	n := t.ensureChild(parent, parts[len(parts)-1])
+
+	ev := event{
+		node: n, layer: k, op: opEntry, kind: e.Kind,
+		mode: e.Mode, uid: e.UID, gid: e.GID,
+		xattrs: e.Xattrs, dev: e.Dev, link: e.Link, copyOf: none,
+	}
+	if cur, vis := t.current(n); vis {
+		c := &t.events[cur]
+		switch {
+		case int32(c.layer) == k && c.implicit && e.Kind == KindDir:
+			// The tar lists a directory after entries below it: it only
+			// gives the implied directory its real metadata.
+			c.implicit, c.mode, c.uid, c.gid, c.xattrs = false, e.Mode, e.UID, e.GID, e.Xattrs
+			return
+		case int32(c.layer) == k:
+			warn("duplicate path %s in one layer; the later entry wins", DisplayPath(e.Path))
+		}
+		if c.kind == KindDir && e.Kind != KindDir {
+			t.removeChildren(n, k, ByParentReplaced)
+		}
+	}
+	switch e.Kind {
+	case KindRegular:
+		ev.size, ev.digest = e.Size, e.Digest
+		ev.copyOf = int32(len(t.events))
+	case KindHardlink:
+		if target, ok := t.hardlinkTarget(e.Link, k); ok {
+			ev.copyOf = target
+			ev.size, ev.digest = t.events[target].size, t.events[target].digest
+		} else {
+			warn("hardlink %s names %s, which this layer does not hold; it counts as an empty file", DisplayPath(e.Path), DisplayPath(e.Link))
+		}
+	}
+	t.appendEvent(ev)
+}
+
+// hardlinkTarget finds the regular copy a hardlink shares: its target must be
+// a file (or another hardlink to one) written earlier in the same layer.
+func (t *table) hardlinkTarget(link string, k int32) (int32, bool) {
+	n, ok := t.lookup(link)
+	if !ok {
+		return none, false
+	}
+	cur, vis := t.current(n)
+	if !vis || t.events[cur].layer != k || t.events[cur].copyOf == none {
+		return none, false
+	}
+	return t.events[cur].copyOf, true
+}
+
+// ensureDir makes n a visible directory for an entry below it: a path the
+// tar did not list, or one a deletion in this layer removed, is implied.
+func (t *table) ensureDir(n NodeID, k int32, warn func(string, ...any)) NodeID {
+	cur, vis := t.current(n)
+	if vis && t.events[cur].kind == KindDir {
+		return n
+	}
+	if vis {
+		warn("%s is a %s but the layer puts entries below it; it becomes a directory", DisplayPath(t.path(n)), t.events[cur].kind)
+	}
+	t.appendEvent(event{node: n, layer: k, op: opEntry, kind: KindDir, mode: 0o755, implicit: true, copyOf: none})
+	return n
+}
+
+// remove deletes a visible path and its whole visible subtree.
+func (t *table) remove(n NodeID, k int32, cause DeleteCause) {
+	cur, vis := t.current(n)
+	if !vis {
+		return
+	}
+	isDir := t.events[cur].kind == KindDir
+	t.appendEvent(event{node: n, layer: k, op: opDelete, cause: cause, copyOf: none})
+	if isDir {
+		t.removeChildren(n, k, ByParentRemoved)
+	}
+}
+
+func (t *table) removeChildren(dir NodeID, k int32, cause DeleteCause) {
+	if cause == ByWhiteout {
+		cause = ByParentRemoved
+	}
+	for c := t.nodes[dir].firstChild; c != 0; c = t.nodes[c].nextSibling {
+		t.remove(c, k, cause)
+	}
+}

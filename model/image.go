@@ -1,0 +1,143 @@
+package model
+
+import (
+	"fmt"
+	"time"
+)
+
+// Step is one entry of the image history. Metadata-only steps (ENV, CMD...)
+// own no layer: Layer is -1 for them.
+type Step struct {
+	Index     int
+	Created   time.Time
+	CreatedBy string
+	Comment   string
+	Empty     bool
+	Layer     int
+}
+
+// Layer is one diffID of the image, bottom first, with its figures.
+type Layer struct {
+	Index   int
+	DiffID  string
+	Blob    LayerBlob
+	Step    int // index into Image.Steps, -1 when the history does not cover it
+	Command string
+	Created time.Time
+	Comment string
+
+	Entries      int   // tar members, whiteouts included
+	SizeBytes    int64 // sum of the regular files' sizes in this layer's tar
+	Added        int
+	Changed      int
+	Deleted      int   // tops of deleted subtrees, as docker diff lists them
+	WastedMade   int64 // bytes this layer wrote that are dead in the final image
+	WastedKilled int64 // bytes of earlier copies this layer killed
+}
+
+// Image is an analysed image: its layers, its history, the path table and,
+// once every layer is in, the waste accounting.
+type Image struct {
+	Config   Config
+	Layers   []Layer
+	Steps    []Step
+	Warnings []string
+
+	TotalBytes  int64
+	WastedBytes int64
+	Waste       []Waste // biggest first
+	WasteBy     map[Cause]int64
+
+	t *table
+}
+
+// Builder applies layers one at a time, bottom first.
+type Builder struct {
+	img *Image
+}
+
+// NewBuilder starts an image from its config: the layer list and history.
+func NewBuilder(cfg Config) *Builder {
+	img := &Image{Config: cfg, t: newTable()}
+	img.Layers = make([]Layer, len(cfg.DiffIDs))
+	for i, d := range cfg.DiffIDs {
+		img.Layers[i] = Layer{Index: i, DiffID: d, Step: -1}
+		if i < len(cfg.Layers) {
+			img.Layers[i].Blob = cfg.Layers[i]
+		}
+	}
+	next := 0
+	for i, h := range cfg.History {
+		s := Step{Index: i, Created: h.Created, CreatedBy: h.CreatedBy, Comment: h.Comment, Empty: h.EmptyLayer, Layer: -1}
+		if !h.EmptyLayer && next < len(img.Layers) {
+			s.Layer = next
+			l := &img.Layers[next]
+			l.Step, l.Command, l.Created, l.Comment = i, h.CreatedBy, h.Created, h.Comment
+			next++
+		}
+		img.Steps = append(img.Steps, s)
+	}
+	if next < len(img.Layers) && len(cfg.History) > 0 {
+		img.Warnings = append(img.Warnings, fmt.Sprintf("history covers %d of %d layers; the others have no command", next, len(img.Layers)))
+	}
+	return &Builder{img: img}
+}
+
+// Applied is how many layers are in so far.
+func (b *Builder) Applied() int { return len(b.img.t.layerStart) }
+
+// AddLayer applies the next layer's entries. It returns the warnings the
+// layer raised (they are also kept on the image).
+func (b *Builder) AddLayer(entries []Entry) ([]string, error) {
+	k := b.Applied()
+	if k >= len(b.img.Layers) {
+		return nil, fmt.Errorf("layer %d is one more than the %d the config lists", k, len(b.img.Layers))
+	}
+	warnings := b.img.t.applyLayer(int32(k), entries)
+	l := &b.img.Layers[k]
+	l.Entries = len(entries)
+	for _, e := range entries {
+		if e.Kind == KindRegular {
+			l.SizeBytes += e.Size
+		}
+	}
+	b.img.Warnings = append(b.img.Warnings, warnings...)
+	return warnings, nil
+}
+
+// Finish runs the waste accounting once every layer is in.
+func (b *Builder) Finish() (*Image, error) {
+	img := b.img
+	if k := b.Applied(); k != len(img.Layers) {
+		return nil, fmt.Errorf("only %d of %d layers were read", k, len(img.Layers))
+	}
+	img.t.layerStart = append(img.t.layerStart, int32(len(img.t.events)))
+	for k := range img.Layers {
+		img.countChanges(k)
+	}
+	img.accountWaste()
+	return img, nil
+}
+
+func (img *Image) countChanges(k int) {
+	l := &img.Layers[k]
+	img.eachChange(k, func(n NodeID, m Marker) {
+		switch m {
+		case Added:
+			l.Added++
+		case Changed:
+			l.Changed++
+		case Deleted:
+			l.Deleted++
+		}
+	})
+}
+
+// Efficiency is (total − wasted) / total: the share of shipped file bytes
+// the final image still shows. 1.0 for an image with no file bytes.
+func (img *Image) Efficiency() float64 {
+	if img.TotalBytes == 0 {
+		return 1
+	}
+	return float64(img.TotalBytes-img.WastedBytes) / float64(img.TotalBytes)
+}

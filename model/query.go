@@ -1,0 +1,175 @@
+package model
+
+import "sort"
+
+// Marker is a path's change in one layer against the layer below, as
+// docker diff says it.
+type Marker uint8
+
+const (
+	Unchanged Marker = iota
+	Added
+	Changed
+	Deleted
+)
+
+func (m Marker) String() string {
+	return [...]string{"", "A", "C", "D"}[m]
+}
+
+// FileInfo is a path's state after some layer.
+type FileInfo struct {
+	Kind     Kind
+	Mode     uint32
+	UID, GID uint32
+	Size     int64 // regular files and hardlinks: the bytes they show
+	Link     string
+	Xattrs   uint64
+	Dev      uint64
+	Digest   uint64
+	Layer    int  // the layer that wrote this state
+	Implicit bool // a directory the layer's tar implied but never listed
+}
+
+// Lookup finds a path ("data/one"; "" is the root).
+func (img *Image) Lookup(path string) (NodeID, bool) { return img.t.lookup(path) }
+
+// Path is a node's path, relative, without a leading slash.
+func (img *Image) Path(n NodeID) string { return img.t.path(n) }
+
+// Name is the last element of a node's path.
+func (img *Image) Name(n NodeID) string { return img.t.nodes[n].name }
+
+// Parent is a node's parent directory (the root is its own parent).
+func (img *Image) Parent(n NodeID) NodeID { return img.t.nodes[n].parent }
+
+// Nodes is how many distinct paths the image's layers touch, root included.
+func (img *Image) Nodes() int { return len(img.t.nodes) }
+
+// Stat is the path's state in the filesystem after layer k.
+func (img *Image) Stat(n NodeID, k int) (FileInfo, bool) {
+	if n == Root {
+		return FileInfo{Kind: KindDir, Mode: 0o755, Layer: -1}, true
+	}
+	ev := img.t.at(n, k)
+	if ev == none || img.t.events[ev].op != opEntry {
+		return FileInfo{}, false
+	}
+	return img.t.info(ev), true
+}
+
+func (t *table) info(i int32) FileInfo {
+	e := &t.events[i]
+	return FileInfo{
+		Kind: e.kind, Mode: e.mode, UID: e.uid, GID: e.gid, Size: e.size,
+		Link: e.link, Xattrs: e.xattrs, Dev: e.dev, Digest: e.digest,
+		Layer: int(e.layer), Implicit: e.implicit,
+	}
+}
+
+// Children lists the paths visible in directory dir after layer k, by name.
+func (img *Image) Children(dir NodeID, k int) []NodeID {
+	var out []NodeID
+	for c := img.t.nodes[dir].firstChild; c != 0; c = img.t.nodes[c].nextSibling {
+		if img.t.visibleAt(c, k) {
+			out = append(out, c)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return img.t.nodes[out[i]].name < img.t.nodes[out[j]].name })
+	return out
+}
+
+// Marker is the path's change in layer k against the filesystem after k-1.
+func (img *Image) Marker(n NodeID, k int) Marker {
+	if n == Root {
+		return Unchanged
+	}
+	t := img.t
+	before, after := t.at(n, k-1), t.at(n, k)
+	if before == after {
+		return Unchanged
+	}
+	visBefore := before != none && t.events[before].op == opEntry
+	visAfter := t.events[after].op == opEntry
+	switch {
+	case !visBefore && visAfter:
+		return Added
+	case visBefore && !visAfter:
+		return Deleted
+	case visBefore && visAfter:
+		b, a := &t.events[before], &t.events[after]
+		if a.kind == KindDir && b.kind == KindDir && sameDirMeta(a, b) && !t.reappearedIn(n, k) {
+			return Unchanged
+		}
+		return Changed
+	}
+	return Unchanged
+}
+
+// reappearedIn tells whether the path was deleted and recreated within
+// layer k (an opaque parent, or a whiteout plus a new entry).
+func (t *table) reappearedIn(n NodeID, k int) bool {
+	for ev := t.nodes[n].firstEv; ev != none && int(t.events[ev].layer) <= k; ev = t.events[ev].next {
+		if int(t.events[ev].layer) == k && t.events[ev].op == opDelete {
+			return true
+		}
+	}
+	return false
+}
+
+func sameDirMeta(a, b *event) bool {
+	return a.mode == b.mode && a.uid == b.uid && a.gid == b.gid && a.xattrs == b.xattrs
+}
+
+// Change is one path a layer changed.
+type Change struct {
+	Node   NodeID
+	Marker Marker
+	Info   FileInfo // the state after the layer; for Deleted, the state before it
+}
+
+// Changes lists what layer k changed, in path-table order: every added or
+// changed path, and the top of every deleted subtree (docker diff's view).
+func (img *Image) Changes(k int) []Change {
+	var out []Change
+	img.eachChange(k, func(n NodeID, m Marker) {
+		info, _ := img.Stat(n, k)
+		if m == Deleted {
+			info, _ = img.Stat(n, k-1)
+		}
+		out = append(out, Change{Node: n, Marker: m, Info: info})
+	})
+	return out
+}
+
+// eachChange calls fn once per path with a marker in layer k, deleted
+// subtrees reported by their top only. It costs O(events in layer k).
+func (img *Image) eachChange(k int, fn func(NodeID, Marker)) {
+	t := img.t
+	lo, hi := t.layerRange(k)
+	for i := lo; i < hi; i++ {
+		ev := &t.events[i]
+		if ev.next != none && int(t.events[ev.next].layer) == k {
+			continue // the node's last event in this layer decides
+		}
+		m := img.Marker(ev.node, k)
+		if m == Unchanged {
+			continue
+		}
+		if m == Deleted && img.Marker(t.nodes[ev.node].parent, k) == Deleted {
+			continue
+		}
+		fn(ev.node, m)
+	}
+}
+
+// layerRange is the index range of layer k's events.
+func (t *table) layerRange(k int) (int32, int32) {
+	if k < 0 || k >= len(t.layerStart) {
+		return 0, 0
+	}
+	if k+1 < len(t.layerStart) {
+		return t.layerStart[k], t.layerStart[k+1]
+	}
+	return t.layerStart[k], int32(len(t.events))
+}

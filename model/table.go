@@ -1,0 +1,170 @@
+package model
+
+import "strings"
+
+// NodeID names one path in the image's path table. The root is 0.
+type NodeID int32
+
+// Root is the image's root directory.
+const Root NodeID = 0
+
+const none = -1
+
+// node is one interned path: its name, its parent, its children as a linked
+// list, and the first and last of its events.
+type node struct {
+	name        string
+	parent      NodeID
+	firstChild  NodeID // 0: none (the root is nobody's child)
+	nextSibling NodeID
+	firstEv     int32 // index into table.events, none when the path never appeared
+	lastEv      int32
+}
+
+type childKey struct {
+	parent NodeID
+	name   string
+}
+
+// op says whether an event makes a path visible or removes it.
+type op uint8
+
+const (
+	opEntry op = iota + 1
+	opDelete
+)
+
+// DeleteCause says how a path stopped being visible.
+type DeleteCause uint8
+
+const (
+	ByWhiteout       DeleteCause = iota + 1 // DIR/.wh.NAME
+	ByOpaque                                // the parent's .wh..wh..opq
+	ByParentRemoved                         // an ancestor was removed
+	ByParentReplaced                        // an ancestor directory was replaced by a non-directory
+)
+
+// event is one thing a layer did to one path. Events are appended in layer
+// order, so one layer's events form a contiguous range of table.events.
+type event struct {
+	node     NodeID
+	next     int32 // the same node's next event, none if last
+	layer    int32
+	op       op
+	cause    DeleteCause // opDelete only
+	implicit bool        // a parent directory the tar never listed
+	kind     Kind
+	mode     uint32
+	uid, gid uint32
+	size     int64
+	digest   uint64
+	xattrs   uint64
+	dev      uint64
+	link     string
+	copyOf   int32 // regular: itself; hardlink: the regular event it shares bytes with; else none
+}
+
+// table is the one path table of an image: every path any layer touched,
+// interned once, with its event list. No per-layer tree is ever built.
+type table struct {
+	nodes      []node
+	children   map[childKey]NodeID
+	events     []event
+	layerStart []int32 // layerStart[k]: index of layer k's first event
+}
+
+func newTable() *table {
+	return &table{
+		nodes:    []node{{parent: Root, firstEv: none, lastEv: none}},
+		children: make(map[childKey]NodeID),
+	}
+}
+
+func (t *table) child(parent NodeID, name string) (NodeID, bool) {
+	id, ok := t.children[childKey{parent, name}]
+	return id, ok
+}
+
+func (t *table) ensureChild(parent NodeID, name string) NodeID {
+	if id, ok := t.child(parent, name); ok {
+		return id
+	}
+	name = strings.Clone(name) // do not pin the whole tar header name
+	id := NodeID(len(t.nodes))
+	t.nodes = append(t.nodes, node{
+		name:        name,
+		parent:      parent,
+		nextSibling: t.nodes[parent].firstChild,
+		firstEv:     none,
+		lastEv:      none,
+	})
+	t.nodes[parent].firstChild = id
+	t.children[childKey{parent, name}] = id
+	return id
+}
+
+func (t *table) lookup(path string) (NodeID, bool) {
+	n := Root
+	if path == "" {
+		return n, true
+	}
+	for _, part := range strings.Split(path, "/") {
+		c, ok := t.child(n, part)
+		if !ok {
+			return 0, false
+		}
+		n = c
+	}
+	return n, true
+}
+
+func (t *table) path(n NodeID) string {
+	if n == Root {
+		return ""
+	}
+	var parts []string
+	for ; n != Root; n = t.nodes[n].parent {
+		parts = append(parts, t.nodes[n].name)
+	}
+	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
+		parts[i], parts[j] = parts[j], parts[i]
+	}
+	return strings.Join(parts, "/")
+}
+
+func (t *table) appendEvent(ev event) int32 {
+	idx := int32(len(t.events))
+	ev.next = none
+	n := &t.nodes[ev.node]
+	if n.lastEv == none {
+		n.firstEv = idx
+	} else {
+		t.events[n.lastEv].next = idx
+	}
+	n.lastEv = idx
+	t.events = append(t.events, ev)
+	return idx
+}
+
+// current is the node's latest event while layers are still being applied.
+func (t *table) current(n NodeID) (int32, bool) {
+	ev := t.nodes[n].lastEv
+	return ev, ev != none && t.events[ev].op == opEntry
+}
+
+// at is the node's latest event in layers 0..k, or none.
+func (t *table) at(n NodeID, k int) int32 {
+	found := int32(none)
+	for ev := t.nodes[n].firstEv; ev != none && int(t.events[ev].layer) <= k; ev = t.events[ev].next {
+		found = ev
+	}
+	return found
+}
+
+func (t *table) visibleAt(n NodeID, k int) bool {
+	if n == Root {
+		return true
+	}
+	ev := t.at(n, k)
+	return ev != none && t.events[ev].op == opEntry
+}

@@ -1,0 +1,148 @@
+package model
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Cause is the event that killed a copy: the moment no path showed it.
+type Cause uint8
+
+const (
+	Removed     Cause = iota + 1 // a deletion, or a non-regular entry taking the path
+	Recopied                     // a later regular file with identical bytes
+	Overwritten                  // a later regular file with different bytes
+)
+
+// Causes lists every cause, in the order reports show them.
+var Causes = []Cause{Removed, Recopied, Overwritten}
+
+func (c Cause) String() string {
+	switch c {
+	case Removed:
+		return "removed"
+	case Recopied:
+		return "recopied"
+	case Overwritten:
+		return "overwritten"
+	}
+	return "cause(" + fmt.Sprint(uint8(c)) + ")"
+}
+
+// Waste is one dead copy: a regular file's bytes in one layer that the final
+// image no longer shows, yet every pull still ships.
+type Waste struct {
+	Node     NodeID
+	Path     string // the copy's own path, relative
+	Bytes    int64
+	Cause    Cause
+	MadeBy   int // layer that wrote the copy
+	KilledBy int // layer whose event killed it
+	// Changed says, for a recopy, which metadata moved while the bytes
+	// travelled again: "mode 0644→0777", "owner 0:0→33:33", "xattrs", or
+	// "nothing".
+	Changed string
+	// ReturnedIn is the layer where a removed file came back with the same
+	// bytes, or -1.
+	ReturnedIn int
+}
+
+// accountWaste classifies every copy once: live, or dead with its cause.
+// One pass over the events; hardlinks keep a copy alive through other paths.
+func (img *Image) accountWaste() {
+	t := img.t
+	links := map[int32][]int32{} // copy → hardlink events sharing its bytes
+	for i := range t.events {
+		e := &t.events[i]
+		if e.kind == KindHardlink && e.copyOf != none {
+			links[e.copyOf] = append(links[e.copyOf], int32(i))
+		}
+	}
+	img.WasteBy = map[Cause]int64{}
+	for i := range t.events {
+		c := &t.events[i]
+		if c.kind != KindRegular || c.op != opEntry {
+			continue
+		}
+		img.TotalBytes += c.size
+		killer := c.next
+		for _, h := range links[int32(i)] {
+			end := t.events[h].next
+			if killer == none || end == none {
+				killer = none
+				break
+			}
+			killer = max(killer, end)
+		}
+		if killer == none {
+			continue
+		}
+		w := img.deadCopy(int32(i), killer)
+		img.Waste = append(img.Waste, w)
+		img.WastedBytes += w.Bytes
+		img.WasteBy[w.Cause] += w.Bytes
+		img.Layers[w.MadeBy].WastedMade += w.Bytes
+		img.Layers[w.KilledBy].WastedKilled += w.Bytes
+	}
+	sort.SliceStable(img.Waste, func(i, j int) bool {
+		a, b := img.Waste[i], img.Waste[j]
+		if a.Bytes != b.Bytes {
+			return a.Bytes > b.Bytes
+		}
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		return a.MadeBy < b.MadeBy
+	})
+}
+
+func (img *Image) deadCopy(copyEv, killerEv int32) Waste {
+	t := img.t
+	c, k := &t.events[copyEv], &t.events[killerEv]
+	w := Waste{
+		Node: c.node, Path: t.path(c.node), Bytes: c.size,
+		MadeBy: int(c.layer), KilledBy: int(k.layer), ReturnedIn: -1,
+	}
+	switch {
+	case k.op != opEntry || k.copyOf == none:
+		w.Cause = Removed
+		w.ReturnedIn = t.returnedIn(c.node, killerEv, c)
+	case k.size == c.size && k.digest == c.digest:
+		w.Cause = Recopied
+		w.Changed = metaChange(c, k)
+	default:
+		w.Cause = Overwritten
+	}
+	return w
+}
+
+// returnedIn finds the layer where the path shows the same bytes again
+// after the event that removed them, or -1.
+func (t *table) returnedIn(n NodeID, after int32, c *event) int {
+	for ev := t.events[after].next; ev != none; ev = t.events[ev].next {
+		e := &t.events[ev]
+		if e.op == opEntry && e.copyOf != none && e.size == c.size && e.digest == c.digest {
+			return int(e.layer)
+		}
+	}
+	return -1
+}
+
+// metaChange says what metadata a recopy changed.
+func metaChange(from, to *event) string {
+	var parts []string
+	if from.mode != to.mode {
+		parts = append(parts, fmt.Sprintf("mode %04o→%04o", from.mode, to.mode))
+	}
+	if from.uid != to.uid || from.gid != to.gid {
+		parts = append(parts, fmt.Sprintf("owner %d:%d→%d:%d", from.uid, from.gid, to.uid, to.gid))
+	}
+	if from.xattrs != to.xattrs {
+		parts = append(parts, "xattrs")
+	}
+	if len(parts) == 0 {
+		return "nothing"
+	}
+	return strings.Join(parts, ", ")
+}

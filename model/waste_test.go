@@ -1,0 +1,215 @@
+package model
+
+import (
+	"reflect"
+	"testing"
+)
+
+const mib = 1 << 20
+
+// seedLayers are the seed example's layer tars as a vfs-driver daemon
+// writes them: the second chmod finds /data/one already 0777 and writes no
+// copy of it.
+func seedLayers() [][]Entry {
+	zeros := uint64(0x2e0) // both dd runs write the same MiB of zeros
+	return layers(
+		[]Entry{dir("bin", 0o755), blob("bin/busybox", 0o755, 1_160_000, 42), sym("bin/sh", "busybox")},
+		[]Entry{dir("data", 0o755)},
+		[]Entry{dir("data", 0o755), blob("data/one", 0o644, mib, zeros)},
+		[]Entry{dir("data", 0o777), blob("data/one", 0o777, mib, zeros)},
+		[]Entry{dir("data", 0o777), blob("data/two", 0o644, mib, zeros)},
+		[]Entry{dir("data", 0o777), blob("data/two", 0o777, mib, zeros)},
+		[]Entry{dir("data", 0o777), wh("data/one")},
+	)
+}
+
+func TestSeedExampleVFS(t *testing.T) {
+	img := build(t, seedLayers())
+	if img.WastedBytes != 3_145_728 {
+		t.Fatalf("wasted = %d, want 3,145,728", img.WastedBytes)
+	}
+	wantBy := map[Cause]int64{Recopied: 2_097_152, Removed: 1_048_576}
+	if !reflect.DeepEqual(img.WasteBy, wantBy) {
+		t.Fatalf("by cause = %v, want %v", img.WasteBy, wantBy)
+	}
+	type row struct {
+		path         string
+		cause        Cause
+		made, killed int
+		changed      string
+	}
+	var got []row
+	for _, w := range img.Waste {
+		got = append(got, row{w.Path, w.Cause, w.MadeBy, w.KilledBy, w.Changed})
+	}
+	want := []row{
+		{"data/one", Recopied, 2, 3, "mode 0644→0777"},
+		{"data/one", Removed, 3, 6, ""},
+		{"data/two", Recopied, 4, 5, "mode 0644→0777"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("waste =\n%v\nwant\n%v", got, want)
+	}
+	wantMarkers := [][]string{
+		1: {"A data"},
+		2: {"A data/one"},
+		3: {"C data", "C data/one"},
+		4: {"A data/two"},
+		5: {"C data/two"},
+		6: {"D data/one"},
+	}
+	for k := 1; k < 7; k++ {
+		if got := markers(img, k); !reflect.DeepEqual(got, wantMarkers[k]) {
+			t.Errorf("layer %d markers = %v, want %v", k, got, wantMarkers[k])
+		}
+	}
+	made := []int64{0, 0, mib, mib, mib, 0, 0}
+	killed := []int64{0, 0, 0, mib, 0, mib, mib}
+	for k, l := range img.Layers {
+		if l.WastedMade != made[k] || l.WastedKilled != killed[k] {
+			t.Errorf("layer %d made/killed = %d/%d, want %d/%d", k, l.WastedMade, l.WastedKilled, made[k], killed[k])
+		}
+	}
+	total := int64(1_160_000 + 4*mib)
+	if img.TotalBytes != total {
+		t.Fatalf("total = %d, want %d", img.TotalBytes, total)
+	}
+	if eff := img.Efficiency(); eff != float64(total-3*mib)/float64(total) {
+		t.Fatalf("efficiency = %v", eff)
+	}
+}
+
+// The overlay2 variant: the second chmod copies /data/one up again.
+func TestSeedExampleOverlay(t *testing.T) {
+	ls := seedLayers()
+	ls[5] = append(ls[5], blob("data/one", 0o777, mib, 0x2e0))
+	img := build(t, ls)
+	if img.WastedBytes != 4_194_304 {
+		t.Fatalf("wasted = %d, want 4,194,304", img.WastedBytes)
+	}
+	want := map[Cause]int64{Recopied: 3 * mib, Removed: mib}
+	if !reflect.DeepEqual(img.WasteBy, want) {
+		t.Fatalf("by cause = %v, want %v", img.WasteBy, want)
+	}
+	var onesChange string
+	for _, w := range img.Waste {
+		if w.Path == "data/one" && w.MadeBy == 3 {
+			onesChange = w.Changed
+		}
+	}
+	if onesChange != "nothing" {
+		t.Fatalf("the pure recopy of /data/one says %q, want \"nothing\"", onesChange)
+	}
+}
+
+func TestCauses(t *testing.T) {
+	base := []Entry{dir("d", 0o755), blob("d/f", 0o644, 100, 1)}
+	for _, tc := range []struct {
+		name    string
+		top     []Entry
+		cause   Cause
+		changed string
+	}{
+		{"whiteout", []Entry{wh("d/f")}, Removed, ""},
+		{"opaque parent", []Entry{dir("d", 0o755), opq("d")}, Removed, ""},
+		{"parent whiteout", []Entry{wh("d")}, Removed, ""},
+		{"parent replaced by a file", []Entry{blob("d", 0o644, 1, 9)}, Removed, ""},
+		{"symlink takes the path", []Entry{sym("d/f", "x")}, Removed, ""},
+		{"directory takes the path", []Entry{dir("d/f", 0o755)}, Removed, ""},
+		{"chmod", []Entry{blob("d/f", 0o777, 100, 1)}, Recopied, "mode 0644→0777"},
+		{"chown", []Entry{owned(blob("d/f", 0o644, 100, 1), 33, 33)}, Recopied, "owner 0:0→33:33"},
+		{"xattr", []Entry{{Path: "d/f", Kind: KindRegular, Mode: 0o644, Size: 100, Digest: 1, Xattrs: 7}}, Recopied, "xattrs"},
+		{"touch", []Entry{blob("d/f", 0o644, 100, 1)}, Recopied, "nothing"},
+		{"rebuilt", []Entry{blob("d/f", 0o644, 100, 2)}, Overwritten, ""},
+		{"grown", []Entry{blob("d/f", 0o644, 150, 1)}, Overwritten, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			img := build(t, layers(base, tc.top))
+			if len(img.Waste) != 1 {
+				t.Fatalf("waste = %+v, want exactly the base copy", img.Waste)
+			}
+			w := img.Waste[0]
+			if w.Cause != tc.cause || w.Changed != tc.changed || w.Bytes != 100 || w.MadeBy != 0 || w.KilledBy != 1 {
+				t.Fatalf("waste = %+v, want cause %v changed %q", w, tc.cause, tc.changed)
+			}
+		})
+	}
+}
+
+func TestLiveCopyNeverCounts(t *testing.T) {
+	img := build(t, layers(
+		[]Entry{blob("a", 0o644, 10, 1)},
+		[]Entry{blob("a", 0o644, 10, 1)},
+		[]Entry{blob("b", 0o644, 20, 2)},
+	))
+	// Only the first copy of a is dead: the surviving one is what ships.
+	if img.WastedBytes != 10 || img.TotalBytes != 40 {
+		t.Fatalf("wasted=%d total=%d, want 10 of 40", img.WastedBytes, img.TotalBytes)
+	}
+	if eff := img.Efficiency(); eff != 0.75 {
+		t.Fatalf("efficiency = %v, want 0.75", eff)
+	}
+}
+
+func TestEfficiencyWithoutBytes(t *testing.T) {
+	img := build(t, layers([]Entry{dir("d", 0o755)}, []Entry{wh("d")}))
+	if img.Efficiency() != 1 || img.WastedBytes != 0 {
+		t.Fatalf("efficiency=%v wasted=%d, want 1 and 0", img.Efficiency(), img.WastedBytes)
+	}
+}
+
+func TestHardlinkKeepsCopyAlive(t *testing.T) {
+	base := []Entry{blob("a", 0o644, 50, 1), hardlink("b", "a")}
+	t.Run("one path left", func(t *testing.T) {
+		img := build(t, layers(base, []Entry{wh("a")}))
+		if img.WastedBytes != 0 {
+			t.Fatalf("wasted = %d, want 0: b still shows the bytes", img.WastedBytes)
+		}
+	})
+	t.Run("last path decides", func(t *testing.T) {
+		img := build(t, layers(base, []Entry{wh("a")}, []Entry{blob("b", 0o600, 50, 1)}))
+		w := img.Waste
+		if len(w) != 1 || w[0].Cause != Recopied || w[0].KilledBy != 2 || w[0].Path != "a" || w[0].Changed != "mode 0644→0600" {
+			t.Fatalf("waste = %+v, want a's copy recopied by layer 2", w)
+		}
+	})
+	t.Run("both removed", func(t *testing.T) {
+		img := build(t, layers(base, []Entry{wh("b")}, []Entry{wh("a")}))
+		w := img.Waste
+		if len(w) != 1 || w[0].Cause != Removed || w[0].KilledBy != 2 {
+			t.Fatalf("waste = %+v, want removed by layer 2", w)
+		}
+	})
+	t.Run("target in a lower layer", func(t *testing.T) {
+		img := build(t, layers([]Entry{blob("a", 0o644, 50, 1)}, []Entry{hardlink("b", "a")}))
+		if len(img.Warnings) != 1 || img.TotalBytes != 50 {
+			t.Fatalf("warnings=%v total=%d, want one warning and 50 bytes", img.Warnings, img.TotalBytes)
+		}
+	})
+}
+
+func TestRemovedThenBack(t *testing.T) {
+	img := build(t, layers(
+		[]Entry{blob("f", 0o644, 10, 1)},
+		[]Entry{wh("f")},
+		[]Entry{blob("f", 0o644, 10, 1)},
+	))
+	w := img.Waste
+	if len(w) != 1 || w[0].Cause != Removed || w[0].KilledBy != 1 || w[0].ReturnedIn != 2 {
+		t.Fatalf("waste = %+v, want removed by 1 and back in 2", w)
+	}
+}
+
+func TestWasteOrderBiggestFirst(t *testing.T) {
+	img := build(t, layers(
+		[]Entry{blob("s", 0o644, 1, 1), blob("b", 0o644, 9, 2), blob("m", 0o644, 5, 3)},
+		[]Entry{wh("s"), wh("b"), wh("m")},
+	))
+	var got []string
+	for _, w := range img.Waste {
+		got = append(got, w.Path)
+	}
+	if want := []string{"b", "m", "s"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("order = %v, want %v", got, want)
+	}
+}
