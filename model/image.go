@@ -105,6 +105,10 @@ func (b *Builder) AddLayer(entries []Entry) ([]string, error) {
 	return warnings, nil
 }
 
+// Warn keeps a warning a reader raised about the image (e.g. a name that
+// is not UTF-8), so reports show it beside the model's own.
+func (b *Builder) Warn(msg string) { b.img.Warnings = append(b.img.Warnings, msg) }
+
 // Finish runs the waste accounting once every layer is in.
 func (b *Builder) Finish() (*Image, error) {
 	img := b.img

@@ -1,0 +1,58 @@
+// Package report turns an analysed image into the documents people and
+// scripts read: the JSON contract (schema 1) and Markdown.
+package report
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Bytes renders a byte count for people, in IEC units: "1.0 MiB".
+func Bytes(n int64) string {
+	const unit = 1024
+	if n < unit && n > -unit {
+		return strconv.FormatInt(n, 10) + " B"
+	}
+	v := float64(n)
+	for _, u := range []string{"KiB", "MiB", "GiB", "TiB", "PiB"} {
+		v /= unit
+		if v < unit && v > -unit {
+			return fmt.Sprintf("%.1f %s", v, u)
+		}
+	}
+	return fmt.Sprintf("%.1f EiB", v/unit)
+}
+
+// Commas renders an exact count with thousands separators: "3,145,728".
+func Commas(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	out := make([]byte, 0, len(s)+len(s)/3+1)
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	if neg {
+		return "-" + string(out)
+	}
+	return string(out)
+}
+
+// BytesExact is a human size with the exact count beside it:
+// "1.0 MiB (1,048,576 bytes)".
+func BytesExact(n int64) string {
+	if n < 1024 && n > -1024 {
+		return Commas(n) + " bytes"
+	}
+	return Bytes(n) + " (" + Commas(n) + " bytes)"
+}
+
+// Percent renders a ratio in 0..1 as "52.7%".
+func Percent(r float64) string {
+	return strconv.FormatFloat(r*100, 'f', 1, 64) + "%"
+}

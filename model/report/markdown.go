@@ -1,0 +1,106 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// MarkdownWasteRows is how many wasted copies the Markdown report lists.
+const MarkdownWasteRows = 20
+
+// EncodeMarkdown writes a summary that reads well on its own and in a
+// pull-request comment: totals, the layer table, the biggest wasted copies.
+func EncodeMarkdown(out io.Writer, r Report) error {
+	w := bufio.NewWriter(out)
+	img := r.Image
+	fmt.Fprintf(w, "# lx report: %s\n\n", inline(img.Ref))
+	fmt.Fprintf(w, "**Efficiency %s** · wasted %s of %s shipped · %d layers",
+		Percent(img.Efficiency), BytesExact(img.WastedBytes), BytesExact(img.TotalBytes), img.LayerCount)
+	if img.CompressedBytes != nil {
+		fmt.Fprintf(w, " · pull size %s", BytesExact(*img.CompressedBytes))
+	}
+	fmt.Fprintf(w, "\n\nImage ID `%s`", img.ID)
+	if img.OS != "" {
+		fmt.Fprintf(w, " · %s/%s", img.OS, img.Architecture)
+		if img.Variant != "" {
+			fmt.Fprintf(w, "/%s", img.Variant)
+		}
+	}
+	fmt.Fprint(w, "\n\n| wasted by cause | bytes |\n| --- | ---: |\n")
+	for _, c := range []string{"removed", "recopied", "overwritten"} {
+		fmt.Fprintf(w, "| %s | %s |\n", c, BytesExact(img.WasteByCause[c]))
+	}
+
+	fmt.Fprint(w, "\n## Layers\n\n| # | size | A | C | D | wasted made | wasted killed | command |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
+	for _, l := range r.Layers {
+		fmt.Fprintf(w, "| %d | %s | %d | %d | %d | %s | %s | %s |\n", l.Index, BytesExact(l.SizeBytes),
+			l.Added, l.Changed, l.Deleted, BytesExact(l.WastedBytesMade), BytesExact(l.WastedBytesKilled), inline(l.Command))
+	}
+
+	fmt.Fprint(w, "\n## Biggest wasted copies\n\n")
+	if len(r.Waste) == 0 {
+		fmt.Fprint(w, "None: every copy this image ships is visible in its final filesystem.\n")
+	} else {
+		fmt.Fprint(w, "| path | size | cause | made by | killed by | what changed |\n| --- | ---: | --- | --- | --- | --- |\n")
+		for i, x := range r.Waste {
+			if i == MarkdownWasteRows {
+				fmt.Fprintf(w, "\n…and %d more (the JSON report lists every one).\n", len(r.Waste)-i)
+				break
+			}
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", inline(x.Path), BytesExact(x.Bytes), x.Cause,
+				layerRef(r, x.MadeBy), layerRef(r, x.KilledBy), changedNote(r, x))
+		}
+	}
+	if len(r.Warnings) > 0 {
+		fmt.Fprint(w, "\n## Warnings\n\n")
+		for _, s := range r.Warnings {
+			fmt.Fprintf(w, "- %s\n", escapeCell(s))
+		}
+	}
+	return w.Flush()
+}
+
+func changedNote(r Report, x WasteReport) string {
+	switch {
+	case x.Changed != "":
+		return escapeCell(x.Changed)
+	case x.ReturnedIn != nil:
+		return fmt.Sprintf("came back in layer %d", *x.ReturnedIn)
+	}
+	return ""
+}
+
+func layerRef(r Report, i int) string {
+	if i < 0 || i >= len(r.Layers) {
+		return fmt.Sprintf("layer %d", i)
+	}
+	return fmt.Sprintf("%d: %s", i, inline(shorten(r.Layers[i].Command, 60)))
+}
+
+// inline renders text as a code span that cannot break the table.
+func inline(s string) string {
+	if s == "" {
+		return "—"
+	}
+	s = escapeCell(s)
+	fence := "`"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	return fence + " " + s + " " + fence
+}
+
+func escapeCell(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	return strings.ReplaceAll(s, "|", `\|`)
+}
+
+func shorten(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,174 @@
+package report
+
+import (
+	"sort"
+	"time"
+
+	"lx.dev/lx/model"
+)
+
+// SchemaVersion is the JSON contract's version. Fields are added, never
+// renamed or removed, within one version.
+const SchemaVersion = 1
+
+// Report is the JSON document `lx report --format json` writes.
+type Report struct {
+	SchemaVersion int           `json:"schemaVersion"`
+	Image         ImageSummary  `json:"image"`
+	Layers        []LayerReport `json:"layers"`
+	Steps         []StepReport  `json:"steps"`
+	Waste         []WasteReport `json:"waste"`
+	Warnings      []string      `json:"warnings"`
+}
+
+// ImageSummary is the image's totals.
+type ImageSummary struct {
+	Ref             string           `json:"ref"`
+	ID              string           `json:"id"`
+	OS              string           `json:"os,omitempty"`
+	Architecture    string           `json:"architecture,omitempty"`
+	Variant         string           `json:"variant,omitempty"`
+	Created         string           `json:"created,omitempty"`
+	LayerCount      int              `json:"layerCount"`
+	TotalBytes      int64            `json:"totalBytes"`
+	WastedBytes     int64            `json:"wastedBytes"`
+	Efficiency      float64          `json:"efficiency"`
+	WasteByCause    map[string]int64 `json:"wasteByCause"`
+	CompressedBytes *int64           `json:"compressedBytes"`
+}
+
+// LayerReport is one layer, bottom first.
+type LayerReport struct {
+	Index             int            `json:"index"`
+	DiffID            string         `json:"diffID"`
+	Digest            string         `json:"digest,omitempty"`
+	Command           string         `json:"command"`
+	Created           string         `json:"created,omitempty"`
+	Comment           string         `json:"comment,omitempty"`
+	Step              *int           `json:"step"`
+	SizeBytes         int64          `json:"sizeBytes"`
+	CompressedBytes   *int64         `json:"compressedBytes"`
+	Entries           int            `json:"entries"`
+	Added             int            `json:"added"`
+	Changed           int            `json:"changed"`
+	Deleted           int            `json:"deleted"`
+	WastedBytesMade   int64          `json:"wastedBytesMade"`
+	WastedBytesKilled int64          `json:"wastedBytesKilled"`
+	Changes           []ChangeReport `json:"changes,omitempty"`
+}
+
+// ChangeReport is one path a layer changed (with --changes).
+type ChangeReport struct {
+	Path   string `json:"path"`
+	Marker string `json:"marker"`
+	Type   string `json:"type"`
+	Size   int64  `json:"size"`
+}
+
+// StepReport is one history entry, metadata-only steps included.
+type StepReport struct {
+	Index      int    `json:"index"`
+	Created    string `json:"created,omitempty"`
+	CreatedBy  string `json:"createdBy"`
+	Comment    string `json:"comment,omitempty"`
+	EmptyLayer bool   `json:"emptyLayer"`
+	Layer      *int   `json:"layer"`
+}
+
+// WasteReport is one dead copy.
+type WasteReport struct {
+	Path       string `json:"path"`
+	Bytes      int64  `json:"bytes"`
+	Cause      string `json:"cause"`
+	MadeBy     int    `json:"madeBy"`
+	KilledBy   int    `json:"killedBy"`
+	Changed    string `json:"changed,omitempty"`
+	ReturnedIn *int   `json:"returnedIn,omitempty"`
+}
+
+// Options choose what a report holds.
+type Options struct {
+	Changes bool // list every layer's changed paths
+}
+
+// Build makes the report of an analysed image.
+func Build(img *model.Image, opts Options) Report {
+	r := Report{SchemaVersion: SchemaVersion, Warnings: append([]string{}, img.Warnings...)}
+	cfg := img.Config
+	r.Image = ImageSummary{
+		Ref: cfg.Ref, ID: cfg.ID, OS: cfg.OS, Architecture: cfg.Architecture, Variant: cfg.Variant,
+		Created: stamp(cfg.Created), LayerCount: len(img.Layers),
+		TotalBytes: img.TotalBytes, WastedBytes: img.WastedBytes, Efficiency: img.Efficiency(),
+		WasteByCause: map[string]int64{},
+	}
+	for _, c := range model.Causes {
+		r.Image.WasteByCause[c.String()] = img.WasteBy[c]
+	}
+	var pull int64
+	pullKnown := len(img.Layers) > 0
+	for _, l := range img.Layers {
+		lr := LayerReport{
+			Index: l.Index, DiffID: l.DiffID, Digest: l.Blob.Digest, Command: l.Command,
+			Created: stamp(l.Created), Comment: l.Comment, Step: index(l.Step),
+			SizeBytes: l.SizeBytes, Entries: l.Entries,
+			Added: l.Added, Changed: l.Changed, Deleted: l.Deleted,
+			WastedBytesMade: l.WastedMade, WastedBytesKilled: l.WastedKilled,
+		}
+		if l.Blob.CompressedSize >= 0 && l.Blob.Digest != "" {
+			size := l.Blob.CompressedSize
+			lr.CompressedBytes = &size
+			pull += size
+		} else {
+			pullKnown = false
+		}
+		if opts.Changes {
+			lr.Changes = changes(img, l.Index)
+		}
+		r.Layers = append(r.Layers, lr)
+	}
+	if pullKnown {
+		r.Image.CompressedBytes = &pull
+	}
+	for _, s := range img.Steps {
+		r.Steps = append(r.Steps, StepReport{
+			Index: s.Index, Created: stamp(s.Created), CreatedBy: s.CreatedBy,
+			Comment: s.Comment, EmptyLayer: s.Empty, Layer: index(s.Layer),
+		})
+	}
+	r.Waste = make([]WasteReport, 0, len(img.Waste))
+	for _, w := range img.Waste {
+		r.Waste = append(r.Waste, WasteReport{
+			Path: model.DisplayPath(w.Path), Bytes: w.Bytes, Cause: w.Cause.String(),
+			MadeBy: w.MadeBy, KilledBy: w.KilledBy, Changed: w.Changed, ReturnedIn: index(w.ReturnedIn),
+		})
+	}
+	return r
+}
+
+func changes(img *model.Image, k int) []ChangeReport {
+	cs := img.Changes(k)
+	out := make([]ChangeReport, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, ChangeReport{
+			Path: model.DisplayPath(img.Path(c.Node)), Marker: c.Marker.String(),
+			Type: c.Info.Kind.String(), Size: c.Info.Size,
+		})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// index turns a "-1 means none" index into a JSON null.
+func index(i int) *int {
+	if i < 0 {
+		return nil
+	}
+	return &i
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
