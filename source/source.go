@@ -37,6 +37,9 @@ type Options struct {
 	// Platform selects one image of a multi-platform archive or engine:
 	// "os/arch[/variant]". Empty means this machine's platform.
 	Platform string
+	// Tag selects one image of an archive holding several, e.g.
+	// "nginx:latest". Empty means the only one (or the one for Platform).
+	Tag string
 	// Progress, when set, is called from the reading goroutine as bytes
 	// arrive (at most every few hundred kilobytes).
 	Progress func(Progress)

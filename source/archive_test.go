@@ -1,0 +1,307 @@
+package source
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"lx.dev/lx/model"
+	"lx.dev/lx/model/report"
+)
+
+// seedImage is the seed article's Dockerfile as a vfs-driver daemon saves
+// it: a busybox base, then mkdir, dd, chmod, dd, chmod, rm.
+func seedImage(t testing.TB) testImage {
+	const mib = 1 << 20
+	return testImage{
+		tag: "seed:latest",
+		layers: [][]byte{
+			tarOf(t, dirM("bin/", 0o755), fileM("bin/busybox", 0o755, "busybox binary"), member{name: "bin/sh", typ: '2', mode: 0o777, link: "busybox"}),
+			tarOf(t, dirM("data/", 0o755)),
+			tarOf(t, dirM("data/", 0o755), zerosM("data/one", 0o644, mib)),
+			tarOf(t, dirM("data/", 0o777), zerosM("data/one", 0o777, mib)),
+			tarOf(t, dirM("data/", 0o777), zerosM("data/two", 0o644, mib)),
+			tarOf(t, dirM("data/", 0o777), zerosM("data/two", 0o777, mib)),
+			tarOf(t, dirM("data/", 0o777), fileM("data/.wh.one", 0, "")),
+		},
+		steps: []step{
+			{"/bin/sh -c #(nop) ADD file:busybox in / ", true},
+			{`/bin/sh -c #(nop)  CMD ["sh"]`, false},
+			{"/bin/sh -c mkdir /data", true},
+			{"/bin/sh -c dd if=/dev/zero bs=1024 count=1024 of=/data/one", true},
+			{"/bin/sh -c chmod -R 0777 /data", true},
+			{"/bin/sh -c dd if=/dev/zero bs=1024 count=1024 of=/data/two", true},
+			{"/bin/sh -c chmod -R 0777 /data", true},
+			{"/bin/sh -c rm /data/one", true},
+			{`/bin/sh -c #(nop)  CMD ["/bin/sh" "-c" "ls -alh /data"]`, false},
+		},
+	}
+}
+
+func writeTemp(t testing.TB, name string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func analyzeRef(t testing.TB, ref string, opts Options) (*model.Image, error) {
+	t.Helper()
+	src, err := Open(ref, opts)
+	if err != nil {
+		return nil, err
+	}
+	return Analyze(context.Background(), src, nil)
+}
+
+// figures is the report without what legitimately differs between layouts
+// of one image: the ref it was opened as and the shipped blobs.
+func figures(t testing.TB, img *model.Image) string {
+	t.Helper()
+	var doc map[string]any
+	b, _ := json.Marshal(report.Build(img, report.Options{Changes: true}))
+	json.Unmarshal(b, &doc)
+	im := doc["image"].(map[string]any)
+	delete(im, "ref")
+	delete(im, "compressedBytes")
+	for _, l := range doc["layers"].([]any) {
+		delete(l.(map[string]any), "digest")
+		delete(l.(map[string]any), "compressedBytes")
+	}
+	out, _ := json.MarshalIndent(doc, "", " ")
+	return string(out)
+}
+
+// layouts writes one image in every shape lx reads.
+func layouts(t *testing.T, im testImage) map[string]string {
+	return map[string]string{
+		"legacy docker save":         writeTemp(t, "legacy.tar", legacyArchive(t, im)),
+		"docker 25 gzip":             "docker-archive:" + writeTemp(t, "d25gz.tar", ociArchive(t, Gzip, true, im)),
+		"docker 25 zstd":             writeTemp(t, "d25zst.tar", ociArchive(t, Zstd, true, im)),
+		"docker 25 plain":            writeTemp(t, "d25.tar", ociArchive(t, Plain, true, im)),
+		"oci-archive gzip":           "oci-archive:" + writeTemp(t, "oci.tar", ociArchive(t, Gzip, false, im)),
+		"oci dir zstd":               "oci:" + ociDir(t, Zstd, im),
+		"oci dir plain, bare path":   ociDir(t, Plain, im),
+		"legacy save gzipped whole":  writeTemp(t, "legacy.tar.gz", compressed(t, legacyArchive(t, im), Gzip)),
+		"docker 25 zstd, zstd whole": writeTemp(t, "d25.tar.zst", compressed(t, ociArchive(t, Zstd, true, im), Zstd)),
+	}
+}
+
+func TestSeedThroughEveryLayout(t *testing.T) {
+	var first, firstName string
+	for name, ref := range layouts(t, seedImage(t)) {
+		t.Run(name, func(t *testing.T) {
+			img, err := analyzeRef(t, ref, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(img.Layers) != 7 || len(img.Steps) != 9 {
+				t.Fatalf("%d layers, %d steps; want 7 and 9", len(img.Layers), len(img.Steps))
+			}
+			if img.WastedBytes != 3_145_728 || img.WasteBy[model.Recopied] != 2_097_152 || img.WasteBy[model.Removed] != 1_048_576 {
+				t.Errorf("wasted %d by %v; want 3,145,728 = recopied 2,097,152 + removed 1,048,576", img.WastedBytes, img.WasteBy)
+			}
+			if img.Config.Ref != "seed:latest" {
+				t.Errorf("ref %q, want the tag inside the archive", img.Config.Ref)
+			}
+			f := figures(t, img)
+			if first == "" {
+				first, firstName = f, name
+			} else if f != first {
+				t.Errorf("figures differ from %s:\n%s\nvs\n%s", firstName, f, first)
+			}
+		})
+	}
+}
+
+func TestCompressedSizesKnownOnlyForShippedBlobs(t *testing.T) {
+	im := seedImage(t)
+	img, err := analyzeRef(t, writeTemp(t, "a.tar", ociArchive(t, Gzip, true, im)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range img.Config.Layers {
+		if want := int64(len(compressed(t, im.layers[i], Gzip))); l.CompressedSize != want || !strings.HasPrefix(l.Digest, "sha256:") {
+			t.Errorf("layer %d blob %+v, want compressed size %d", i, l, want)
+		}
+	}
+	img, err = analyzeRef(t, writeTemp(t, "b.tar", legacyArchive(t, im)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := img.Config.Layers[0]; l.CompressedSize != -1 {
+		t.Errorf("legacy layer blob %+v: a docker save does not know pull sizes", l)
+	}
+}
+
+// A layer that appears twice is saved once and linked; both places get it.
+func TestRepeatedLayerIsDeliveredTwice(t *testing.T) {
+	same := tarOf(t, fileM("a", 0o644, "x"))
+	im := testImage{tag: "twice:1", layers: [][]byte{same, tarOf(t, fileM(".wh.a", 0, "")), same}, steps: []step{{"1", true}, {"2", true}, {"3", true}}}
+	img, err := analyzeRef(t, writeTemp(t, "t.tar", legacyArchive(t, im)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(img.Layers) != 3 || img.Layers[2].Added != 1 {
+		t.Fatalf("layers %+v", img.Layers)
+	}
+}
+
+func twoPlatforms(t *testing.T) (amd, arm testImage) {
+	amd = testImage{tag: "multi:1", os: "linux", arch: "amd64", layers: [][]byte{tarOf(t, fileM("amd", 0o644, "a"))}, steps: []step{{"amd", true}}}
+	arm = testImage{tag: "multi:1", os: "linux", arch: "arm64", layers: [][]byte{tarOf(t, fileM("arm", 0o644, "b"))}, steps: []step{{"arm", true}}}
+	return amd, arm
+}
+
+func TestPlatformChoice(t *testing.T) {
+	amd, arm := twoPlatforms(t)
+	ref := writeTemp(t, "m.tar", ociArchive(t, Gzip, false, amd, arm))
+	img, err := analyzeRef(t, ref, Options{Platform: "linux/arm64"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := img.Lookup("arm"); !ok || img.Config.Architecture != "arm64" {
+		t.Errorf("--platform linux/arm64 gave %s", img.Config.Architecture)
+	}
+	_, err = analyzeRef(t, ref, Options{Platform: "linux/s390x"})
+	if err == nil || !strings.Contains(err.Error(), "linux/amd64 (multi:1), linux/arm64 (multi:1)") {
+		t.Errorf("unknown platform: %v; want the choices listed", err)
+	}
+	amd.arch, arm.arch = "ppc64le", "riscv64"
+	_, err = analyzeRef(t, writeTemp(t, "n.tar", ociArchive(t, Gzip, false, amd, arm)), Options{})
+	if err == nil || !strings.Contains(err.Error(), "choose one with --platform") {
+		t.Errorf("two foreign platforms, none chosen: %v", err)
+	}
+}
+
+func TestTagChoice(t *testing.T) {
+	a := testImage{tag: "one:latest", layers: [][]byte{tarOf(t, fileM("one", 0o644, "1"))}, steps: []step{{"1", true}}}
+	b := testImage{tag: "registry.local/two:v2", layers: [][]byte{tarOf(t, fileM("two", 0o644, "2"))}, steps: []step{{"2", true}}}
+	p := writeTemp(t, "ab.tar", legacyArchive(t, a, b))
+	if _, err := analyzeRef(t, p, Options{}); err == nil || !strings.Contains(err.Error(), "one:latest") || !strings.Contains(err.Error(), "registry.local/two:v2") {
+		t.Errorf("no tag: %v; want the tags listed", err)
+	}
+	img, err := analyzeRef(t, "docker-archive:"+p+":registry.local/two:v2", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := img.Lookup("two"); !ok {
+		t.Error("tag two chose the wrong image")
+	}
+	img, err = analyzeRef(t, p, Options{Tag: "one"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := img.Lookup("one"); !ok || img.Config.Ref != "one:latest" {
+		t.Error("tag one chose the wrong image")
+	}
+}
+
+func TestBadArchives(t *testing.T) {
+	seed := seedImage(t)
+	legacy := legacyArchive(t, seed)
+	d25 := ociArchive(t, Gzip, true, seed)
+
+	missing := renameMember(t, legacy, "manifest.json", "manifest.old")
+	// The config claims another diffID for layer 2 than its bytes give.
+	lie := bytes.Replace(legacy, []byte(digestOf(seed.layers[2])), []byte("sha256:"+strings.Repeat("0", 64)), 1)
+
+	cases := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"truncated in a layer", legacy[:len(legacy)/2], "truncated"},
+		{"cut before manifest", legacy[:len(legacy)-4096], ""},
+		{"empty file", nil, "empty archive"},
+		{"not a tar", []byte(strings.Repeat("hello ", 200)), "not a tar archive"},
+		{"no manifest", missing, "no manifest.json or index.json"},
+		{"gzip corrupt", corruptMiddle(d25), ""},
+		{"diffID lie", lie, "diffID mismatch"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := analyzeRef(t, writeTemp(t, "bad.tar", c.data), Options{})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "bad.tar") || strings.Contains(err.Error(), "\n") {
+				t.Errorf("err = %q; want one line naming bad.tar, containing %q", err, c.want)
+			}
+		})
+	}
+}
+
+// renameMember rewrites an archive with one member renamed.
+func renameMember(t testing.TB, archive []byte, from, to string) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	tr, tw := tar.NewReader(bytes.NewReader(archive)), tar.NewWriter(&out)
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hdr.Name == from {
+			hdr.Name = to
+		}
+		tw.WriteHeader(hdr)
+		io.Copy(tw, tr)
+	}
+	tw.Close()
+	return out.Bytes()
+}
+
+func corruptMiddle(b []byte) []byte {
+	c := append([]byte{}, b...)
+	for i := len(c) / 3; i < len(c)/3+64; i++ {
+		c[i] ^= 0x5a
+	}
+	return c
+}
+
+func TestDiffIDMismatchAndMissingBlob(t *testing.T) {
+	seed := seedImage(t)
+	dir := ociDir(t, Gzip, seed)
+	// Replace a layer blob's bytes with another valid layer's.
+	var layerBlob string
+	filepath.Walk(filepath.Join(dir, "blobs"), func(p string, fi os.FileInfo, err error) error {
+		if fi.Mode().IsRegular() && fi.Size() > 1000 && layerBlob == "" {
+			layerBlob = p
+		}
+		return nil
+	})
+	os.WriteFile(layerBlob, compressed(t, tarOf(t, fileM("intruder", 0o644, "x")), Gzip), 0o644)
+	_, err := analyzeRef(t, dir, Options{})
+	if err == nil || !strings.Contains(err.Error(), "diffID mismatch") || !strings.Contains(err.Error(), filepath.Base(layerBlob)) {
+		t.Errorf("swapped blob: %v", err)
+	}
+	os.Remove(layerBlob)
+	_, err = analyzeRef(t, dir, Options{})
+	if err == nil || !strings.Contains(err.Error(), "not in the directory") {
+		t.Errorf("missing blob: %v", err)
+	}
+
+	// In a stream: a manifest naming a layer member that is not there.
+	legacy := legacyArchive(t, seed)
+	var ms []map[string]any
+	scan, _ := scanArchive(context.Background(), bytes.NewReader(legacy))
+	json.Unmarshal(scan.files["manifest.json"], &ms)
+	first := ms[0]["Layers"].([]any)[1].(string)
+	broken := renameMember(t, legacy, first, first+".old")
+	_, err = analyzeRef(t, writeTemp(t, "m.tar", broken), Options{})
+	if err == nil || !strings.Contains(err.Error(), "not in the archive") {
+		t.Errorf("missing member: %v", err)
+	}
+}

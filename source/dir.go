@@ -1,0 +1,110 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Dir reads an image laid out in a directory: an OCI layout (oci:DIR, as
+// skopeo writes it) or an unpacked docker save. Files can be opened in any
+// order here, so the index is read first and each layer blob is streamed
+// once, in layer order, straight into the sink.
+type Dir struct {
+	Path string
+	Opts Options
+}
+
+func (d *Dir) String() string { return d.Path }
+
+// Load implements Source.
+func (d *Dir) Load(ctx context.Context, sink Sink) error {
+	if err := d.load(ctx, sink); err != nil {
+		return fmt.Errorf("%s: %w", d.Path, err)
+	}
+	return nil
+}
+
+func (d *Dir) load(ctx context.Context, sink Sink) error {
+	cands, err := listCandidates(d.meta)
+	if err != nil {
+		return err
+	}
+	c, err := choose(cands, d.Opts)
+	if err != nil {
+		return err
+	}
+	cfg, err := imageFor(d.meta, c, d.Path)
+	if err != nil {
+		return err
+	}
+	total := int64(0)
+	for _, m := range c.layers {
+		st, err := os.Stat(d.file(m))
+		if err != nil {
+			return fmt.Errorf("the manifest names layer %s, which is not in the directory", m)
+		}
+		total += st.Size()
+	}
+	if err := sink.Config(cfg); err != nil {
+		return err
+	}
+	var done int64
+	for i, m := range c.layers {
+		l, n, err := d.readLayer(ctx, m, done, total)
+		if err != nil {
+			return fmt.Errorf("%s: %w", m, err)
+		}
+		done += n
+		if l.DiffID != cfg.DiffIDs[i] {
+			return fmt.Errorf("%s: diffID mismatch: the bytes hash to %s, the image config says %s", m, l.DiffID, cfg.DiffIDs[i])
+		}
+		if err := sink.Layer(i, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (d *Dir) readLayer(ctx context.Context, member string, done, total int64) (Layer, int64, error) {
+	f, err := os.Open(d.file(member))
+	if err != nil {
+		return Layer{}, 0, plainOSError(err)
+	}
+	defer f.Close()
+	var report func(Progress)
+	if d.Opts.Progress != nil {
+		report = func(p Progress) { d.Opts.Progress(Progress{Read: done + p.Read, Total: total}) }
+	}
+	pr := newProgressReader(ctx, f, total, report).(*progressReader)
+	l, err := ReadLayer(pr)
+	return l, pr.read, err
+}
+
+func (d *Dir) file(member string) string {
+	return filepath.Join(d.Path, filepath.FromSlash(memberName(member)))
+}
+
+// meta is the directory's metaReader.
+func (d *Dir) meta(member string) ([]byte, error) {
+	f, err := os.Open(d.file(member))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, errMissing
+	}
+	if err != nil {
+		return nil, plainOSError(err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxMeta+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", member, plainOSError(err))
+	}
+	if len(b) > maxMeta {
+		return nil, fmt.Errorf("%s: more than %d bytes, not an image document", member, maxMeta)
+	}
+	return b, nil
+}

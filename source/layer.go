@@ -1,0 +1,240 @@
+package source
+
+import (
+	"archive/tar"
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/cespare/xxhash/v2"
+
+	"lx.dev/lx/model"
+)
+
+// Whiteout names, as the OCI image spec and Docker write them.
+const (
+	whiteoutPrefix = ".wh."
+	opaqueName     = ".wh..wh..opq"
+	// whiteoutMeta prefixes aufs bookkeeping files (.wh..wh.plnk and the
+	// like); they are not part of the image's filesystem.
+	whiteoutMeta = ".wh..wh."
+	// longName is where a name stops being plausible; such names are kept
+	// and reported, never dropped.
+	longName = 4096
+)
+
+// ReadLayer decodes one layer blob — plain tar, gzip or zstd, told apart by
+// its first bytes — in one pass. File contents are hashed and dropped; the
+// returned DiffID is the SHA-256 of the decompressed stream.
+func ReadLayer(r io.Reader) (Layer, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	comp := sniffCompression(br)
+	plain, closeDecoder, err := decompressor(br, comp)
+	if err != nil {
+		return Layer{}, err
+	}
+	defer closeDecoder()
+	hr := newHashingReader(plain)
+	defer hr.close()
+
+	var l Layer
+	if err := readEntries(hr, &l); err != nil {
+		return Layer{}, err
+	}
+	// The diffID covers every byte, the tar's end padding included.
+	l.DiffID, l.TarSize, err = hr.Sum()
+	if err != nil {
+		return Layer{}, tarError(err)
+	}
+	return l, nil
+}
+
+func readEntries(r io.Reader, l *Layer) error {
+	tr := tar.NewReader(r)
+	buf := make([]byte, 128<<10)
+	digest := xxhash.New()
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return tarError(err)
+		}
+		e, keep, warn, err := entryOf(hdr)
+		if err != nil {
+			return err
+		}
+		if warn != "" {
+			l.Warnings = append(l.Warnings, warn)
+		}
+		if !keep {
+			continue
+		}
+		if e.Kind == model.KindRegular {
+			digest.Reset()
+			n, err := io.CopyBuffer(digest, tr, buf)
+			if err != nil {
+				return fmt.Errorf("%s: %w", model.DisplayPath(e.Path), tarError(err))
+			}
+			e.Size, e.Digest = n, digest.Sum64()
+		}
+		l.Entries = append(l.Entries, e)
+	}
+}
+
+// tarError turns archive/tar's terse failures into what a user can act on.
+func tarError(err error) error {
+	var de *decodeError
+	switch {
+	case errors.As(err, &de):
+		return de
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("truncated tar: the data ends in the middle of an entry")
+	case errors.Is(err, tar.ErrHeader):
+		return fmt.Errorf("corrupt tar: invalid entry header")
+	}
+	return err
+}
+
+// entryOf reduces a tar header to an Entry. keep is false for members that
+// are not part of the filesystem (the root itself, aufs bookkeeping, global
+// headers).
+func entryOf(hdr *tar.Header) (e model.Entry, keep bool, warn string, err error) {
+	if hdr.Typeflag == tar.TypeXGlobalHeader {
+		return e, false, "", nil
+	}
+	name, warn, err := cleanName(hdr.Name)
+	if err != nil {
+		return e, false, "", err
+	}
+	if name == "" {
+		return e, false, warn, nil // the root directory itself
+	}
+	dir, base := path.Split(name)
+	dir = strings.TrimSuffix(dir, "/")
+	switch {
+	case base == opaqueName:
+		if dir == "" {
+			return e, false, joinWarn(warn, "an opaque marker at the root was ignored"), nil
+		}
+		return model.Entry{Path: dir, Kind: model.KindOpaque}, true, warn, nil
+	case strings.HasPrefix(base, whiteoutMeta), strings.HasPrefix(name, whiteoutMeta):
+		return e, false, warn, nil
+	case strings.HasPrefix(base, whiteoutPrefix):
+		gone := base[len(whiteoutPrefix):]
+		if gone == "" || gone == "." || gone == ".." {
+			return e, false, "", fmt.Errorf("invalid whiteout %q", model.DisplayPath(name))
+		}
+		return model.Entry{Path: path.Join(dir, gone), Kind: model.KindWhiteout}, true, warn, nil
+	}
+
+	e = model.Entry{
+		Path:   name,
+		Mode:   uint32(hdr.Mode) & 0o7777,
+		UID:    uint32(hdr.Uid),
+		GID:    uint32(hdr.Gid),
+		Xattrs: xattrHash(hdr),
+	}
+	switch hdr.Typeflag {
+	case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
+		e.Kind = model.KindRegular
+	case tar.TypeDir:
+		e.Kind = model.KindDir
+	case tar.TypeSymlink:
+		e.Kind, e.Link = model.KindSymlink, hdr.Linkname
+	case tar.TypeLink:
+		target, _, err := cleanName(hdr.Linkname)
+		if err != nil || target == "" {
+			return e, false, "", fmt.Errorf("hardlink %s: invalid target %q", model.DisplayPath(name), model.EscapeName(hdr.Linkname))
+		}
+		e.Kind, e.Link = model.KindHardlink, target
+	case tar.TypeChar:
+		e.Kind, e.Dev = model.KindCharDev, device(hdr)
+	case tar.TypeBlock:
+		e.Kind, e.Dev = model.KindBlockDev, device(hdr)
+	case tar.TypeFifo:
+		e.Kind = model.KindFIFO
+	default:
+		// Kept as a file so its bytes still count; the user is told.
+		e.Kind = model.KindRegular
+		warn = joinWarn(warn, fmt.Sprintf("%s: unknown tar type %q, counted as a file", model.DisplayPath(name), hdr.Typeflag))
+	}
+	return e, true, warn, nil
+}
+
+// cleanName makes a member name relative and clean ("./a//b" is "a/b").
+// docker save never writes absolute names or ".." parts; a layer that has
+// them is refused rather than guessed at. Odd but valid names come with a
+// warning and are kept.
+func cleanName(raw string) (name, warn string, err error) {
+	switch {
+	case raw == "":
+		return "", "", fmt.Errorf("an entry has an empty name")
+	case strings.IndexByte(raw, 0) >= 0:
+		return "", "", fmt.Errorf("entry %q: the name contains a NUL byte", model.EscapeName(raw))
+	case strings.HasPrefix(raw, "/"):
+		return "", "", fmt.Errorf("entry %q has an absolute name", model.EscapeName(raw))
+	case hasDotDot(raw):
+		return "", "", fmt.Errorf("entry %q has a \"..\" in its name", model.EscapeName(raw))
+	}
+	name = path.Clean("/" + raw)[1:]
+	if len(name) > longName {
+		warn = fmt.Sprintf("a name of %d bytes: %s…", len(name), model.DisplayPath(name[:120]))
+	}
+	if !utf8.ValidString(name) {
+		warn = joinWarn(warn, fmt.Sprintf("a name that is not UTF-8: %s", model.DisplayPath(name)))
+	}
+	return name, warn, nil
+}
+
+func hasDotDot(p string) bool {
+	for _, part := range strings.Split(p, "/") {
+		if part == ".." {
+			return true
+		}
+	}
+	return false
+}
+
+func joinWarn(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+func device(hdr *tar.Header) uint64 {
+	return uint64(uint32(hdr.Devmajor))<<32 | uint64(uint32(hdr.Devminor))
+}
+
+// xattrHash folds a member's extended attributes (PAX SCHILY.xattr.*) into
+// one number; 0 means none. Order in the header does not matter.
+func xattrHash(hdr *tar.Header) uint64 {
+	var keys []string
+	for k := range hdr.PAXRecords {
+		if strings.HasPrefix(k, "SCHILY.xattr.") {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return 0
+	}
+	sort.Strings(keys)
+	d := xxhash.New()
+	for _, k := range keys {
+		d.WriteString(k)
+		d.Write([]byte{0})
+		d.WriteString(hdr.PAXRecords[k])
+		d.Write([]byte{0})
+	}
+	if s := d.Sum64(); s != 0 {
+		return s
+	}
+	return 1
+}

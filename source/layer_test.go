@@ -1,0 +1,163 @@
+package source
+
+import (
+	"archive/tar"
+	"bytes"
+	"strings"
+	"testing"
+
+	"lx.dev/lx/model"
+)
+
+func TestReadLayerKinds(t *testing.T) {
+	raw := tarOf(t,
+		dirM("./", 0o755),
+		dirM("etc/", 0o755),
+		fileM("etc/passwd", 0o644, "root:x:0:0"),
+		member{name: "etc/shadow", typ: tar.TypeReg, mode: 0o640, body: "s", uid: 0, xattr: map[string]string{"security.selinux": "x"}},
+		member{name: "bin/sh", typ: tar.TypeSymlink, mode: 0o777, link: "/bin/busybox"},
+		member{name: "bin/ash", typ: tar.TypeLink, mode: 0o755, link: "./bin/sh"},
+		member{name: "dev/null", typ: tar.TypeChar, mode: 0o666},
+		member{name: "run/fifo", typ: tar.TypeFifo, mode: 0o600},
+		fileM("var/.wh.cache", 0, ""),
+		fileM("opt/.wh..wh..opq", 0, ""),
+		fileM(".wh..wh.plnk/1234", 0, ""),
+	)
+	l, err := ReadLayer(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		path string
+		kind model.Kind
+	}{
+		{"etc", model.KindDir}, {"etc/passwd", model.KindRegular}, {"etc/shadow", model.KindRegular},
+		{"bin/sh", model.KindSymlink}, {"bin/ash", model.KindHardlink}, {"dev/null", model.KindCharDev},
+		{"run/fifo", model.KindFIFO}, {"var/cache", model.KindWhiteout}, {"opt", model.KindOpaque},
+	}
+	if len(l.Entries) != len(want) {
+		t.Fatalf("got %d entries %+v, want %d", len(l.Entries), l.Entries, len(want))
+	}
+	for i, w := range want {
+		if e := l.Entries[i]; e.Path != w.path || e.Kind != w.kind {
+			t.Errorf("entry %d = %s %v, want %s %v", i, e.Path, e.Kind, w.path, w.kind)
+		}
+	}
+	if e := l.Entries[1]; e.Size != 10 || e.Digest == 0 || e.Mode != 0o644 {
+		t.Errorf("passwd = %+v", e)
+	}
+	if l.Entries[1].Xattrs != 0 || l.Entries[2].Xattrs == 0 {
+		t.Errorf("xattrs: passwd %x shadow %x", l.Entries[1].Xattrs, l.Entries[2].Xattrs)
+	}
+	if l.Entries[3].Link != "/bin/busybox" || l.Entries[4].Link != "bin/sh" {
+		t.Errorf("links: %q %q", l.Entries[3].Link, l.Entries[4].Link)
+	}
+	if l.DiffID != digestOf(raw) || l.TarSize != int64(len(raw)) {
+		t.Errorf("diffID %s size %d, want %s %d", l.DiffID, l.TarSize, digestOf(raw), len(raw))
+	}
+}
+
+func TestReadLayerSameDigestContentOnly(t *testing.T) {
+	l, err := ReadLayer(bytes.NewReader(tarOf(t, fileM("a", 0o644, "same"), fileM("b", 0o755, "same"), fileM("c", 0o644, "other"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Entries[0].Digest != l.Entries[1].Digest || l.Entries[0].Digest == l.Entries[2].Digest {
+		t.Errorf("digests %x %x %x: equal content must hash equal, other content not", l.Entries[0].Digest, l.Entries[1].Digest, l.Entries[2].Digest)
+	}
+}
+
+// The diffID is the hash of the decompressed bytes whatever the blob's
+// compression, and the compression is sniffed, not named.
+func TestReadLayerCompressions(t *testing.T) {
+	raw := tarOf(t, dirM("data/", 0o755), zerosM("data/one", 0o644, 3<<20), fileM("data/x", 0o600, "x"))
+	for _, c := range []Compression{Plain, Gzip, Zstd} {
+		l, err := ReadLayer(bytes.NewReader(compressed(t, raw, c)))
+		if err != nil {
+			t.Fatalf("%v: %v", c, err)
+		}
+		if l.DiffID != digestOf(raw) || l.TarSize != int64(len(raw)) || len(l.Entries) != 3 || l.Entries[1].Size != 3<<20 {
+			t.Errorf("%v: diffID %s size %d entries %d", c, l.DiffID, l.TarSize, len(l.Entries))
+		}
+	}
+}
+
+func TestReadLayerEmptyTar(t *testing.T) {
+	raw := make([]byte, 1024) // what Docker writes for a layer with no change
+	l, err := ReadLayer(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Entries) != 0 || l.DiffID != "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef" {
+		t.Errorf("empty layer: %d entries, diffID %s", len(l.Entries), l.DiffID)
+	}
+}
+
+func TestReadLayerOddNamesKeptWithWarnings(t *testing.T) {
+	long := strings.Repeat("d/", 2100) + "f"
+	l, err := ReadLayer(bytes.NewReader(tarOf(t, fileM("bad\xffname", 0o644, "x"), fileM(long, 0o644, "y"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Entries) != 2 || l.Entries[0].Path != "bad\xffname" || l.Entries[1].Path != long {
+		t.Fatalf("entries %+v", l.Entries)
+	}
+	if len(l.Warnings) != 2 || !strings.Contains(l.Warnings[0], `/bad\xffname`) || !strings.Contains(l.Warnings[1], "4201 bytes") {
+		t.Errorf("warnings %q", l.Warnings)
+	}
+}
+
+func TestReadLayerBadInput(t *testing.T) {
+	good := tarOf(t, dirM("data/", 0o755), zerosM("data/one", 0o644, 1<<20))
+	gz := compressed(t, good, Gzip)
+	zs := compressed(t, good, Zstd)
+	corruptGz := append([]byte{}, gz...)
+	corruptGz[len(corruptGz)/2] ^= 0xff
+	corruptGz[len(corruptGz)/2+1] ^= 0xff
+	cases := []struct {
+		name string
+		blob []byte
+		want string
+	}{
+		{"truncated tar", good[:len(good)/2], "truncated tar"},
+		{"truncated gzip", gz[:len(gz)/2], "gzip"},
+		{"corrupt gzip", corruptGz, "gzip"},
+		{"truncated zstd", zs[:len(zs)/2], "zstd"},
+		{"dotdot", tarOf(t, fileM("a/../../etc/passwd", 0o644, "x")), `".."`},
+		{"inner dotdot", tarOf(t, fileM("a/../b", 0o644, "x")), `".."`},
+		{"absolute", tarOf(t, fileM("/etc/passwd", 0o644, "x")), "absolute"},
+		{"hardlink out", tarOf(t, member{name: "a", typ: tar.TypeLink, link: "../x"}), "hardlink"},
+		{"garbage", bytes.Repeat([]byte("not a tar "), 100), "corrupt tar"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ReadLayer(bytes.NewReader(c.blob))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want one containing %q", err, c.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error spans lines: %q", err)
+			}
+		})
+	}
+}
+
+func TestHashingReaderMatchesAnyReadPattern(t *testing.T) {
+	data := bytes.Repeat([]byte("0123456789abcdef"), 100_000)
+	for _, step := range []int{1, 511, 4096, 1 << 20} {
+		h := newHashingReader(bytes.NewReader(data))
+		buf := make([]byte, step)
+		var got []byte
+		for len(got) < len(data)/3 {
+			n, err := h.Read(buf)
+			got = append(got, buf[:n]...)
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		sum, n, err := h.Sum()
+		if err != nil || sum != digestOf(data) || n != int64(len(data)) || !bytes.Equal(got, data[:len(got)]) {
+			t.Errorf("step %d: sum %s n %d err %v", step, sum, n, err)
+		}
+	}
+}
