@@ -1,0 +1,69 @@
+// Command lx explores Docker image layers: what each layer adds, changes and
+// deletes, and exactly which bytes every pull ships for nothing.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes: 0 done, 1 a CI rule failed, 2 the image could not be analysed
+// or the command was used wrongly.
+const (
+	exitOK       = 0
+	exitRuleFail = 1
+	exitError    = 2
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	root := newRootCmd()
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	var ce codeError
+	if errors.As(err, &ce) {
+		if ce.err != nil {
+			fmt.Fprintln(os.Stderr, "lx:", ce.err)
+		}
+		return ce.code
+	}
+	fmt.Fprintln(os.Stderr, "lx:", err)
+	return exitError
+}
+
+// codeError carries an exit code other than 2 up to main.
+type codeError struct {
+	code int
+	err  error
+}
+
+func (e codeError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "lx",
+		Short: "Explore Docker image layers and the bytes they waste",
+		Long: `lx shows what every layer of a Docker image adds (A), changes (C) and
+deletes (D), and which file copies every pull ships for nothing: files a
+later layer deletes, recopies unchanged, or overwrites.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(newReportCmd())
+	return root
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/spf13/cobra"
+
+	"lx.dev/lx/internal/atomicfile"
+	"lx.dev/lx/model"
+	"lx.dev/lx/model/report"
+	"lx.dev/lx/source"
+)
+
+// maxWarningsShown bounds the warnings printed to stderr; the report keeps
+// them all.
+const maxWarningsShown = 10
+
+type reportFlags struct {
+	format   string
+	output   string
+	changes  bool
+	platform string
+}
+
+func newReportCmd() *cobra.Command {
+	var f reportFlags
+	cmd := &cobra.Command{
+		Use:   "report [flags] SOURCE",
+		Short: "Analyse an image and write a report (JSON or Markdown)",
+		Long: `Analyse an image and write a report.
+
+SOURCE is an archive: docker-archive:PATH, oci-archive:PATH, oci:DIR, or a
+plain path to a docker save / podman save / OCI archive or layout directory.
+
+Exit codes: 0 done, 2 the image could not be analysed.`,
+		Example: `  lx report image.tar
+  lx report --format markdown -o report.md docker-archive:image.tar
+  lx report --changes --platform linux/arm64 oci:./layout`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runReport(cmd.Context(), args[0], f, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	cmd.Flags().StringVarP(&f.format, "format", "f", "json", "report format: json or markdown")
+	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write the report to FILE (whole or not at all) instead of stdout")
+	cmd.Flags().BoolVar(&f.changes, "changes", false, "list every layer's changed paths (JSON)")
+	cmd.Flags().StringVar(&f.platform, "platform", "", "choose os/arch[/variant] in a multi-platform source")
+	return cmd
+}
+
+func runReport(ctx context.Context, ref string, f reportFlags, stdout, stderr io.Writer) error {
+	if err := report.Encode(io.Discard, report.Report{}, f.format); err != nil {
+		return err
+	}
+	out := stdout
+	if f.output != "" && f.output != "-" {
+		file, err := atomicfile.Create(f.output)
+		if err != nil {
+			return err
+		}
+		defer file.Abort()
+		out = file
+	}
+	img, err := analyze(ctx, ref, source.Options{Platform: f.platform})
+	if err != nil {
+		return err
+	}
+	printWarnings(stderr, img)
+	if err := report.Encode(out, report.Build(img, report.Options{Changes: f.changes}), f.format); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	if file, ok := out.(*atomicfile.File); ok {
+		return file.Commit()
+	}
+	return nil
+}
+
+// analyze opens a source and reads it once; Ctrl-C cancels the stream.
+func analyze(ctx context.Context, ref string, opts source.Options) (*model.Image, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	src, err := source.Open(ref, opts)
+	if err != nil {
+		return nil, err
+	}
+	return source.Analyze(ctx, src, nil)
+}
+
+func printWarnings(w io.Writer, img *model.Image) {
+	for i, s := range img.Warnings {
+		if i == maxWarningsShown {
+			fmt.Fprintf(w, "lx: warning: %d more warnings are in the report\n", len(img.Warnings)-i)
+			return
+		}
+		fmt.Fprintln(w, "lx: warning:", s)
+	}
+}
