@@ -89,7 +89,10 @@ func inline(s string) string {
 	for strings.Contains(s, fence) {
 		fence += "`"
 	}
-	return fence + " " + s + " " + fence
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " " // CommonMark strips one space each side
+	}
+	return fence + s + fence
 }
 
 func escapeCell(s string) string {

@@ -1,0 +1,166 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"lx.dev/lx/model"
+)
+
+const mib = 1 << 20
+
+// seedImage is the seed article's image: a base layer, then mkdir, dd,
+// chmod, dd, chmod, rm, with the two metadata-only CMD steps in history.
+func seedImage(t *testing.T) *model.Image {
+	t.Helper()
+	d := func(mode uint32) model.Entry { return model.Entry{Path: "data", Kind: model.KindDir, Mode: mode} }
+	f := func(p string, mode uint32) model.Entry {
+		return model.Entry{Path: p, Kind: model.KindRegular, Mode: mode, Size: mib, Digest: 42}
+	}
+	layers := [][]model.Entry{
+		{{Path: "bin", Kind: model.KindDir, Mode: 0o755}, {Path: "bin/busybox", Kind: model.KindRegular, Mode: 0o755, Size: 1000, Digest: 7}},
+		{d(0o755)},
+		{d(0o755), f("data/one", 0o644)},
+		{d(0o777), f("data/one", 0o777)},
+		{d(0o777), f("data/two", 0o644)},
+		{d(0o777), f("data/two", 0o777)},
+		{d(0o777), {Path: "data/one", Kind: model.KindWhiteout}},
+	}
+	when := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+	cfg := model.Config{Ref: "seed:latest", ID: "sha256:abc", OS: "linux", Architecture: "amd64", Created: when}
+	cmds := []string{"ADD file:busybox in /", "#(nop) CMD [\"sh\"]", "mkdir /data", "dd if=/dev/zero bs=1024 count=1024 of=/data/one",
+		"chmod -R 0777 /data", "dd if=/dev/zero bs=1024 count=1024 of=/data/two", "chmod -R 0777 /data", "rm /data/one", "#(nop) CMD ls -alh /data"}
+	for i, c := range cmds {
+		cfg.History = append(cfg.History, model.History{Created: when, CreatedBy: "/bin/sh -c " + c, EmptyLayer: i == 1 || i == 8})
+	}
+	for i := range layers {
+		cfg.DiffIDs = append(cfg.DiffIDs, "sha256:"+strings.Repeat(string(rune('a'+i)), 64))
+	}
+	b := model.NewBuilder(cfg)
+	for _, l := range layers {
+		if _, err := b.AddLayer(l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	img, err := b.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+func TestJSONContract(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Encode(&buf, Build(seedImage(t), Options{Changes: true}), "json"); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		SchemaVersion int `json:"schemaVersion"`
+		Image         struct {
+			Ref          string           `json:"ref"`
+			ID           string           `json:"id"`
+			TotalBytes   int64            `json:"totalBytes"`
+			WastedBytes  int64            `json:"wastedBytes"`
+			Efficiency   float64          `json:"efficiency"`
+			WasteByCause map[string]int64 `json:"wasteByCause"`
+		} `json:"image"`
+		Layers []struct {
+			Index                              int
+			DiffID                             string
+			Command, Created                   string
+			SizeBytes                          int64
+			Added, Changed, Deleted            int
+			WastedBytesMade, WastedBytesKilled int64
+			Changes                            []ChangeReport
+		} `json:"layers"`
+		Steps []struct {
+			Index      int
+			CreatedBy  string
+			EmptyLayer bool
+			Layer      *int
+		} `json:"steps"`
+		Waste []WasteReport `json:"waste"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.SchemaVersion != 1 || doc.Image.Ref != "seed:latest" || doc.Image.ID != "sha256:abc" {
+		t.Errorf("header %+v", doc)
+	}
+	if doc.Image.WastedBytes != 3_145_728 || doc.Image.TotalBytes != 1000+4*mib {
+		t.Errorf("wasted %d total %d", doc.Image.WastedBytes, doc.Image.TotalBytes)
+	}
+	if want := map[string]int64{"removed": mib, "recopied": 2 * mib, "overwritten": 0}; len(doc.Image.WasteByCause) != 3 ||
+		doc.Image.WasteByCause["removed"] != want["removed"] || doc.Image.WasteByCause["recopied"] != want["recopied"] {
+		t.Errorf("wasteByCause %v, want %v with all three keys", doc.Image.WasteByCause, want)
+	}
+	if len(doc.Layers) != 7 || doc.Layers[3].Command != "/bin/sh -c chmod -R 0777 /data" || doc.Layers[3].Created != "2024-05-06T07:08:09Z" {
+		t.Fatalf("layers %+v", doc.Layers)
+	}
+	if l := doc.Layers[6]; l.Deleted != 1 || l.Changed != 0 || l.WastedBytesKilled != mib {
+		t.Errorf("rm layer %+v", l)
+	}
+	if l := doc.Layers[2]; l.Added != 1 || l.WastedBytesMade != mib || len(l.Changes) != 1 || l.Changes[0] != (ChangeReport{"/data/one", "A", "file", mib}) {
+		t.Errorf("dd layer %+v", l)
+	}
+	if len(doc.Steps) != 9 || doc.Steps[1].Layer != nil || !doc.Steps[1].EmptyLayer || doc.Steps[8].Layer != nil || *doc.Steps[7].Layer != 6 {
+		t.Errorf("steps %+v", doc.Steps)
+	}
+	want := []WasteReport{
+		{Path: "/data/one", Bytes: mib, Cause: "recopied", MadeBy: 2, KilledBy: 3, Changed: "mode 0644→0777"},
+		{Path: "/data/one", Bytes: mib, Cause: "removed", MadeBy: 3, KilledBy: 6},
+		{Path: "/data/two", Bytes: mib, Cause: "recopied", MadeBy: 4, KilledBy: 5, Changed: "mode 0644→0777"},
+	}
+	if len(doc.Waste) != len(want) {
+		t.Fatalf("waste %+v", doc.Waste)
+	}
+	for _, w := range want {
+		found := false
+		for _, g := range doc.Waste {
+			found = found || (g.Path == w.Path && g.Bytes == w.Bytes && g.Cause == w.Cause && g.MadeBy == w.MadeBy && g.KilledBy == w.KilledBy && g.Changed == w.Changed)
+		}
+		if !found {
+			t.Errorf("waste lacks %+v: %+v", w, doc.Waste)
+		}
+	}
+}
+
+// Without --changes the layers carry no change lists.
+func TestJSONChangesOnlyOnRequest(t *testing.T) {
+	var buf bytes.Buffer
+	Encode(&buf, Build(seedImage(t), Options{}), "json")
+	if strings.Contains(buf.String(), `"changes"`) {
+		t.Error("changes listed without the option")
+	}
+}
+
+func TestMarkdownSummary(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Encode(&buf, Build(seedImage(t), Options{}), "markdown"); err != nil {
+		t.Fatal(err)
+	}
+	md := buf.String()
+	for _, want := range []string{
+		"# lx report: `seed:latest`",
+		"wasted 3.0 MiB (3,145,728 bytes) of 4.0 MiB (4,195,304 bytes) shipped · 7 layers",
+		"| recopied | 2.0 MiB (2,097,152 bytes) |",
+		"| removed | 1.0 MiB (1,048,576 bytes) |",
+		"| overwritten | 0 bytes |",
+		"| 6 | 0 bytes | 0 | 0 | 1 | 0 bytes | 1.0 MiB (1,048,576 bytes) | `/bin/sh -c rm /data/one` |",
+		"| `/data/one` | 1.0 MiB (1,048,576 bytes) | removed | 3: `/bin/sh -c chmod -R 0777 /data` | 6: `/bin/sh -c rm /data/one` |",
+		"mode 0644→0777",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+func TestUnknownFormat(t *testing.T) {
+	if err := Encode(&bytes.Buffer{}, Report{}, "yaml"); err == nil || !strings.Contains(err.Error(), "json") {
+		t.Errorf("err = %v; want the known formats named", err)
+	}
+}
