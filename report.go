@@ -90,7 +90,7 @@ func analyze(ctx context.Context, ref string, opts source.Options) (*model.Image
 	if err != nil {
 		return nil, err
 	}
-	return source.Analyze(ctx, src, nil)
+	return source.Analyze(ctx, src, source.Hooks{})
 }
 
 func printWarnings(w io.Writer, img *model.Image) {

@@ -7,10 +7,18 @@ import (
 	"lx.dev/lx/model"
 )
 
-// Analyze reads src once and returns the analysed image. onLayer, when set,
-// is called after each layer is applied.
-func Analyze(ctx context.Context, src Source, onLayer func(done, total int)) (*model.Image, error) {
-	s := &builderSink{onLayer: onLayer}
+// Hooks let a caller follow an analysis as it goes; any may be nil. They
+// are called on the reading goroutine.
+type Hooks struct {
+	// Config is called once the image's config is known, before any layer.
+	Config func(cfg model.Config)
+	// Layer is called after each layer is applied to the model.
+	Layer func(done, total int)
+}
+
+// Analyze reads src once and returns the analysed image.
+func Analyze(ctx context.Context, src Source, hooks Hooks) (*model.Image, error) {
+	s := &builderSink{hooks: hooks}
 	if err := src.Load(ctx, s); err != nil {
 		return nil, err
 	}
@@ -27,8 +35,8 @@ func Analyze(ctx context.Context, src Source, onLayer func(done, total int)) (*m
 // builderSink feeds a model.Builder as layers arrive.
 type builderSink struct {
 	b       *model.Builder
-	total   int
-	onLayer func(done, total int)
+	total int
+	hooks Hooks
 }
 
 func (s *builderSink) Config(cfg model.Config) error {
@@ -37,6 +45,9 @@ func (s *builderSink) Config(cfg model.Config) error {
 	}
 	s.b = model.NewBuilder(cfg)
 	s.total = len(cfg.DiffIDs)
+	if s.hooks.Config != nil {
+		s.hooks.Config(cfg)
+	}
 	return nil
 }
 
@@ -53,8 +64,8 @@ func (s *builderSink) Layer(index int, l Layer) error {
 	if _, err := s.b.AddLayer(l.Entries); err != nil {
 		return err
 	}
-	if s.onLayer != nil {
-		s.onLayer(index+1, s.total)
+	if s.hooks.Layer != nil {
+		s.hooks.Layer(index+1, s.total)
 	}
 	return nil
 }

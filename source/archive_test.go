@@ -59,7 +59,7 @@ func analyzeRef(t testing.TB, ref string, opts Options) (*model.Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Analyze(context.Background(), src, nil)
+	return Analyze(context.Background(), src, Hooks{})
 }
 
 // figures is the report without what legitimately differs between layouts
