@@ -34,7 +34,7 @@ func Analyze(ctx context.Context, src Source, hooks Hooks) (*model.Image, error)
 
 // builderSink feeds a model.Builder as layers arrive.
 type builderSink struct {
-	b       *model.Builder
+	b     *model.Builder
 	total int
 	hooks Hooks
 }
