@@ -83,6 +83,10 @@ func NewBuilder(cfg Config) *Builder {
 	return &Builder{img: img}
 }
 
+// Layer is a copy of layer k's figures as they stand (final once Finish
+// has run).
+func (b *Builder) Layer(k int) Layer { return b.img.Layers[k] }
+
 // Applied is how many layers are in so far.
 func (b *Builder) Applied() int { return len(b.img.t.layerStart) }
 

@@ -10,14 +10,33 @@ import (
 // Hooks let a caller follow an analysis as it goes; any may be nil. They
 // are called on the reading goroutine.
 type Hooks struct {
+	// Preview is called with a source's cheap first answer (an engine's
+	// inspect and history), before the stream starts; sources that cannot
+	// answer early never call it. The layer list is exact; the history may
+	// be refined by the Config that follows.
+	Preview func(cfg model.Config)
 	// Config is called once the image's config is known, before any layer.
 	Config func(cfg model.Config)
-	// Layer is called after each layer is applied to the model.
-	Layer func(done, total int)
+	// Layer is called after each layer is applied to the model, with that
+	// layer's figures so far (size and entry count; the change counts and
+	// waste come with the finished image).
+	Layer func(layer model.Layer, done, total int)
+}
+
+// Previewer is a Source that can describe its image before streaming it.
+type Previewer interface {
+	Preview(ctx context.Context) (model.Config, error)
 }
 
 // Analyze reads src once and returns the analysed image.
 func Analyze(ctx context.Context, src Source, hooks Hooks) (*model.Image, error) {
+	if p, ok := src.(Previewer); ok && hooks.Preview != nil {
+		cfg, err := p.Preview(ctx)
+		if err != nil {
+			return nil, err
+		}
+		hooks.Preview(cfg)
+	}
 	s := &builderSink{hooks: hooks}
 	if err := src.Load(ctx, s); err != nil {
 		return nil, err
@@ -65,7 +84,7 @@ func (s *builderSink) Layer(index int, l Layer) error {
 		return err
 	}
 	if s.hooks.Layer != nil {
-		s.hooks.Layer(index+1, s.total)
+		s.hooks.Layer(s.b.Layer(index), index+1, s.total)
 	}
 	return nil
 }
