@@ -614,7 +614,7 @@ func TestE2EMarkdown(t *testing.T) {
 			if res.code != 0 {
 				t.Fatalf("exit %d: %s", res.code, res.stderr)
 			}
-			for _, s := range []string{"3,145,728", "/bin/sh -c rm /data/one", "/data/one", "mode 0644\u21920777"} {
+			for _, s := range []string{"3,145,728", "RUN rm /data/one", "/data/one", "mode 0644\u21920777"} {
 				if !bytes.Contains(res.stdout, []byte(s)) {
 					t.Errorf("the Markdown report does not say %q:\n%s", s, res.stdout)
 				}

@@ -10,8 +10,12 @@ import (
 // MarkdownWasteRows is how many wasted copies the Markdown report lists.
 const MarkdownWasteRows = 20
 
+// MarkdownHints is how many fix hints the Markdown report lists.
+const MarkdownHints = 10
+
 // EncodeMarkdown writes a summary that reads well on its own and in a
-// pull-request comment: totals, the layer table, the biggest wasted copies.
+// pull-request comment: totals, the fix hints, the layer table, the biggest
+// wasted copies.
 func EncodeMarkdown(out io.Writer, r Report) error {
 	w := bufio.NewWriter(out)
 	img := r.Image
@@ -33,10 +37,21 @@ func EncodeMarkdown(out io.Writer, r Report) error {
 		fmt.Fprintf(w, "| %s | %s |\n", c, BytesExact(img.WasteByCause[c]))
 	}
 
+	if len(r.Hints) > 0 {
+		fmt.Fprint(w, "\n## Fix hints\n\n")
+		for i, h := range r.Hints {
+			if i == MarkdownHints {
+				fmt.Fprintf(w, "\n…and %d more (the JSON report lists every one).\n", len(r.Hints)-i)
+				break
+			}
+			fmt.Fprintf(w, "%d. **%s** (%s bytes) %s: %s.\n", i+1, Bytes(h.Bytes), Commas(h.Bytes), h.Text, h.Advice)
+		}
+	}
+
 	fmt.Fprint(w, "\n## Layers\n\n| # | size | A | C | D | wasted made | wasted killed | command |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
 	for _, l := range r.Layers {
 		fmt.Fprintf(w, "| %d | %s | %d | %d | %d | %s | %s | %s |\n", l.Index, BytesExact(l.SizeBytes),
-			l.Added, l.Changed, l.Deleted, BytesExact(l.WastedBytesMade), BytesExact(l.WastedBytesKilled), inline(l.Command))
+			l.Added, l.Changed, l.Deleted, BytesExact(l.WastedBytesMade), BytesExact(l.WastedBytesKilled), inline(Instruction(l.Command)))
 	}
 
 	fmt.Fprint(w, "\n## Biggest wasted copies\n\n")
@@ -76,7 +91,7 @@ func layerRef(r Report, i int) string {
 	if i < 0 || i >= len(r.Layers) {
 		return fmt.Sprintf("layer %d", i)
 	}
-	return fmt.Sprintf("%d: %s", i, inline(shorten(r.Layers[i].Command, 60)))
+	return fmt.Sprintf("%d: %s", i, inline(shorten(Instruction(r.Layers[i].Command), 60)))
 }
 
 // inline renders text as a code span that cannot break the table.

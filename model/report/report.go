@@ -18,6 +18,7 @@ type Report struct {
 	Layers        []LayerReport `json:"layers"`
 	Steps         []StepReport  `json:"steps"`
 	Waste         []WasteReport `json:"waste"`
+	Hints         []Hint        `json:"hints"`
 	Warnings      []string      `json:"warnings"`
 }
 
@@ -142,6 +143,7 @@ func Build(img *model.Image, opts Options) Report {
 			MadeBy: w.MadeBy, KilledBy: w.KilledBy, Changed: w.Changed, ReturnedIn: index(w.ReturnedIn),
 		})
 	}
+	r.Hints = hints(r)
 	return r
 }
 

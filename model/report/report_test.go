@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/exp/golden"
+
 	"lx.dev/lx/model"
 )
 
@@ -31,7 +33,7 @@ func seedImage(t *testing.T) *model.Image {
 	}
 	when := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
 	cfg := model.Config{Ref: "seed:latest", ID: "sha256:abc", OS: "linux", Architecture: "amd64", Created: when}
-	cmds := []string{"ADD file:busybox in /", "#(nop) CMD [\"sh\"]", "mkdir /data", "dd if=/dev/zero bs=1024 count=1024 of=/data/one",
+	cmds := []string{"#(nop) ADD file:busybox in /", "#(nop) CMD [\"sh\"]", "mkdir /data", "dd if=/dev/zero bs=1024 count=1024 of=/data/one",
 		"chmod -R 0777 /data", "dd if=/dev/zero bs=1024 count=1024 of=/data/two", "chmod -R 0777 /data", "rm /data/one", "#(nop) CMD ls -alh /data"}
 	for i, c := range cmds {
 		cfg.History = append(cfg.History, model.History{Created: when, CreatedBy: "/bin/sh -c " + c, EmptyLayer: i == 1 || i == 8})
@@ -149,14 +151,25 @@ func TestMarkdownSummary(t *testing.T) {
 		"| recopied | 2.0 MiB (2,097,152 bytes) |",
 		"| removed | 1.0 MiB (1,048,576 bytes) |",
 		"| overwritten | 0 bytes |",
-		"| 6 | 0 bytes | 0 | 0 | 1 | 0 bytes | 1.0 MiB (1,048,576 bytes) | `/bin/sh -c rm /data/one` |",
-		"| `/data/one` | 1.0 MiB (1,048,576 bytes) | removed | 3: `/bin/sh -c chmod -R 0777 /data` | 6: `/bin/sh -c rm /data/one` |",
+		"| 6 | 0 bytes | 0 | 0 | 1 | 0 bytes | 1.0 MiB (1,048,576 bytes) | `RUN rm /data/one` |",
+		"| `/data/one` | 1.0 MiB (1,048,576 bytes) | removed | 3: `RUN chmod -R 0777 /data` | 6: `RUN rm /data/one` |",
+		"1. **2.0 MiB** (2,097,152 bytes) `RUN rm /data/one` deletes `/data/one`",
 		"mode 0644→0777",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md)
 		}
 	}
+}
+
+// The whole Markdown report of the seed image, as a pull request shows it.
+// go test ./model/report -update rewrites testdata/*.golden.
+func TestMarkdownGolden(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Encode(&buf, Build(seedImage(t), Options{}), "markdown"); err != nil {
+		t.Fatal(err)
+	}
+	golden.RequireEqual(t, buf.Bytes())
 }
 
 func TestUnknownFormat(t *testing.T) {
