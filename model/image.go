@@ -59,27 +59,7 @@ type Builder struct {
 // NewBuilder starts an image from its config: the layer list and history.
 func NewBuilder(cfg Config) *Builder {
 	img := &Image{Config: cfg, t: newTable()}
-	img.Layers = make([]Layer, len(cfg.DiffIDs))
-	for i, d := range cfg.DiffIDs {
-		img.Layers[i] = Layer{Index: i, DiffID: d, Step: -1}
-		if i < len(cfg.Layers) {
-			img.Layers[i].Blob = cfg.Layers[i]
-		}
-	}
-	next := 0
-	for i, h := range cfg.History {
-		s := Step{Index: i, Created: h.Created, CreatedBy: h.CreatedBy, Comment: h.Comment, Empty: h.EmptyLayer, Layer: -1}
-		if !h.EmptyLayer && next < len(img.Layers) {
-			s.Layer = next
-			l := &img.Layers[next]
-			l.Step, l.Command, l.Created, l.Comment = i, h.CreatedBy, h.Created, h.Comment
-			next++
-		}
-		img.Steps = append(img.Steps, s)
-	}
-	if next < len(img.Layers) && len(cfg.History) > 0 {
-		img.Warnings = append(img.Warnings, fmt.Sprintf("history covers %d of %d layers; the others have no command", next, len(img.Layers)))
-	}
+	img.Layers, img.Steps, img.Warnings = Outline(cfg)
 	return &Builder{img: img}
 }
 
