@@ -45,7 +45,7 @@ Exit codes: 0 done, 2 the image could not be analysed.`,
 			return runReport(cmd.Context(), args[0], f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	cmd.Flags().StringVarP(&f.format, "format", "f", "json", "report format: json or markdown")
+	cmd.Flags().StringVarP(&f.format, "format", "f", "json", "report format: json, markdown or html")
 	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write the report to FILE (whole or not at all) instead of stdout")
 	cmd.Flags().BoolVar(&f.changes, "changes", false, "list every layer's changed paths (JSON)")
 	cmd.Flags().StringVar(&f.platform, "platform", "", "choose os/arch[/variant] in a multi-platform source")
@@ -70,7 +70,7 @@ func runReport(ctx context.Context, ref string, f reportFlags, stdout, stderr io
 		return err
 	}
 	printWarnings(stderr, img)
-	if err := report.Encode(out, report.Build(img, report.Options{Changes: f.changes}), f.format); err != nil {
+	if err := report.Encode(out, report.Build(img, report.Options{Changes: f.changes || report.WantsChanges(f.format)}), f.format); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	if file, ok := out.(*atomicfile.File); ok {

@@ -16,10 +16,10 @@ type Hint struct {
 	Files    int      `json:"files"`
 	Copies   int      `json:"copies"`
 	Bytes    int64    `json:"bytes"`
-	Paths    []string `json:"paths"` // the biggest few, for the text
-	Came     bool     `json:"cameBack,omitempty"`
-	Text     string   `json:"text"`   // the finding, Markdown inline code for steps and paths
-	Advice   string   `json:"advice"` // the change to make
+	Paths    []string `json:"paths"`              // the biggest few, for the text
+	CameBack int      `json:"cameBack,omitempty"` // removed files whose bytes come back later
+	Text     string   `json:"text"`               // the finding, Markdown inline code for steps and paths
+	Advice   string   `json:"advice"`             // the change to make
 }
 
 // hintPaths is how many example paths a hint names.
@@ -40,7 +40,7 @@ func hints(r Report) []Hint {
 	}
 	groups := map[key]*Hint{}
 	var order []key
-	add := func(k key, made []int, path string, copies int, bytes int64, came bool) {
+	add := func(k key, made []int, path string, copies int, bytes int64, cameBack bool) {
 		h, ok := groups[k]
 		if !ok {
 			h = &Hint{Cause: k.cause, KilledBy: k.killedBy}
@@ -50,7 +50,9 @@ func hints(r Report) []Hint {
 		h.Files++
 		h.Copies += copies
 		h.Bytes += bytes
-		h.Came = h.Came || came
+		if cameBack {
+			h.CameBack++
+		}
 		for _, m := range made {
 			h.MadeBy = appendUnique(h.MadeBy, m)
 		}
@@ -180,9 +182,12 @@ func hintText(r Report, h Hint, what string) (text, advice string) {
 		if h.Files > 1 {
 			advice = "create and delete them in the same `RUN`, or build them in an earlier stage of a multi-stage build and copy only what is kept"
 		}
-		if h.Came {
+		switch {
+		case h.CameBack == h.Files:
 			text += "; the same bytes come back later, so they ship once more"
 			advice = "keep the file instead of deleting and re-adding it, or do both in one step"
+		case h.CameBack > 0:
+			text += fmt.Sprintf("; %d of them come back later with the same bytes, so those ship once more", h.CameBack)
 		}
 	case "recopied":
 		text = fmt.Sprintf("%s recopied %s made by %s", killer, sized, makers)
@@ -211,7 +216,7 @@ func step(r Report, layer int) string {
 	if layer < 0 || layer >= len(r.Layers) || r.Layers[layer].Command == "" {
 		return fmt.Sprintf("layer %d", layer)
 	}
-	return inline(shorten(Instruction(r.Layers[layer].Command), 72))
+	return codeSpan(shorten(Instruction(r.Layers[layer].Command), 72))
 }
 
 func makersPhrase(r Report, made []int) string {
@@ -225,7 +230,7 @@ func makersPhrase(r Report, made []int) string {
 func pathsPhrase(h Hint) string {
 	names := make([]string, len(h.Paths))
 	for i, p := range h.Paths {
-		names[i] = inline(p)
+		names[i] = codeSpan(p)
 	}
 	if h.Files == 1 {
 		return names[0]

@@ -91,3 +91,25 @@ func TestInstruction(t *testing.T) {
 		}
 	}
 }
+
+func TestHintsSomeCameBack(t *testing.T) {
+	ret := 3
+	hs := hintsOf(4,
+		WasteReport{Path: "/x", Bytes: 20, Cause: "removed", MadeBy: 1, KilledBy: 2, ReturnedIn: &ret},
+		WasteReport{Path: "/y", Bytes: 10, Cause: "removed", MadeBy: 1, KilledBy: 2},
+	)
+	want := "`RUN step 2` deletes 2 files (`/x`, `/y`), whose bytes every pull still ships again (from `RUN step 1`, 30 B in all); 1 of them come back later with the same bytes, so those ship once more"
+	if len(hs) != 1 || hs[0].Text != want || hs[0].CameBack != 1 {
+		t.Errorf("got %+v\nwant text %q", hs, want)
+	}
+}
+
+// Pipes inside a hint stay pipes: hints are not table cells.
+func TestHintsKeepPipes(t *testing.T) {
+	r := Report{Layers: []LayerReport{{}, {Command: "/bin/sh -c yes | head -c 5 > /p"}, {Command: "/bin/sh -c rm /p"}},
+		Waste: []WasteReport{{Path: "/p", Bytes: 5, Cause: "removed", MadeBy: 1, KilledBy: 2}}}
+	hs := hints(r)
+	if len(hs) != 1 || !strings.Contains(hs[0].Text, "`RUN yes | head -c 5 > /p`") {
+		t.Errorf("got %+v", hs)
+	}
+}

@@ -99,7 +99,12 @@ func inline(s string) string {
 	if s == "" {
 		return "—"
 	}
-	s = escapeCell(s)
+	return codeSpan(escapeCell(s))
+}
+
+// codeSpan renders text as a code span on one line, outside tables.
+func codeSpan(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
 	fence := "`"
 	for strings.Contains(s, fence) {
 		fence += "`"
