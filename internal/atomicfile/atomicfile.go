@@ -51,9 +51,9 @@ func (f *File) Commit() error {
 }
 
 // Abort removes the temporary file; the target is left as it was. It is
-// safe to call after Commit.
+// safe to call after Commit, and on a nil *File (no output was asked for).
 func (f *File) Abort() {
-	if f.done {
+	if f == nil || f.done {
 		return
 	}
 	f.done = true

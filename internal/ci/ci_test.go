@@ -1,0 +1,190 @@
+package ci
+
+import (
+	"bytes"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"lx.dev/lx/model/report"
+)
+
+// image is a report with the figures the rules read: efficiency and wasted
+// bytes over the whole image, and layers above the base shipping userBytes
+// of which userWasted die.
+func image(eff float64, wasted int64, layers int, userBytes, userWasted int64) report.Report {
+	r := report.Report{Image: report.ImageSummary{Efficiency: eff, WastedBytes: wasted, LayerCount: layers}}
+	r.Layers = append(r.Layers, report.LayerReport{Index: 0, SizeBytes: 1 << 30, WastedBytesMade: 1 << 29})
+	for i := 1; i < layers; i++ {
+		l := report.LayerReport{Index: i}
+		if i == 1 {
+			l.SizeBytes, l.WastedBytesMade = userBytes, userWasted
+		}
+		r.Layers = append(r.Layers, l)
+	}
+	return r
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func verdict(t *testing.T, r report.Report, rules Rules, key string) Result {
+	t.Helper()
+	for _, res := range Evaluate(r, rules) {
+		if res.Key == key {
+			return res
+		}
+	}
+	t.Fatalf("no result for %s", key)
+	return Result{}
+}
+
+// Each rule at, just under and just over its threshold.
+func TestRuleThresholds(t *testing.T) {
+	type tc struct {
+		name  string
+		img   report.Report
+		rules Rules
+		key   string
+		pass  bool
+	}
+	cases := []tc{
+		{"efficiency at", image(0.9, 0, 2, 0, 0), Rules{LowestEfficiency: ptr(0.9)}, KeyLowestEfficiency, true},
+		{"efficiency just under", image(0.8999, 0, 2, 0, 0), Rules{LowestEfficiency: ptr(0.9)}, KeyLowestEfficiency, false},
+		{"efficiency just over", image(0.9001, 0, 2, 0, 0), Rules{LowestEfficiency: ptr(0.9)}, KeyLowestEfficiency, true},
+		{"wasted at", image(1, 20_000_000, 2, 0, 0), Rules{HighestWastedBytes: ptr[int64](20_000_000)}, KeyHighestWastedBytes, true},
+		{"wasted just under", image(1, 19_999_999, 2, 0, 0), Rules{HighestWastedBytes: ptr[int64](20_000_000)}, KeyHighestWastedBytes, true},
+		{"wasted just over", image(1, 20_000_001, 2, 0, 0), Rules{HighestWastedBytes: ptr[int64](20_000_000)}, KeyHighestWastedBytes, false},
+		{"user wasted at", image(1, 0, 3, 1000, 100), Rules{HighestUserWastedPercent: ptr(0.1)}, KeyHighestUserWastedPercent, true},
+		{"user wasted just under", image(1, 0, 3, 1000, 99), Rules{HighestUserWastedPercent: ptr(0.1)}, KeyHighestUserWastedPercent, true},
+		{"user wasted just over", image(1, 0, 3, 1000, 101), Rules{HighestUserWastedPercent: ptr(0.1)}, KeyHighestUserWastedPercent, false},
+		{"layers at", image(1, 0, 10, 0, 0), Rules{HighestLayerCount: ptr(10)}, KeyHighestLayerCount, true},
+		{"layers just under", image(1, 0, 9, 0, 0), Rules{HighestLayerCount: ptr(10)}, KeyHighestLayerCount, true},
+		{"layers just over", image(1, 0, 11, 0, 0), Rules{HighestLayerCount: ptr(10)}, KeyHighestLayerCount, false},
+		{"disabled passes", image(0, 1<<40, 500, 10, 10), Rules{}, KeyLowestEfficiency, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := verdict(t, c.img, c.rules, c.key)
+			if res.Passed != c.pass {
+				t.Errorf("%s passed=%v, want %v (measured %s, threshold %s)", c.key, res.Passed, c.pass, res.Measured, res.Threshold)
+			}
+		})
+	}
+}
+
+// The base layer's own waste does not count against the user's share.
+func TestUserWastedIgnoresTheBase(t *testing.T) {
+	r := image(0.5, 1<<29, 2, 1000, 0)
+	if got := UserWastedShare(r); got != 0 {
+		t.Errorf("user wasted share %v, want 0: only the base wastes", got)
+	}
+	if got := UserWastedShare(image(1, 0, 1, 0, 0)); got != 0 {
+		t.Errorf("an image with only a base: %v, want 0", got)
+	}
+}
+
+func TestParse(t *testing.T) {
+	r, err := Parse("x.yaml", []byte("rules:\n  lowestEfficiency: 0.95\n  highestWastedBytes: 20MB\n  highestUserWastedPercent: 20%\n  highestLayerCount: 30\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *r.LowestEfficiency != 0.95 || *r.HighestWastedBytes != 20_000_000 || *r.HighestUserWastedPercent != 0.2 || *r.HighestLayerCount != 30 || r.From != "x.yaml" {
+		t.Errorf("parsed %+v", r)
+	}
+	// dive's file: the same keys, "disabled" turns a rule off, the others keep their defaults.
+	r, err = Parse(".dive-ci", []byte("rules:\n  lowestEfficiency: disabled\n  highestWastedBytes: 1.5GiB\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.LowestEfficiency != nil || *r.HighestWastedBytes != 1610612736 || *r.HighestUserWastedPercent != 0.1 {
+		t.Errorf("parsed %+v", r)
+	}
+	if r, err := Parse("empty", nil); err != nil || *r.LowestEfficiency != 0.9 {
+		t.Errorf("an empty file: %+v, %v; want the defaults", r, err)
+	}
+}
+
+func TestParseErrorsNameFileLineAndKey(t *testing.T) {
+	for _, c := range []struct{ yaml, want string }{
+		{"rules:\n  lowestEfficiency: 0.9\n  highestWastedByte: 20MB\n", `bad.yaml:3: unknown rule "highestWastedByte"`},
+		{"rules:\n  highestWastedBytes: 20 parsecs\n", `bad.yaml:2: highestWastedBytes: "20 parsecs" has an unknown unit`},
+		{"rules:\n  highestWastedBytes: lots\n", `bad.yaml:2: highestWastedBytes: "lots" is not a size`},
+		{"rules:\n\n  lowestEfficiency: 1.5\n", `bad.yaml:3: lowestEfficiency: 1.5 is out of range`},
+		{"rules:\n  highestUserWastedPercent: 120%\n", `bad.yaml:2: highestUserWastedPercent: 120% is out of range`},
+		{"rules:\n  highestLayerCount: 0\n", `bad.yaml:2: highestLayerCount: "0" is not a layer count`},
+		{"rule:\n  lowestEfficiency: 0.9\n", `bad.yaml:1: unknown key "rule"`},
+		{"rules: [1, 2]\n", `bad.yaml:1: "rules" must be a mapping`},
+		{"rules:\n  lowestEfficiency: [0.9]\n", `bad.yaml:2: lowestEfficiency: expected a single value`},
+		{"rules:\n\tlowestEfficiency: 0.9\n", `bad.yaml: `},
+	} {
+		_, err := Parse("bad.yaml", []byte(c.yaml))
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%q: err = %v, want it to start with %q", c.yaml, err, c.want)
+		}
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{
+		"0": 0, "1048576": 1048576, "20MB": 20_000_000, "20mb": 20_000_000, "20M": 20_000_000, "1.5GiB": 1610612736,
+		"1.5 GB": 1_500_000_000, "512KiB": 524288, "3B": 3, "2TB": 2_000_000_000_000,
+	} {
+		if got, err := ParseSize(in); err != nil || got != want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "MB", "-1MB", "1.2.3MB", "1 XB", "99999999999999999999999TB"} {
+		if _, err := ParseSize(bad); err == nil {
+			t.Errorf("ParseSize(%q) accepted", bad)
+		}
+	}
+}
+
+func TestFindOrder(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, s string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r, _ := Find("", dir); r.From != "defaults" {
+		t.Errorf("no file: from %s", r.From)
+	}
+	write(".dive-ci", "rules:\n  highestLayerCount: 7\n")
+	if r, _ := Find("", dir); !strings.HasSuffix(r.From, ".dive-ci") || *r.HighestLayerCount != 7 {
+		t.Errorf("dive's file not used: %+v", r)
+	}
+	write(".lx-ci.yaml", "rules:\n  highestLayerCount: 8\n")
+	if r, _ := Find("", dir); !strings.HasSuffix(r.From, ".lx-ci.yaml") || *r.HighestLayerCount != 8 {
+		t.Errorf(".lx-ci.yaml does not come first: %+v", r)
+	}
+	write("mine.yaml", "rules:\n  highestLayerCount: 9\n")
+	if r, _ := Find(filepath.Join(dir, "mine.yaml"), dir); *r.HighestLayerCount != 9 {
+		t.Errorf("--rules does not come first: %+v", r)
+	}
+	if _, err := Find(filepath.Join(dir, "missing.yaml"), dir); err == nil {
+		t.Error("a missing --rules file is accepted")
+	}
+}
+
+func TestJUnit(t *testing.T) {
+	results := Evaluate(image(0.5, 100, 3, 1000, 500), Rules{LowestEfficiency: ptr(0.9), HighestLayerCount: ptr(10)})
+	var buf bytes.Buffer
+	if err := WriteJUnit(&buf, "seed:latest", results, 1500*time.Millisecond, "details"); err != nil {
+		t.Fatal(err)
+	}
+	var doc junitSuites
+	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatalf("not XML: %v\n%s", err, buf.String())
+	}
+	s := doc.Suites[0]
+	if s.Tests != 4 || s.Failures != 1 || s.Skipped != 2 || s.Time != "1.500" || s.Name != "lx ci seed:latest" {
+		t.Errorf("suite %+v", s)
+	}
+	if f := s.Cases[0].Failure; f == nil || !strings.Contains(f.Message, "lowestEfficiency: 0.5000, threshold ≥ 0.9000") {
+		t.Errorf("failure %+v", s.Cases[0])
+	}
+}

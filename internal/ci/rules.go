@@ -1,0 +1,209 @@
+// Package ci holds the rules `lx ci` gates an image on: where they come
+// from (a rules file, .lx-ci.yaml, or dive's .dive-ci), what they mean,
+// and how an analysed image fares against them.
+package ci
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// The rule keys, as dive names them where dive has the rule.
+const (
+	KeyLowestEfficiency         = "lowestEfficiency"
+	KeyHighestWastedBytes       = "highestWastedBytes"
+	KeyHighestUserWastedPercent = "highestUserWastedPercent"
+	KeyHighestLayerCount        = "highestLayerCount"
+)
+
+// Keys lists every rule key in the order lx reports them.
+var Keys = []string{KeyLowestEfficiency, KeyHighestWastedBytes, KeyHighestUserWastedPercent, KeyHighestLayerCount}
+
+// Rules are the thresholds; a nil field is a disabled rule.
+type Rules struct {
+	LowestEfficiency         *float64 // 0..1: efficiency must be at least this
+	HighestWastedBytes       *int64   // wasted bytes must be at most this
+	HighestUserWastedPercent *float64 // 0..1: wasted share of the user layers' bytes, at most this
+	HighestLayerCount        *int     // layers must be at most this
+	// From says where the rules came from: a file name, or "defaults".
+	From string
+}
+
+// Defaults are the rules when no file gives any: efficiency at least 0.9
+// and at most 10% of the user layers' bytes wasted.
+func Defaults() Rules {
+	eff, user := 0.9, 0.1
+	return Rules{LowestEfficiency: &eff, HighestUserWastedPercent: &user, From: "defaults"}
+}
+
+// FileNames are the files Find looks for, in order, in a directory.
+var FileNames = []string{".lx-ci.yaml", ".lx-ci.yml", ".dive-ci"}
+
+// Find loads the rules of --rules FILE when given, else the first of
+// FileNames in dir, else the defaults.
+func Find(rulesFile, dir string) (Rules, error) {
+	if rulesFile != "" {
+		return Load(rulesFile)
+	}
+	for _, name := range FileNames {
+		p := filepath.Join(dir, name)
+		if _, err := os.Stat(p); err == nil {
+			return Load(p)
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return Rules{}, fmt.Errorf("%s: %w", p, err)
+		}
+	}
+	return Defaults(), nil
+}
+
+// Load reads a rules file. Rules it does not mention keep their defaults;
+// "disabled" turns one off.
+func Load(path string) (Rules, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Rules{}, err
+	}
+	return Parse(path, b)
+}
+
+// Parse reads rules from YAML: the keys under a top-level "rules:" (dive's
+// layout). name is used in errors, which say file, line and key.
+func Parse(name string, b []byte) (Rules, error) {
+	r := Defaults()
+	r.From = name
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return Rules{}, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if len(doc.Content) == 0 {
+		return r, nil // an empty file: the defaults
+	}
+	top := doc.Content[0]
+	if top.Kind != yaml.MappingNode {
+		return Rules{}, fmt.Errorf("%s:%d: expected a mapping with a \"rules:\" key", name, top.Line)
+	}
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		k, v := top.Content[i], top.Content[i+1]
+		if k.Value != "rules" {
+			return Rules{}, fmt.Errorf("%s:%d: unknown key %q (expected \"rules\")", name, k.Line, k.Value)
+		}
+		if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+			continue
+		}
+		if v.Kind != yaml.MappingNode {
+			return Rules{}, fmt.Errorf("%s:%d: \"rules\" must be a mapping of rule names to thresholds", name, v.Line)
+		}
+		for j := 0; j+1 < len(v.Content); j += 2 {
+			if err := r.set(v.Content[j], v.Content[j+1]); err != nil {
+				return Rules{}, fmt.Errorf("%s:%d: %w", name, v.Content[j].Line, err)
+			}
+		}
+	}
+	return r, nil
+}
+
+// set applies one "key: value" of the rules mapping.
+func (r *Rules) set(k, v *yaml.Node) error {
+	if v.Kind != yaml.ScalarNode {
+		return fmt.Errorf("%s: expected a single value", k.Value)
+	}
+	val := strings.TrimSpace(v.Value)
+	disabled := strings.EqualFold(val, "disabled")
+	switch k.Value {
+	case KeyLowestEfficiency:
+		if disabled {
+			r.LowestEfficiency = nil
+			return nil
+		}
+		f, err := ratio(val)
+		if err != nil {
+			return fmt.Errorf("%s: %w", k.Value, err)
+		}
+		r.LowestEfficiency = &f
+	case KeyHighestUserWastedPercent:
+		if disabled {
+			r.HighestUserWastedPercent = nil
+			return nil
+		}
+		f, err := ratio(val)
+		if err != nil {
+			return fmt.Errorf("%s: %w", k.Value, err)
+		}
+		r.HighestUserWastedPercent = &f
+	case KeyHighestWastedBytes:
+		if disabled {
+			r.HighestWastedBytes = nil
+			return nil
+		}
+		n, err := ParseSize(val)
+		if err != nil {
+			return fmt.Errorf("%s: %w", k.Value, err)
+		}
+		r.HighestWastedBytes = &n
+	case KeyHighestLayerCount:
+		if disabled {
+			r.HighestLayerCount = nil
+			return nil
+		}
+		n, err := strconv.Atoi(val)
+		if err != nil || n < 1 {
+			return fmt.Errorf("%s: %q is not a layer count (a whole number, 1 or more)", k.Value, val)
+		}
+		r.HighestLayerCount = &n
+	default:
+		return fmt.Errorf("unknown rule %q (known: %s)", k.Value, strings.Join(Keys, ", "))
+	}
+	return nil
+}
+
+// ratio reads a share: 0.9, or a percentage "90%".
+func ratio(s string) (float64, error) {
+	pct := strings.HasSuffix(s, "%")
+	f, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(s, "%")), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, fmt.Errorf("%q is not a number (write 0.9 or 90%%)", s)
+	}
+	if pct {
+		f /= 100
+	}
+	if f < 0 || f > 1 {
+		return 0, fmt.Errorf("%s is out of range (0 to 1, or 0%% to 100%%)", s)
+	}
+	return f, nil
+}
+
+// ParseSize reads a byte size: plain bytes ("1048576"), SI units ("20MB",
+// "1.5 GB": powers of 1000, as dive reads them) or IEC units ("1.5GiB":
+// powers of 1024). Case does not matter; "B" may be left off ("20M" is 20MB).
+func ParseSize(s string) (int64, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	i := 0
+	for i < len(t) && (t[i] >= '0' && t[i] <= '9' || t[i] == '.') {
+		i++
+	}
+	num, unit := t[:i], strings.TrimSpace(t[i:])
+	f, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a size (write 20MB, 1.5GiB or a number of bytes)", s)
+	}
+	mult, ok := map[string]float64{
+		"": 1, "b": 1,
+		"k": 1e3, "kb": 1e3, "m": 1e6, "mb": 1e6, "g": 1e9, "gb": 1e9, "t": 1e12, "tb": 1e12,
+		"ki": 1 << 10, "kib": 1 << 10, "mi": 1 << 20, "mib": 1 << 20, "gi": 1 << 30, "gib": 1 << 30, "ti": 1 << 40, "tib": 1 << 40,
+	}[unit]
+	if !ok {
+		return 0, fmt.Errorf("%q has an unknown unit %q (use B, KB, MB, GB, TB or KiB, MiB, GiB, TiB)", s, unit)
+	}
+	v := f * mult
+	if v > math.MaxInt64/2 {
+		return 0, fmt.Errorf("%q is too large", s)
+	}
+	return int64(math.Round(v)), nil
+}
