@@ -20,24 +20,32 @@ import (
 const maxWarningsShown = 10
 
 type reportFlags struct {
-	format   string
-	output   string
-	changes  bool
-	platform string
+	format  string
+	output  string
+	changes bool
+	src     sourceFlags
 }
 
 func newReportCmd() *cobra.Command {
 	var f reportFlags
 	cmd := &cobra.Command{
-		Use:   "report [flags] SOURCE",
+		Use:   "report [flags] IMAGE|ARCHIVE",
 		Short: "Analyse an image and write a report (JSON or Markdown)",
 		Long: `Analyse an image and write a report.
 
-SOURCE is an archive: docker-archive:PATH, oci-archive:PATH, oci:DIR, or a
-plain path to a docker save / podman save / OCI archive or layout directory.
+IMAGE is an image of the Docker Engine: name[:tag], name@sha256:..., or a
+full or short image ID (docker-daemon:IMAGE says so explicitly). The engine
+is --host, else DOCKER_HOST, DOCKER_CONTEXT, the docker CLI's current
+context, or /var/run/docker.sock; an image it lacks is pulled (progress on
+stderr) unless --no-pull.
+
+ARCHIVE is docker-archive:PATH, oci-archive:PATH, oci:DIR, or a plain path
+to a docker save / podman save / OCI archive or layout directory.
 
 Exit codes: 0 done, 2 the image could not be analysed.`,
-		Example: `  lx report image.tar
+		Example: `  lx report nginx:latest
+  lx report --host unix:///run/user/1000/docker.sock --no-pull myapp:dev
+  lx report image.tar
   lx report --format markdown -o report.md docker-archive:image.tar
   lx report --changes --platform linux/arm64 oci:./layout`,
 		Args: cobra.ExactArgs(1),
@@ -48,7 +56,7 @@ Exit codes: 0 done, 2 the image could not be analysed.`,
 	cmd.Flags().StringVarP(&f.format, "format", "f", "json", "report format: json, markdown or html")
 	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write the report to FILE (whole or not at all) instead of stdout")
 	cmd.Flags().BoolVar(&f.changes, "changes", false, "list every layer's changed paths (JSON)")
-	cmd.Flags().StringVar(&f.platform, "platform", "", "choose os/arch[/variant] in a multi-platform source")
+	f.src.register(cmd.Flags())
 	return cmd
 }
 
@@ -65,7 +73,8 @@ func runReport(ctx context.Context, ref string, f reportFlags, stdout, stderr io
 		defer file.Abort()
 		out = file
 	}
-	img, err := analyze(ctx, ref, source.Options{Platform: f.platform})
+	f.src.pullProgress = pullPrinter(stderr)
+	img, err := analyze(ctx, ref, f.src, stderr)
 	if err != nil {
 		return err
 	}
@@ -80,17 +89,19 @@ func runReport(ctx context.Context, ref string, f reportFlags, stdout, stderr io
 }
 
 // analyze opens a source and reads it once; Ctrl-C cancels the stream.
-func analyze(ctx context.Context, ref string, opts source.Options) (*model.Image, error) {
+// With LX_TRACE=1 it logs on stderr when the layer list (the preview) and
+// the whole image were ready.
+func analyze(ctx context.Context, ref string, f sourceFlags, stderr io.Writer) (*model.Image, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
-	src, err := source.Open(ref, opts)
+	src, err := openSource(ref, f)
 	if err != nil {
 		return nil, err
 	}
-	return source.Analyze(ctx, src, source.Hooks{})
+	return source.Analyze(ctx, src, traceHooks(stderr))
 }
 
 func printWarnings(w io.Writer, img *model.Image) {

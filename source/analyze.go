@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"lx.dev/lx/model"
@@ -32,10 +33,12 @@ type Previewer interface {
 func Analyze(ctx context.Context, src Source, hooks Hooks) (*model.Image, error) {
 	if p, ok := src.(Previewer); ok && hooks.Preview != nil {
 		cfg, err := p.Preview(ctx)
-		if err != nil {
+		switch {
+		case err == nil:
+			hooks.Preview(cfg)
+		case !errors.Is(err, ErrNoPreview):
 			return nil, err
 		}
-		hooks.Preview(cfg)
 	}
 	s := &builderSink{hooks: hooks}
 	if err := src.Load(ctx, s); err != nil {

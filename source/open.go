@@ -1,9 +1,13 @@
 package source
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
+
+	"github.com/distribution/reference"
 )
 
 // Open turns what the user typed into a Source:
@@ -12,10 +16,16 @@ import (
 //	oci-archive:PATH[:TAG]      an OCI layout in a tar
 //	oci:DIR[:TAG]               an OCI layout directory
 //	PATH                        any of these, told apart by what is there
+//	docker-daemon:IMAGE         an image of the Docker Engine (see NewEngine)
+//	IMAGE                       the same, when no file or directory has that name:
+//	                            name[:tag], name@sha256:…, a full or short image ID
 //
 // A tar's layout is found from its contents, so the docker-archive and
 // oci-archive prefixes only say the path is a file.
 func Open(ref string, opts Options) (Source, error) {
+	if image, ok := strings.CutPrefix(ref, EnginePrefix); ok {
+		return NewEngine(image, opts)
+	}
 	kind, rest, hasKind := strings.Cut(ref, ":")
 	switch kind {
 	case "docker-archive", "oci-archive", "oci":
@@ -24,6 +34,9 @@ func Open(ref string, opts Options) (Source, error) {
 	}
 	if !hasKind {
 		st, err := os.Stat(ref)
+		if errors.Is(err, fs.ErrNotExist) && isImageRef(ref) {
+			return NewEngine(ref, opts)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", ref, plainOSError(err))
 		}
@@ -68,4 +81,24 @@ func splitTag(s string) (path, tag string, err error) {
 	}
 	_, err = os.Stat(s)
 	return "", "", plainOSError(err)
+}
+
+// isImageRef tells whether a name that is not a file is meant as an image
+// of the engine: a valid reference or image ID that does not look like a
+// path or an archive's name (a mistyped "./img.tar" must say "no such file").
+func isImageRef(ref string) bool {
+	if strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, ".") || strings.HasPrefix(ref, "~") || strings.ContainsRune(ref, os.PathSeparator) && os.PathSeparator != '/' {
+		return false
+	}
+	for _, ext := range []string{".tar", ".tgz", ".gz", ".zst", ".zstd", ".json"} {
+		if strings.HasSuffix(strings.ToLower(ref), ext) {
+			return false
+		}
+	}
+	if strings.HasPrefix(ref, "sha256:") {
+		ref = strings.TrimPrefix(ref, "sha256:")
+		return ref != "" && len(ref) <= 64 && strings.Trim(ref, "0123456789abcdef") == ""
+	}
+	_, err := reference.ParseAnyReference(ref)
+	return err == nil
 }

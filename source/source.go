@@ -43,6 +43,8 @@ type Options struct {
 	// Progress, when set, is called from the reading goroutine as bytes
 	// arrive (at most every few hundred kilobytes).
 	Progress func(Progress)
+	// Engine configures the Docker Engine source.
+	Engine EngineOptions
 }
 
 // Source is one image to read.
