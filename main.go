@@ -60,9 +60,23 @@ func newRootCmd() *cobra.Command {
 		Long: `lx shows what every layer of a Docker image adds (A), changes (C) and
 deletes (D), and which file copies every pull ships for nothing: files a
 later layer deletes, recopies unchanged, or overwrites.`,
+		Example: `  lx seed.tar                  explore an archive
+  lx nginx:latest              explore an image of the Docker Engine
+  lx report -f markdown IMAGE  write a report instead`,
+		Args:          cobra.MaximumNArgs(1),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	var explore exploreFlags
+	root.Use = "lx [flags] IMAGE"
+	root.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
+		}
+		return runExplore(args[0], explore)
+	}
+	root.Flags().StringVar(&explore.theme, "theme", "auto", "colours: auto (follow the terminal's background), dark or light; NO_COLOR turns colours off")
+	explore.src.register(root.Flags())
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(newReportCmd())
 	return root

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/term"
+
+	"lx.dev/lx/model"
+	"lx.dev/lx/source"
+	"lx.dev/lx/theme"
+	"lx.dev/lx/ui"
+)
+
+type exploreFlags struct {
+	theme string
+	src   sourceFlags
+}
+
+// runExplore opens the interactive explorer on one image. The screen
+// comes up at once; the analysis streams on its own goroutine and sends
+// its progress to the program.
+func runExplore(ref string, f exploreFlags) error {
+	choice, ok := theme.ParseChoice(f.theme)
+	if !ok {
+		return fmt.Errorf("--theme %q: choose auto, dark or light", f.theme)
+	}
+	if !term.IsTerminal(os.Stdout.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
+		return errors.New("lx IMAGE explores in a terminal; for a file or a pipe use lx report IMAGE")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	app := ui.New(ui.Options{
+		Ref:     ref,
+		Theme:   choice,
+		Profile: colorprofile.Detect(os.Stdout, os.Environ()),
+		Cancel:  cancel,
+	})
+	prog := tea.NewProgram(app)
+	ui.Load(ctx, prog.Send, func(ctx context.Context, ev ui.Events) (*model.Image, error) {
+		flags := f.src
+		flags.progress = func(p source.Progress) { ev.Progress(p.Read, p.Total) }
+		flags.pullProgress = func(p source.PullProgress) {
+			if p.Status != "" {
+				ev.Status(fmt.Sprintf("pulling %s: %s %s", p.Ref, p.ID, p.Status))
+			}
+		}
+		src, err := openSource(ref, flags)
+		if err != nil {
+			return nil, err
+		}
+		return source.Analyze(ctx, src, source.Hooks{Preview: ev.Config, Config: ev.Config, Layer: ev.Layer})
+	})
+	if _, err := prog.Run(); err != nil {
+		return err
+	}
+	if app.ExitCode() != 0 {
+		return codeError{code: app.ExitCode(), err: app.Err()}
+	}
+	return nil
+}

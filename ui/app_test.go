@@ -1,0 +1,168 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+)
+
+// TestGolden renders the main states, dark and light, each reached by key
+// presses from a fresh explorer.
+func TestGolden(t *testing.T) {
+	cases := []struct {
+		name string
+		w, h int
+		run  func(t *testing.T, a *App)
+	}{
+		{"layers_tree", 140, 36, func(t *testing.T, a *App) { loaded(t, a, seed(t)); keys(a, "] ] ] ] ] ]") }},
+		{"recopy", 140, 36, func(t *testing.T, a *App) { loaded(t, a, seed(t)); keys(a, "] ] ]") }},
+		{"changes_only", 140, 36, func(t *testing.T, a *App) { loaded(t, a, seed(t)); keys(a, "] ] ] tab c") }},
+		{"filter", 140, 36, func(t *testing.T, a *App) {
+			loaded(t, a, seed(t))
+			keys(a, "] ] ] ] ] ] tab /")
+			typeText(a, "tw")
+		}},
+		{"waste", 140, 36, func(t *testing.T, a *App) { loaded(t, a, seed(t)); keys(a, "w down") }},
+		{"export", 140, 36, func(t *testing.T, a *App) { loaded(t, a, seed(t)); keys(a, "e") }},
+		{"help", 140, 40, func(t *testing.T, a *App) { loaded(t, a, seed(t)); keys(a, "?") }},
+		{"stacked", 90, 28, func(t *testing.T, a *App) { loaded(t, a, seed(t)); keys(a, "] ] ] ] ] ]") }},
+		{"too_small", 70, 20, func(t *testing.T, a *App) { loaded(t, a, seed(t)) }},
+		{"loading", 120, 30, func(t *testing.T, a *App) {
+			img := seed(t)
+			send(a, ConfigMsg{Config: img.Config},
+				LayerMsg{Layer: img.Layers[0], Done: 1, Total: 7}, LayerMsg{Layer: img.Layers[1], Done: 2, Total: 7},
+				ProgressMsg{Read: 3 << 20, Total: 6 << 20, Rate: 1.5 * (1 << 20)})
+			keys(a, "down down")
+		}},
+		{"failed", 100, 24, func(t *testing.T, a *App) {
+			send(a, LoadedMsg{Err: errors.New("seed.tar: layer.tar of 5f3a…: unexpected EOF")})
+		}},
+	}
+	for _, mode := range []string{"dark", "light"} {
+		t.Run(mode, func(t *testing.T) {
+			for _, c := range cases {
+				t.Run(c.name, func(t *testing.T) {
+					a := newTestApp(t, mode == "dark", c.w, c.h)
+					c.run(t, a)
+					out := a.View().Content
+					checkSize(t, out, c.w, c.h)
+					golden.RequireEqual(t, out)
+				})
+			}
+		})
+	}
+}
+
+// checkSize asserts the view has the terminal's lines and none wider.
+func checkSize(t *testing.T, out string, w, h int) {
+	t.Helper()
+	lines := strings.Split(out, "\n")
+	if len(lines) != h {
+		t.Errorf("%d lines, want %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if n := ansi.StringWidth(l); n > w {
+			t.Errorf("line %d is %d cells wide, more than %d: %q", i, n, w, ansi.Strip(l))
+			break
+		}
+	}
+}
+
+func TestRmLayerShowsDOnOne(t *testing.T) {
+	a := newTestApp(t, true, 140, 36)
+	loaded(t, a, seed(t))
+	keys(a, "] ] ] ] ] ] ] ] ]") // saturates on the last layer
+	s := screen(a)
+	if !strings.Contains(s, "Filesystem after layer 6") || !regexpMatch(`D\s+-rwxrwxrwx.*\bone\b`, s) {
+		t.Fatalf("layer 6 does not show D on one:\n%s", s)
+	}
+	keys(a, "[ [ [ [ [ [ [ [ [")
+	if !strings.Contains(screen(a), "Filesystem after layer 0") {
+		t.Fatalf("[ does not saturate at layer 0:\n%s", screen(a))
+	}
+}
+
+func TestEscClosesTopmostOverlayOnly(t *testing.T) {
+	a := newTestApp(t, true, 140, 36)
+	loaded(t, a, seed(t))
+	keys(a, "w ?")
+	if len(a.overlays) != 2 {
+		t.Fatalf("%d overlays, want waste and help", len(a.overlays))
+	}
+	keys(a, "esc")
+	if len(a.overlays) != 1 || !strings.Contains(screen(a), "Wasted copies") {
+		t.Fatalf("esc did not leave the waste list open:\n%s", screen(a))
+	}
+	keys(a, "esc")
+	if len(a.overlays) != 0 {
+		t.Fatal("esc did not close the waste list")
+	}
+}
+
+func TestWasteEnterJumpsToTheCopy(t *testing.T) {
+	a := newTestApp(t, true, 140, 36)
+	loaded(t, a, seed(t))
+	keys(a, "w down enter") // the removed copy of /data/one, made by layer 3
+	if len(a.overlays) != 0 || a.focus != paneTree {
+		t.Fatalf("overlays %d, focus %d; want the tree focused", len(a.overlays), a.focus)
+	}
+	n, ok := a.tree.selectedNode()
+	if !ok || a.img.img.Path(n) != "data/one" || a.tree.k != 3 {
+		t.Fatalf("tree on %q at layer %d, want data/one at layer 3", a.img.img.Path(n), a.tree.k)
+	}
+	if row, _ := a.layers.selected(); row.layer != 3 {
+		t.Fatalf("layer list on layer %d, want 3", row.layer)
+	}
+	if !strings.Contains(screen(a), "✗ removed by layer 6") {
+		t.Fatalf("the copy's fate is not said:\n%s", screen(a))
+	}
+}
+
+func TestQuitAndFailedLoad(t *testing.T) {
+	a := newTestApp(t, true, 100, 30)
+	if _, cmd := a.Update(press("q")); cmd == nil || cmd() != tea.Quit() {
+		t.Fatal("q does not quit")
+	}
+	b := newTestApp(t, true, 100, 30)
+	send(b, LoadedMsg{Err: errors.New("boom")})
+	if !strings.Contains(screen(b), "boom") || b.ExitCode() != 2 {
+		t.Fatalf("failed load: exit %d, screen:\n%s", b.ExitCode(), screen(b))
+	}
+	if _, cmd := b.Update(press("x")); cmd == nil || cmd() != tea.Quit() {
+		t.Fatal("a key after a failed load does not quit")
+	}
+}
+
+func TestMouse(t *testing.T) {
+	a := newTestApp(t, true, 140, 36)
+	loaded(t, a, seed(t))
+	r := a.rects[paneLayers]
+	send(a, tea.MouseClickMsg{X: 5, Y: r.y + 2 + 3, Button: tea.MouseLeft}) // fourth row: layer 2
+	if row, _ := a.layers.selected(); row.layer != 2 {
+		t.Fatalf("click selected layer %d, want 2", row.layer)
+	}
+	tr := a.rects[paneTree]
+	send(a, tea.MouseClickMsg{X: tr.x + 3, Y: tr.y + 2, Button: tea.MouseLeft})
+	if a.focus != paneTree || a.tree.l.cursor != 0 {
+		t.Fatalf("click on the tree: focus %d cursor %d", a.focus, a.tree.l.cursor)
+	}
+	keys(a, "+")
+	send(a, tea.MouseWheelMsg{X: tr.x + 3, Y: tr.y + 3, Button: tea.MouseWheelDown})
+	if a.tree.l.offset == 0 && len(a.tree.rows) > a.tree.l.h {
+		t.Fatal("the wheel did not scroll the tree")
+	}
+}
+
+func TestResizeNeverOverflows(t *testing.T) {
+	a := newTestApp(t, true, 160, 45)
+	loaded(t, a, seed(t))
+	keys(a, "] ] w")
+	for _, sz := range [][2]int{{80, 24}, {200, 60}, {79, 24}, {120, 30}, {119, 40}, {81, 25}, {30, 10}, {100, 24}} {
+		send(a, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		checkSize(t, a.View().Content, sz[0], sz[1])
+	}
+}

@@ -1,0 +1,161 @@
+// Package ui is lx's interactive explorer: a Bubble Tea program of small
+// components (layers, details, tree, waste list, export dialog, help), each
+// with the same contract, laid out and routed by App.
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"lx.dev/lx/theme"
+)
+
+// Component is the contract every part of the screen keeps.
+type Component interface {
+	// Update handles a message meant for the component.
+	Update(msg tea.Msg) tea.Cmd
+	// View renders exactly the size last set.
+	View() string
+	SetSize(width, height int)
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
+}
+
+// Common is what every component shares: the styles, the keys and the
+// clock. One value, owned by App.
+type Common struct {
+	Styles *theme.Styles
+	Keys   *KeyMap
+	Now    func() time.Time
+}
+
+// fit truncates or pads a rendered line to exactly w cells.
+func fit(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	n := ansi.StringWidth(s)
+	if n > w {
+		s = ansi.Truncate(s, w, "…")
+		n = ansi.StringWidth(s)
+	}
+	if n < w {
+		s += strings.Repeat(" ", w-n)
+	}
+	return s
+}
+
+// frame draws a rounded box of w×h cells with a title in its top border,
+// the body lines fitted inside.
+func (c *Common) frame(title string, focused bool, w, h int, body []string) string {
+	if w < 2 || h < 2 {
+		return ""
+	}
+	bs, ts := c.Styles.Border, c.Styles.Title
+	if focused {
+		bs, ts = c.Styles.BorderFocus, c.Styles.TitleFocus
+	}
+	inner := w - 2
+	var b strings.Builder
+	if title != "" && inner > 4 {
+		t := ansi.Truncate(" "+title+" ", inner-2, "…")
+		b.WriteString(bs.Render("╭─") + ts.Render(t) + bs.Render(strings.Repeat("─", inner-1-ansi.StringWidth(t))+"╮"))
+	} else {
+		b.WriteString(bs.Render("╭" + strings.Repeat("─", inner) + "╮"))
+	}
+	side := bs.Render("│")
+	for i := range h - 2 {
+		b.WriteByte('\n')
+		line := ""
+		if i < len(body) {
+			line = body[i]
+		}
+		b.WriteString(side + fit(line, inner) + side)
+	}
+	b.WriteByte('\n')
+	b.WriteString(bs.Render("╰" + strings.Repeat("─", inner) + "╯"))
+	return b.String()
+}
+
+// list is the cursor and scroll offset of a list of n rows shown in h
+// lines; every move keeps the cursor on screen.
+type list struct {
+	cursor, offset, n, h int
+}
+
+func (l *list) setLen(n int) {
+	l.n = n
+	l.clamp()
+}
+
+func (l *list) setHeight(h int) {
+	l.h = max(h, 1)
+	l.clamp()
+}
+
+func (l *list) move(d int) { l.cursor += d; l.clamp() }
+func (l *list) to(i int)   { l.cursor = i; l.clamp() }
+func (l *list) page() int  { return max(l.h-1, 1) }
+
+// scroll moves the window without moving the cursor off screen.
+func (l *list) scroll(d int) {
+	l.offset = min(max(l.offset+d, 0), max(l.n-l.h, 0))
+	l.cursor = min(max(l.cursor, l.offset), l.offset+l.h-1)
+	l.clamp()
+}
+
+func (l *list) clamp() {
+	l.cursor = min(max(l.cursor, 0), max(l.n-1, 0))
+	if l.cursor < l.offset {
+		l.offset = l.cursor
+	}
+	if l.cursor >= l.offset+l.h {
+		l.offset = l.cursor - l.h + 1
+	}
+	l.offset = min(max(l.offset, 0), max(l.n-l.h, 0))
+}
+
+// visible is the index range of rows on screen.
+func (l *list) visible() (int, int) {
+	return l.offset, min(l.offset+l.h, l.n)
+}
+
+// navigate applies the common movement keys to a list; it tells whether
+// the key was one of them.
+func (l *list) navigate(k *KeyMap, msg tea.KeyPressMsg) bool {
+	switch {
+	case key.Matches(msg, k.Up):
+		l.move(-1)
+	case key.Matches(msg, k.Down):
+		l.move(1)
+	case key.Matches(msg, k.PageUp):
+		l.move(-l.page())
+	case key.Matches(msg, k.PageDown):
+		l.move(l.page())
+	case key.Matches(msg, k.Home):
+		l.to(0)
+	case key.Matches(msg, k.End):
+		l.to(l.n - 1)
+	default:
+		return false
+	}
+	return true
+}
+
+// cursorRow fits a row to w cells and, when it is the cursor's, draws it
+// selected (its own colours give way to the selection's).
+func (c *Common) cursorRow(line string, w int, cursor, focused bool) string {
+	line = fit(line, w)
+	if !cursor {
+		return line
+	}
+	st := c.Styles.SelectedBlur
+	if focused {
+		st = c.Styles.Selected
+	}
+	return st.Render(ansi.Strip(line))
+}

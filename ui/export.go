@@ -1,0 +1,236 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"lx.dev/lx/internal/atomicfile"
+	"lx.dev/lx/model"
+	"lx.dev/lx/model/report"
+)
+
+// ExportedMsg ends an export: the file written, or why it was not.
+type ExportedMsg struct {
+	Path  string
+	Bytes int64
+	Err   error
+}
+
+type exportState int
+
+const (
+	exportEditing exportState = iota
+	exportConfirm             // the file exists: overwrite?
+	exportWriting
+	exportDone
+)
+
+// exportDialog writes the same report as `lx report`, in a format the
+// report package knows, to a fresh file (or, when asked, over one).
+type exportDialog struct {
+	c       *Common
+	img     *image
+	formats []string
+	format  int
+	path    string
+	auto    bool // the path is still the default: it follows the format
+	state   exportState
+	err     error
+	wrote   ExportedMsg
+	w, h    int
+}
+
+func newExportDialog(c *Common, img *image) *exportDialog {
+	d := &exportDialog{c: c, img: img, formats: report.Formats, auto: true}
+	for i, f := range d.formats {
+		if f == "markdown" {
+			d.format = i
+		}
+	}
+	d.path = d.defaultPath()
+	return d
+}
+
+func (d *exportDialog) SetSize(w, h int) { d.w, d.h = w, h }
+
+func (d *exportDialog) ShortHelp() []key.Binding {
+	k := d.c.Keys
+	return []key.Binding{k.FormatNext, k.Enter, k.Back}
+}
+
+func (d *exportDialog) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
+
+// extension is a format's file extension.
+func extension(format string) string {
+	if format == "markdown" {
+		return "md"
+	}
+	return format
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// defaultPath is a file in the current directory that does not exist yet:
+// lx-report-IMAGE-DATE.EXT, numbered when that is taken.
+func (d *exportDialog) defaultPath() string {
+	name := d.img.ref
+	if d.img.cfg.Ref != "" {
+		name = d.img.cfg.Ref
+	}
+	name = filepath.Base(strings.TrimRight(name, "/"))
+	for _, ext := range []string{".gz", ".zst", ".tar"} {
+		name = strings.TrimSuffix(name, ext)
+	}
+	name = strings.Trim(unsafeName.ReplaceAllString(name, "-"), "-.")
+	if name == "" {
+		name = "image"
+	}
+	base := fmt.Sprintf("lx-report-%s-%s", name, d.c.Now().Format("2006-01-02"))
+	ext := "." + extension(d.formats[d.format])
+	p := base + ext
+	for i := 2; exists(p); i++ {
+		p = fmt.Sprintf("%s-%d%s", base, i, ext)
+	}
+	return p
+}
+
+func exists(p string) bool {
+	_, err := os.Lstat(p)
+	return err == nil || !errors.Is(err, fs.ErrNotExist)
+}
+
+func (d *exportDialog) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case ExportedMsg:
+		if msg.Err != nil {
+			d.state, d.err = exportEditing, msg.Err
+		} else {
+			d.state, d.wrote = exportDone, msg
+		}
+	case tea.KeyPressMsg:
+		return d.key(msg)
+	}
+	return nil
+}
+
+func (d *exportDialog) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := d.c.Keys
+	switch d.state {
+	case exportConfirm:
+		switch msg.String() {
+		case "y", "Y":
+			return d.write()
+		case "n", "N":
+			d.state = exportEditing
+		}
+		return nil
+	case exportWriting, exportDone:
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.Enter):
+		if strings.TrimSpace(d.path) == "" {
+			d.err = errors.New("give a file name")
+			return nil
+		}
+		if exists(d.path) {
+			d.state = exportConfirm
+			return nil
+		}
+		return d.write()
+	case key.Matches(msg, k.FormatNext):
+		step := 1
+		if s := msg.String(); s == "shift+tab" || s == "up" {
+			step = -1
+		}
+		d.format = (d.format + step + len(d.formats)) % len(d.formats)
+		if d.auto {
+			d.path = d.defaultPath()
+		}
+		return nil
+	}
+	path, changed := editLine(d.path, msg)
+	if !changed {
+		return nil
+	}
+	d.path = path
+	d.auto, d.err = false, nil
+	return nil
+}
+
+// write returns the command that writes the report: the work happens off
+// the update loop.
+func (d *exportDialog) write() tea.Cmd {
+	d.state, d.err = exportWriting, nil
+	img, format, path := d.img.img, d.formats[d.format], d.path
+	return func() tea.Msg { return writeReport(img, format, path) }
+}
+
+// writeReport writes a report whole or not at all.
+func writeReport(img *model.Image, format, path string) ExportedMsg {
+	f, err := atomicfile.Create(path)
+	if err != nil {
+		return ExportedMsg{Path: path, Err: err}
+	}
+	defer f.Abort()
+	rep := report.Build(img, report.Options{Changes: format == "html"})
+	if err := report.Encode(f, rep, format); err != nil {
+		return ExportedMsg{Path: path, Err: err}
+	}
+	st, _ := f.Stat()
+	if err := f.Commit(); err != nil {
+		return ExportedMsg{Path: path, Err: err}
+	}
+	msg := ExportedMsg{Path: path}
+	if st != nil {
+		msg.Bytes = st.Size()
+	}
+	return msg
+}
+
+func (d *exportDialog) View() string {
+	s := d.c.Styles
+	var body []string
+	body = append(body, s.Bold.Render("Format"))
+	for i, f := range d.formats {
+		mark := "( ) "
+		st := s.Text
+		if i == d.format {
+			mark, st = "(•) ", s.Key
+		}
+		body = append(body, "  "+st.Render(mark+f))
+	}
+	body = append(body, "", s.Bold.Render("File"))
+	cursor := ""
+	if d.state == exportEditing {
+		cursor = "█"
+	}
+	body = append(body, "  "+s.Input.Render(d.path)+cursor, "")
+	switch d.state {
+	case exportConfirm:
+		body = append(body, s.Error.Render(d.path+" exists. Overwrite it? y/n"))
+	case exportWriting:
+		body = append(body, s.Dim.Render("writing…"))
+	case exportDone:
+		abs, err := filepath.Abs(d.wrote.Path)
+		if err != nil {
+			abs = d.wrote.Path
+		}
+		body = append(body, s.Good.Render("Wrote "+abs), s.Dim.Render(fmt.Sprintf("%s · esc closes", size(d.wrote.Bytes))))
+	default:
+		if d.err != nil {
+			body = append(body, s.Error.Render(d.err.Error()))
+		} else {
+			body = append(body, s.Dim.Render("tab/↑/↓ format · type the file name · enter writes · esc cancels"))
+		}
+	}
+	return d.c.frame("Export report", true, d.w, d.h, body)
+}

@@ -1,0 +1,110 @@
+package ui
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+
+	"lx.dev/lx/internal/fixture"
+	"lx.dev/lx/model"
+	"lx.dev/lx/theme"
+)
+
+var testClock = func() time.Time { return time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC) }
+
+// newTestApp is an explorer of w×h cells in a fixed theme and clock.
+func newTestApp(t testing.TB, dark bool, w, h int) *App {
+	t.Helper()
+	choice := theme.LightTheme
+	if dark {
+		choice = theme.DarkTheme
+	}
+	a := New(Options{Ref: "seed.docker.tar", Theme: choice, Profile: colorprofile.TrueColor, Now: testClock})
+	send(a, tea.WindowSizeMsg{Width: w, Height: h})
+	return a
+}
+
+// loaded feeds the app a whole analysis as the loader would.
+func loaded(t testing.TB, a *App, img *model.Image) {
+	t.Helper()
+	send(a, ConfigMsg{Config: img.Config})
+	for i, l := range img.Layers {
+		send(a, LayerMsg{Layer: l, Done: i + 1, Total: len(img.Layers)})
+	}
+	send(a, LoadedMsg{Image: img})
+}
+
+func seed(t testing.TB) *model.Image {
+	t.Helper()
+	img, err := fixture.Seed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+func send(a *App, msgs ...tea.Msg) {
+	for _, m := range msgs {
+		_, cmd := a.Update(m)
+		// Run what the update asked for when it answers at once (a jump,
+		// an export): the program would.
+		if cmd != nil {
+			if out := runCmd(cmd); out != nil {
+				send(a, out)
+			}
+		}
+	}
+}
+
+func runCmd(cmd tea.Cmd) tea.Msg {
+	msg := cmd()
+	switch msg.(type) {
+	case JumpMsg, ExportedMsg:
+		return msg
+	}
+	return nil
+}
+
+// keys turns "] ] w enter" into key presses.
+func keys(a *App, spec string) {
+	for _, k := range strings.Fields(spec) {
+		send(a, press(k))
+	}
+}
+
+func press(k string) tea.KeyPressMsg {
+	codes := map[string]rune{
+		"enter": tea.KeyEnter, "esc": tea.KeyEscape, "tab": tea.KeyTab, "space": tea.KeySpace,
+		"up": tea.KeyUp, "down": tea.KeyDown, "left": tea.KeyLeft, "right": tea.KeyRight,
+		"pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "home": tea.KeyHome, "end": tea.KeyEnd,
+		"backspace": tea.KeyBackspace,
+	}
+	switch {
+	case k == "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case strings.HasPrefix(k, "ctrl+"):
+		return tea.KeyPressMsg{Code: rune(k[5]), Mod: tea.ModCtrl}
+	}
+	if c, ok := codes[k]; ok {
+		return tea.KeyPressMsg{Code: c}
+	}
+	r := []rune(k)[0]
+	return tea.KeyPressMsg{Code: r, Text: k}
+}
+
+// typeText types text into whatever has the keys.
+func typeText(a *App, text string) {
+	for _, r := range text {
+		send(a, tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+// screen is the view without styling, for assertions.
+func screen(a *App) string { return ansi.Strip(a.View().Content) }
+
+func regexpMatch(re, s string) bool { return regexp.MustCompile(re).MatchString(s) }

@@ -1,0 +1,129 @@
+package ui
+
+import (
+	"fmt"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// layersPane lists every history step; the selected one drives the tree
+// and the details.
+type layersPane struct {
+	c       *Common
+	img     *image
+	l       list
+	w, h    int
+	focused bool
+}
+
+func newLayersPane(c *Common, img *image) *layersPane {
+	return &layersPane{c: c, img: img}
+}
+
+func (p *layersPane) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.l.setHeight(h - 3) // borders and the column header
+}
+
+func (p *layersPane) ShortHelp() []key.Binding {
+	k := p.c.Keys
+	return []key.Binding{k.Up, k.Down, k.NextLayer, k.PrevLayer}
+}
+
+func (p *layersPane) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
+
+func (p *layersPane) Update(msg tea.Msg) tea.Cmd {
+	p.l.setLen(len(p.img.rows))
+	if msg, ok := msg.(tea.KeyPressMsg); ok {
+		p.l.navigate(p.c.Keys, msg)
+	}
+	return nil
+}
+
+// selected is the row under the cursor.
+func (p *layersPane) selected() (stepRow, int) {
+	p.l.setLen(len(p.img.rows))
+	if len(p.img.rows) == 0 {
+		return stepRow{step: -1, layer: -1}, -1
+	}
+	return p.img.rows[p.l.cursor], p.l.cursor
+}
+
+// stepLayer moves to the next (d > 0) or previous row that owns a layer,
+// staying put at the ends.
+func (p *layersPane) stepLayer(d int) {
+	p.l.setLen(len(p.img.rows))
+	for i := p.l.cursor + d; i >= 0 && i < len(p.img.rows); i += d {
+		if p.img.rows[i].layer >= 0 {
+			p.l.to(i)
+			return
+		}
+	}
+}
+
+// selectLayer moves the cursor to layer k's row.
+func (p *layersPane) selectLayer(k int) {
+	p.l.setLen(len(p.img.rows))
+	if i := p.img.rowOfLayer(k); i >= 0 {
+		p.l.to(i)
+	}
+}
+
+func (p *layersPane) click(y int) {
+	p.l.setLen(len(p.img.rows))
+	if y >= 2 && y < p.h-1 {
+		p.l.to(p.l.offset + y - 2)
+	}
+}
+
+const layerColumns = "  #       SIZE     A     C     D       DIES      KILLS  COMMAND"
+
+func (p *layersPane) View() string {
+	s := p.c.Styles
+	p.l.setLen(len(p.img.rows))
+	body := []string{s.Header.Render(layerColumns)}
+	lo, hi := p.l.visible()
+	for i := lo; i < hi; i++ {
+		body = append(body, p.row(i))
+	}
+	title := fmt.Sprintf("Layers · %d steps, %d layers", len(p.img.steps), len(p.img.layers))
+	if len(p.img.rows) == 0 {
+		body = append(body, s.Dim.Render("  reading the image config…"))
+	}
+	return p.c.frame(title, p.focused, p.w, p.h, body)
+}
+
+func (p *layersPane) row(i int) string {
+	s := p.c.Styles
+	r := p.img.rows[i]
+	cmd := oneLine(p.img.command(r))
+	var line string
+	if r.layer < 0 {
+		line = s.Dim.Render(fmt.Sprintf("%3s  %9s  %4s  %4s  %4s  %9s  %9s  %s", "", "—", "", "", "", "", "", cmd))
+	} else {
+		l := p.img.layers[r.layer]
+		sz, a, c, d, dies, kills := "…", "…", "…", "…", "…", "…"
+		if p.img.layerRead(r.layer) {
+			sz = size(l.SizeBytes)
+		}
+		waste := s.Text
+		if p.img.loaded() {
+			a, c, d = count(l.Added), count(l.Changed), count(l.Deleted)
+			dies, kills = wasteCell(l.WastedMade), wasteCell(l.WastedKilled)
+			if l.WastedMade > 0 || l.WastedKilled > 0 {
+				waste = s.Removed
+			}
+		}
+		line = s.Text.Render(fmt.Sprintf("%3d  %9s  %4s  %4s  %4s  ", r.layer, sz, a, c, d)) +
+			waste.Render(fmt.Sprintf("%9s  %9s", dies, kills)) + s.Text.Render("  "+cmd)
+	}
+	return p.c.cursorRow(line, p.w-2, i == p.l.cursor, p.focused)
+}
+
+func wasteCell(n int64) string {
+	if n == 0 {
+		return "·"
+	}
+	return size(n)
+}

@@ -1,0 +1,117 @@
+package ui
+
+import (
+	"fmt"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"lx.dev/lx/model"
+)
+
+// JumpMsg asks to show a path in the filesystem after a layer: the waste
+// list's Enter.
+type JumpMsg struct {
+	Node  model.NodeID
+	Layer int
+}
+
+// wasteList lists every wasted copy, biggest first.
+type wasteList struct {
+	c    *Common
+	img  *image
+	l    list
+	w, h int
+}
+
+func newWasteList(c *Common, img *image) *wasteList {
+	return &wasteList{c: c, img: img}
+}
+
+func (p *wasteList) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.l.setHeight(h - 4) // borders, header, footer
+}
+
+func (p *wasteList) ShortHelp() []key.Binding {
+	k := p.c.Keys
+	return []key.Binding{k.Up, k.Down, k.Enter, k.Back}
+}
+
+func (p *wasteList) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
+
+func (p *wasteList) Update(msg tea.Msg) tea.Cmd {
+	img := p.img.img
+	if img == nil {
+		return nil
+	}
+	p.l.setLen(len(img.Waste))
+	msg2, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	if p.l.navigate(p.c.Keys, msg2) || !key.Matches(msg2, p.c.Keys.Enter) || len(img.Waste) == 0 {
+		return nil
+	}
+	w := img.Waste[p.l.cursor]
+	return func() tea.Msg { return JumpMsg{Node: w.Node, Layer: w.MadeBy} }
+}
+
+func (p *wasteList) click(y int) {
+	if y >= 2 && y < 2+p.l.h {
+		p.l.to(p.l.offset + y - 2)
+	}
+}
+
+func (p *wasteList) View() string {
+	if p.h < 5 {
+		return ""
+	}
+	s := p.c.Styles
+	img := p.img.img
+	inner := p.w - 2
+	rest := max(inner-9-2-11-2-4, 30)
+	pathW := rest * 2 / 5
+	layerW := (rest - pathW) / 2
+	cell := func(sz, cause, path, made, killed string) string {
+		return fmt.Sprintf("%9s  %-11s  %s  %s  %s", sz, cause, fit(path, pathW), fit(made, layerW), fit(killed, layerW))
+	}
+	body := []string{s.Header.Render(cell("SIZE", "CAUSE", "PATH", "MADE BY", "KILLED BY"))}
+	title := "Wasted copies"
+	if img != nil {
+		p.l.setLen(len(img.Waste))
+		title = fmt.Sprintf("Wasted copies · %d, %s", len(img.Waste), size(img.WastedBytes))
+		lo, hi := p.l.visible()
+		for i := lo; i < hi; i++ {
+			w := img.Waste[i]
+			path := model.DisplayPath(w.Path)
+			line := s.Text.Render(fmt.Sprintf("%9s  ", size(w.Bytes))) +
+				causeStyle(s, w.Cause).Render(fmt.Sprintf("%-11s", w.Cause)) +
+				s.Text.Render("  "+fit(path, pathW)+"  "+fit(p.layerName(w.MadeBy), layerW)+"  "+fit(p.layerName(w.KilledBy), layerW))
+			body = append(body, p.c.cursorRow(line, inner, i == p.l.cursor, true))
+		}
+		if len(img.Waste) == 0 {
+			body = append(body, s.Good.Render("No waste: every copy this image ships is in its final filesystem."))
+		}
+	}
+	for len(body) < p.h-3 {
+		body = append(body, "")
+	}
+	foot := "enter shows the copy in the tree · esc closes"
+	if img != nil && len(img.Waste) > 0 {
+		if w := img.Waste[p.l.cursor]; w.Changed != "" {
+			foot = "changed: " + w.Changed + " · " + foot
+		} else if w.ReturnedIn >= 0 {
+			foot = fmt.Sprintf("came back in layer %d · %s", w.ReturnedIn, foot)
+		}
+	}
+	body = append(body[:p.h-3], s.Dim.Render(foot))
+	return p.c.frame(title, true, p.w, p.h, body)
+}
+
+func (p *wasteList) layerName(k int) string {
+	if k < 0 || k >= len(p.img.layers) {
+		return fmt.Sprint(k)
+	}
+	return fmt.Sprintf("%d %s", k, oneLine(p.img.layers[k].Command))
+}
