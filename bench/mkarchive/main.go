@@ -161,25 +161,25 @@ func plan(baseSize, target int64, seed uint64) ([]layer, error) {
 	noise := func(name string, mode, size int64) file {
 		return file{name: name, typ: tar.TypeReg, mode: mode, size: size, content: next()}
 	}
+	// textTree is dirs directories below top, each of perDir text files;
+	// dirName and fileName are formats for their indexes.
+	textTree := func(top, dirName string, dirs int, fileName string, perDir int, mean float64) []file {
+		fs := []file{dirF(top, 0o755)}
+		for d := range dirs {
+			dir := top + "/" + fmt.Sprintf(dirName, d)
+			fs = append(fs, dirF(dir, 0o755))
+			for f := range perDir {
+				fs = append(fs, textFile(dir+"/"+fmt.Sprintf(fileName, f), mean))
+			}
+		}
+		return fs
+	}
 
 	// 1: a package tree: 40,000 sources in 800 directories, 5,000 docs, a
 	// binary with a hardlink and symlinks to it.
-	install := []file{dirF("opt", 0o755), dirF("opt/app", 0o755), dirF("opt/app/lib", 0o755)}
-	for d := range 800 {
-		dir := fmt.Sprintf("opt/app/lib/pkg%03d", d)
-		install = append(install, dirF(dir, 0o755))
-		for f := range 50 {
-			install = append(install, textFile(fmt.Sprintf("%s/mod%02d.go", dir, f), 2500))
-		}
-	}
-	install = append(install, dirF("opt/app/doc", 0o755))
-	for d := range 50 {
-		dir := fmt.Sprintf("opt/app/doc/topic%02d", d)
-		install = append(install, dirF(dir, 0o755))
-		for f := range 100 {
-			install = append(install, textFile(fmt.Sprintf("%s/page%03d.html", dir, f), 1500))
-		}
-	}
+	install := []file{dirF("opt", 0o755), dirF("opt/app", 0o755)}
+	install = append(install, textTree("opt/app/lib", "pkg%03d", 800, "mod%02d.go", 50, 2500)...)
+	install = append(install, textTree("opt/app/doc", "topic%02d", 50, "page%03d.html", 100, 1500)...)
 	app := noise("opt/app/bin/app", 0o755, 32<<20)
 	install = append(install, dirF("opt/app/bin", 0o755), app,
 		file{name: "opt/app/bin/app-server", typ: tar.TypeLink, mode: 0o755, link: app.name},
@@ -204,14 +204,8 @@ func plan(baseSize, target int64, seed uint64) ([]layer, error) {
 	}
 
 	// 4: a build tree of 20,000 files and a big model file.
-	build := []file{dirF("opt", 0o755), dirF("opt/app", 0o755), dirF("opt/app/build", 0o755)}
-	for d := range 200 {
-		dir := fmt.Sprintf("opt/app/build/obj%03d", d)
-		build = append(build, dirF(dir, 0o755))
-		for f := range 100 {
-			build = append(build, textFile(fmt.Sprintf("%s/o%03d.o", dir, f), 2000))
-		}
-	}
+	build := []file{dirF("opt", 0o755), dirF("opt/app", 0o755)}
+	build = append(build, textTree("opt/app/build", "obj%03d", 200, "o%03d.o", 100, 2000)...)
 	build = append(build, dirF("data", 0o777), noise("data/model.bin", 0o644, 0))
 
 	// 5: cleanup: a directory and a big blob removed, 1,000 single files
