@@ -82,11 +82,18 @@ type lxResult struct {
 // runLX runs lx with args and returns its exit code and output.
 func runLX(t *testing.T, dir string, args ...string) lxResult {
 	t.Helper()
+	return runLXEnv(t, dir, nil, args...)
+}
+
+// runLXEnv runs lx with args in the environment env (nil: this process's).
+func runLXEnv(t *testing.T, dir string, env []string, args ...string) lxResult {
+	t.Helper()
 	bin := lxBinary(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = dir
+	cmd.Env = env
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

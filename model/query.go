@@ -143,7 +143,9 @@ func (img *Image) Changes(k int) []Change {
 }
 
 // eachChange calls fn once per path with a marker in layer k, deleted
-// subtrees reported by their top only. It costs O(events in layer k).
+// subtrees reported by their top only. Like docker diff, the children of a
+// directory that a file, symlink or other non-directory replaced are not
+// listed: the replaced path's C says it all. It costs O(events in layer k).
 func (img *Image) eachChange(k int, fn func(NodeID, Marker)) {
 	t := img.t
 	lo, hi := t.layerRange(k)
@@ -156,11 +158,25 @@ func (img *Image) eachChange(k int, fn func(NodeID, Marker)) {
 		if m == Unchanged {
 			continue
 		}
-		if m == Deleted && img.Marker(t.nodes[ev.node].parent, k) == Deleted {
+		if m == Deleted && img.parentGone(ev.node, k) {
 			continue
 		}
 		fn(ev.node, m)
 	}
+}
+
+// parentGone tells whether n's parent was deleted in layer k, or replaced
+// by something that is not a directory.
+func (img *Image) parentGone(n NodeID, k int) bool {
+	p := img.t.nodes[n].parent
+	switch img.Marker(p, k) {
+	case Deleted:
+		return true
+	case Changed:
+		info, ok := img.Stat(p, k)
+		return ok && info.Kind != KindDir
+	}
+	return false
 }
 
 // layerRange is the index range of layer k's events.
