@@ -38,6 +38,10 @@ func main() {
 	start := time.Now()
 	st, err := run(os.Args[1])
 	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
 		fmt.Fprintf(os.Stderr, "floor: %s: %v\n", os.Args[1], err)
 		os.Exit(1)
 	}
@@ -62,13 +66,17 @@ func run(name string) (stats, error) {
 		return st, err
 	}
 	defer f.Close()
-	outer, err := decompress(bufio.NewReaderSize(f, 1<<20))
+	outer, closeOuter, err := decompress(bufio.NewReaderSize(f, 1<<20))
 	if err != nil {
 		return st, err
 	}
+	defer closeOuter()
 	tr := tar.NewReader(outer)
 	for {
 		hdr, err := tr.Next()
+		if err == io.EOF && st.layers == 0 {
+			return st, errors.New("no layer blob in the archive")
+		}
 		if err == io.EOF {
 			return st, nil
 		}
@@ -83,11 +91,12 @@ func run(name string) (stats, error) {
 		if !isBlob(head) {
 			continue // JSON and the like: skipped by the outer reader
 		}
-		plain, err := decompress(br)
+		plain, closePlain, err := decompress(br)
 		if err != nil {
 			return st, fmt.Errorf("%s: %w", hdr.Name, err)
 		}
 		n, members, digest, err := layer(plain)
+		closePlain()
 		if err != nil {
 			return st, fmt.Errorf("%s: %w", hdr.Name, err)
 		}
@@ -111,15 +120,25 @@ func isBlob(head []byte) bool {
 	return bytes.HasPrefix(head[257:], []byte("ustar")) || bytes.Count(head, []byte{0}) == 512
 }
 
-func decompress(br *bufio.Reader) (io.Reader, error) {
+// decompress sniffs br's first bytes; the returned func releases the
+// decoder.
+func decompress(br *bufio.Reader) (io.Reader, func(), error) {
 	head, _ := br.Peek(4)
 	switch {
 	case bytes.HasPrefix(head, gzipMagic):
-		return gzip.NewReader(br)
+		z, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, nil, err
+		}
+		return z, func() { z.Close() }, nil
 	case bytes.HasPrefix(head, zstdMagic):
-		return zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
+		z, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
+		if err != nil {
+			return nil, nil, err
+		}
+		return z, z.Close, nil
 	}
-	return br, nil
+	return br, func() {}, nil
 }
 
 // Chunks of a layer stream: the reader fills them, and both the hasher and
