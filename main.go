@@ -79,5 +79,6 @@ later layer deletes, recopies unchanged, or overwrites.`,
 	explore.src.register(root.Flags())
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(newReportCmd())
+	root.AddCommand(newCICmd())
 	return root
 }

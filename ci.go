@@ -1,0 +1,193 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"lx.dev/lx/internal/atomicfile"
+	"lx.dev/lx/internal/ci"
+	"lx.dev/lx/model/report"
+)
+
+// ciOffenders and ciHints bound what `lx ci` prints after the verdicts.
+const (
+	ciOffenders = 5
+	ciHints     = 3
+)
+
+type ciFlags struct {
+	rules        string
+	report       string
+	reportFormat string
+	junit        string
+	src          sourceFlags
+}
+
+func newCICmd() *cobra.Command {
+	var f ciFlags
+	cmd := &cobra.Command{
+		Use:   "ci [flags] IMAGE|ARCHIVE",
+		Short: "Gate a pipeline on an image's waste: exit 1 when a rule fails",
+		Long: `Analyse an image and check it against rules:
+
+  lowestEfficiency          efficiency at least this (0.9, or 90%)
+  highestWastedBytes        wasted bytes at most this (20MB, 1.5GiB, or bytes)
+  highestUserWastedPercent  wasted share of the bytes of the layers above the
+                            base image at most this (0.1, or 10%); the first
+                            layer is taken as the base image
+  highestLayerCount         at most this many layers
+
+Any of them can be "disabled". The rules come from --rules FILE, else
+.lx-ci.yaml in the current directory, else dive's .dive-ci (the same keys
+under "rules:"), else the defaults: lowestEfficiency 0.9 and
+highestUserWastedPercent 0.1.
+
+Exit codes: 0 every rule passed, 1 a rule failed, 2 the image could not be
+analysed or the rules or flags are wrong.`,
+		Example: `  lx ci myapp:latest
+  lx ci --rules ci/lx.yaml --junit lx-junit.xml myapp:latest
+  lx ci --report report.html image.tar`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCI(cmd.Context(), args[0], f, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.rules, "rules", "", "rules file (default: .lx-ci.yaml, else .dive-ci, in the current directory)")
+	fl.StringVar(&f.report, "report", "", "also write a report to FILE from the same analysis")
+	fl.StringVar(&f.reportFormat, "report-format", "", "format of --report: json, markdown or html (default: from the file's extension)")
+	fl.StringVar(&f.junit, "junit", "", "write the verdicts as JUnit XML to FILE")
+	f.src.register(fl)
+	return cmd
+}
+
+func runCI(ctx context.Context, ref string, f ciFlags, stdout, stderr io.Writer) error {
+	started := time.Now()
+	rules, err := ci.Find(f.rules, ".")
+	if err != nil {
+		return err
+	}
+	// Every output is opened before the analysis, so a path that cannot be
+	// written fails at once, and each is written whole or not at all.
+	reportFormat := f.reportFormat
+	if f.report != "" && reportFormat == "" {
+		if reportFormat = report.FormatOf(f.report); reportFormat == "" {
+			return fmt.Errorf("--report %s: cannot tell the format from the name; add --report-format (%s)", f.report, strings.Join(report.Formats, ", "))
+		}
+	}
+	if f.report != "" {
+		if err := report.Encode(io.Discard, report.Report{}, reportFormat); err != nil {
+			return err
+		}
+	}
+	reportFile, err := createOutput(f.report)
+	if err != nil {
+		return err
+	}
+	defer reportFile.Abort()
+	junitFile, err := createOutput(f.junit)
+	if err != nil {
+		return err
+	}
+	defer junitFile.Abort()
+
+	f.src.pullProgress = pullPrinter(stderr)
+	img, err := analyze(ctx, ref, f.src, stderr)
+	if err != nil {
+		return err
+	}
+	printWarnings(stderr, img)
+	rep := report.Build(img, report.Options{Changes: report.WantsChanges(reportFormat)})
+	results := ci.Evaluate(rep, rules)
+	details := ciDetails(rep)
+	printVerdicts(stdout, rep, rules, results, details)
+
+	if reportFile != nil {
+		if err := report.Encode(reportFile, rep, reportFormat); err != nil {
+			return fmt.Errorf("writing %s: %w", f.report, err)
+		}
+		if err := reportFile.Commit(); err != nil {
+			return err
+		}
+	}
+	if junitFile != nil {
+		if err := ci.WriteJUnit(junitFile, rep.Image.Ref, results, time.Since(started), details); err != nil {
+			return fmt.Errorf("writing %s: %w", f.junit, err)
+		}
+		if err := junitFile.Commit(); err != nil {
+			return err
+		}
+	}
+	if n := ci.Failed(results); n > 0 {
+		return codeError{code: exitRuleFail, err: fmt.Errorf("%d of the rules failed", n)}
+	}
+	return nil
+}
+
+// createOutput opens path for an atomic write; "" gives nil (no output).
+func createOutput(path string) (*atomicfile.File, error) {
+	if path == "" {
+		return nil, nil
+	}
+	return atomicfile.Create(path)
+}
+
+func printVerdicts(w io.Writer, rep report.Report, rules ci.Rules, results []ci.Result, details string) {
+	img := rep.Image
+	fmt.Fprintf(w, "lx ci: %s · efficiency %s · wasted %s of %s · %d layers\n",
+		img.Ref, report.Percent(img.Efficiency), report.BytesExact(img.WastedBytes), report.BytesExact(img.TotalBytes), img.LayerCount)
+	fmt.Fprintf(w, "rules from %s; layer 0 is taken as the base image (lx does not detect base images yet)\n\n", rules.From)
+	for _, r := range results {
+		switch {
+		case !r.Enabled:
+			fmt.Fprintf(w, "  SKIP  %-25s %s (disabled)\n", r.Key, r.Measured)
+		case r.Passed:
+			fmt.Fprintf(w, "  PASS  %-25s %s (threshold %s)\n", r.Key, r.Measured, r.Threshold)
+		default:
+			fmt.Fprintf(w, "  FAIL  %-25s %s (threshold %s)\n", r.Key, r.Measured, r.Threshold)
+		}
+	}
+	if details != "" {
+		fmt.Fprintf(w, "\n%s", details)
+	}
+	if n := ci.Failed(results); n > 0 {
+		fmt.Fprintf(w, "\nFAILED: %d of %d rules\n", n, len(results))
+	} else {
+		fmt.Fprintln(w, "\nPASSED")
+	}
+}
+
+// ciDetails are the biggest wasted copies and the fix hints, as text.
+func ciDetails(rep report.Report) string {
+	if len(rep.Waste) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Biggest wasted copies (%d in all):\n", len(rep.Waste))
+	for i, x := range rep.Waste {
+		if i == ciOffenders {
+			break
+		}
+		fmt.Fprintf(&b, "  %-12s %-9s %s  made by layer %d, killed by layer %d", report.Bytes(x.Bytes), x.Cause, x.Path, x.MadeBy, x.KilledBy)
+		if x.Changed != "" {
+			fmt.Fprintf(&b, " (%s)", x.Changed)
+		}
+		b.WriteString("\n")
+	}
+	if len(rep.Hints) > 0 {
+		b.WriteString("\nFix hints:\n")
+		for i, h := range rep.Hints {
+			if i == ciHints {
+				fmt.Fprintf(&b, "  …and %d more in the report\n", len(rep.Hints)-i)
+				break
+			}
+			fmt.Fprintf(&b, "  %d. %s: %s.\n", i+1, h.Text, h.Advice)
+		}
+	}
+	return b.String()
+}

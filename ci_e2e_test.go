@@ -1,0 +1,105 @@
+package main
+
+import (
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"lx.dev/lx/internal/testengine"
+)
+
+// lx ci against the test daemon: exit 0 when every rule passes, 1 when one
+// fails, 2 when the image cannot be analysed or the rules are wrong.
+func TestE2ECIExitCodes(t *testing.T) {
+	host := testengine.Host(t)
+	const seed = "lx-fixture/seed:latest" // efficiency 0.4907, 7 layers, user layers 75% wasted
+	write := func(dir, name, s string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+
+	t.Run("defaults fail the seed image", func(t *testing.T) {
+		dir := t.TempDir()
+		res := runLX(t, dir, "ci", "--host", host, "--junit", "junit.xml", "--report", "seed.md", seed)
+		out := string(res.stdout)
+		if res.code != 1 {
+			t.Fatalf("exit %d, want 1\n%s%s", res.code, out, res.stderr)
+		}
+		for _, want := range []string{
+			"rules from defaults",
+			"FAIL  lowestEfficiency          0.4907 (threshold ≥ 0.9000)",
+			"FAIL  highestUserWastedPercent  75.00% (threshold ≤ 10.00%)",
+			"1.0 MiB      removed   /data/one  made by layer 3, killed by layer 6",
+			"`RUN chmod -R 0777 /data` recopied `/data/two`",
+			"FAILED: 2 of 4 rules",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("output lacks %q:\n%s", want, out)
+			}
+		}
+		md, err := os.ReadFile(filepath.Join(dir, "seed.md"))
+		if err != nil || !strings.Contains(string(md), "3,145,728") {
+			t.Errorf("the --report file: %v\n%s", err, md)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "junit.xml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Suites []struct {
+				Tests    int `xml:"tests,attr"`
+				Failures int `xml:"failures,attr"`
+			} `xml:"testsuite"`
+		}
+		if err := xml.Unmarshal(b, &doc); err != nil || len(doc.Suites) != 1 || doc.Suites[0].Failures != 2 || doc.Suites[0].Tests != 4 {
+			t.Errorf("junit: %v %+v\n%s", err, doc, b)
+		}
+	})
+
+	t.Run("lenient rules pass", func(t *testing.T) {
+		dir := t.TempDir()
+		write(dir, ".lx-ci.yaml", "rules:\n  lowestEfficiency: 0.49\n  highestWastedBytes: 3145728\n  highestUserWastedPercent: 75%\n  highestLayerCount: 7\n")
+		res := runLX(t, dir, "ci", "--host", host, seed)
+		if res.code != 0 || !strings.Contains(string(res.stdout), "PASSED") {
+			t.Errorf("exit %d, want 0\n%s%s", res.code, res.stdout, res.stderr)
+		}
+	})
+
+	t.Run("dive's file is read", func(t *testing.T) {
+		dir := t.TempDir()
+		write(dir, ".dive-ci", "rules:\n  lowestEfficiency: disabled\n  highestUserWastedPercent: disabled\n  highestWastedBytes: 3MB\n")
+		res := runLX(t, dir, "ci", "--host", host, seed)
+		if res.code != 1 || !strings.Contains(string(res.stdout), "FAIL  highestWastedBytes        3.0 MiB (3,145,728 bytes) (threshold ≤ 2.9 MiB (3,000,000 bytes))") {
+			t.Errorf("exit %d, want 1 on highestWastedBytes\n%s%s", res.code, res.stdout, res.stderr)
+		}
+	})
+
+	t.Run("bad rules exit 2 naming file line and key", func(t *testing.T) {
+		dir := t.TempDir()
+		rules := write(dir, "rules.yaml", "rules:\n  lowestEfficiency: 0.9\n  highestWastedBytes: 20 parsecs\n")
+		res := runLX(t, dir, "ci", "--host", host, "--rules", rules, seed)
+		if res.code != 2 || !strings.Contains(string(res.stderr), "rules.yaml:3: highestWastedBytes") {
+			t.Errorf("exit %d, want 2 naming rules.yaml:3\n%s", res.code, res.stderr)
+		}
+	})
+
+	t.Run("unwritable report exits 2 before the analysis", func(t *testing.T) {
+		dir := t.TempDir()
+		res := runLX(t, dir, "ci", "--host", host, "--report", filepath.Join(dir, "missing", "r.md"), "lx-fixture/does-not-exist:latest")
+		if res.code != 2 || !strings.Contains(string(res.stderr), "missing/r.md") || strings.Contains(string(res.stderr), "does-not-exist") {
+			t.Errorf("exit %d, want 2 about the report path, before any analysis\n%s", res.code, res.stderr)
+		}
+	})
+
+	t.Run("missing image exits 2", func(t *testing.T) {
+		res := runLX(t, t.TempDir(), "ci", "--host", host, "--no-pull", "lx-fixture/does-not-exist:latest")
+		if res.code != 2 || len(res.stdout) != 0 {
+			t.Errorf("exit %d, want 2 and no verdicts\n%s%s", res.code, res.stdout, res.stderr)
+		}
+	})
+}
