@@ -14,11 +14,32 @@ type File struct {
 	*os.File
 	target string
 	done   bool
+	direct bool // the target is a device or pipe: written in place
 }
 
 // Create opens a temporary file in the target's directory, so an
 // unwritable destination fails before any work is done.
+//
+// A target that is not a regular file (/dev/null, a named pipe, a
+// terminal) cannot be replaced by a rename: it is opened and written in
+// place. A symlink is followed, so the file it points to is replaced and
+// the link kept.
 func Create(target string) (*File, error) {
+	if real, err := filepath.EvalSymlinks(target); err == nil {
+		target = real
+	}
+	if fi, err := os.Stat(target); err == nil {
+		switch {
+		case fi.IsDir():
+			return nil, fmt.Errorf("cannot write %s: it is a directory", target)
+		case !fi.Mode().IsRegular():
+			f, err := os.OpenFile(target, os.O_WRONLY, 0)
+			if err != nil {
+				return nil, fmt.Errorf("cannot write %s: %w", target, unwrapPath(err))
+			}
+			return &File{File: f, target: target, direct: true}, nil
+		}
+	}
 	dir := filepath.Dir(target)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(target)+".*.tmp")
 	if err != nil {
@@ -33,6 +54,12 @@ func (f *File) Commit() error {
 		return nil
 	}
 	f.done = true
+	if f.direct {
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("cannot write %s: %w", f.target, unwrapPath(err))
+		}
+		return nil
+	}
 	err := f.Sync()
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -58,7 +85,9 @@ func (f *File) Abort() {
 	}
 	f.done = true
 	f.Close()
-	os.Remove(f.Name())
+	if !f.direct {
+		os.Remove(f.Name())
+	}
 }
 
 // unwrapPath drops the temp file's name from an error: the user never

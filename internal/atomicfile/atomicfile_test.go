@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -45,5 +46,78 @@ func TestUnwritableFailsAtCreate(t *testing.T) {
 	_, err := Create("/nonexistent-dir/x/r.md")
 	if err == nil || !strings.Contains(err.Error(), "/nonexistent-dir/x/r.md") || strings.Contains(err.Error(), ".tmp") {
 		t.Fatalf("err = %v, want one naming the target only", err)
+	}
+}
+
+// A device or a pipe is written in place: renaming over /dev/null would
+// replace the device with a regular file for every program on the machine.
+func TestDeviceWrittenInPlace(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no named pipes here:", err)
+	}
+	got := make(chan string)
+	go func() {
+		b, _ := os.ReadFile(fifo)
+		got <- string(b)
+	}()
+	f, err := Create(fifo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("through the pipe")
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if s := <-got; s != "through the pipe" {
+		t.Errorf("the reader got %q", s)
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the pipe was replaced: %v %v", fi.Mode(), err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("%d files in the directory, want the pipe alone", len(entries))
+	}
+	f, err = Create(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("gone")
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(os.DevNull); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		t.Fatalf("%s is no longer a device: %v %v", os.DevNull, fi.Mode(), err)
+	}
+}
+
+func TestSymlinkKept(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.md")
+	link := filepath.Join(dir, "link.md")
+	os.WriteFile(real, []byte("old"), 0o644)
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Create(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("new")
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Lstat(link); fi.Mode()&os.ModeSymlink == 0 {
+		t.Error("the symlink was replaced by a file")
+	}
+	if b, _ := os.ReadFile(real); string(b) != "new" {
+		t.Errorf("the linked file holds %q", b)
+	}
+}
+
+func TestDirectoryRefused(t *testing.T) {
+	if _, err := Create(t.TempDir()); err == nil || !strings.Contains(err.Error(), "directory") {
+		t.Errorf("err = %v", err)
 	}
 }
