@@ -52,3 +52,6 @@ func (img *Image) Match(k int, match func(path []byte) bool) []NodeID {
 	walk(Root, buf)
 	return out
 }
+
+// HasChildren tells whether any layer put a path below n.
+func (img *Image) HasChildren(n NodeID) bool { return img.t.nodes[n].firstChild != 0 }

@@ -100,8 +100,7 @@ func (a *App) Init() tea.Cmd {
 
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := a.update(msg)
-	a.sync()
-	return a, cmd
+	return a, tea.Batch(cmd, a.sync())
 }
 
 func (a *App) update(msg tea.Msg) tea.Cmd {
@@ -136,6 +135,8 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		a.img.setImage(msg.Image)
 		a.tree.imageLoaded()
 		a.details.refresh()
+	case filterMsg:
+		return a.tree.Update(msg)
 	case JumpMsg:
 		a.overlays = nil
 		a.layers.selectLayer(msg.Layer)
@@ -259,13 +260,13 @@ func (a *App) setFocus(p pane) {
 }
 
 // sync points the details and the tree at the selected step.
-func (a *App) sync() {
+func (a *App) sync() tea.Cmd {
 	row, i := a.layers.selected()
 	a.details.show(row)
 	if i < 0 {
-		return
+		return nil
 	}
-	a.tree.setLayer(a.img.layerAsOf(i), row.layer >= 0)
+	return a.tree.setLayer(a.img.layerAsOf(i), row.layer >= 0)
 }
 
 func (a *App) click(m tea.Mouse) {
@@ -401,16 +402,34 @@ func (a *App) render() string {
 	if lh := a.rects[paneLayers].h; lh < min(len(a.img.rows)+3, a.height/3) {
 		a.resize(a.width, a.height)
 	}
-	layers := []*lipgloss.Layer{lipgloss.NewLayer(a.header())}
+	// Every pane draws lines of exactly its width, so the screen is their
+	// lines side by side: no cell buffer needed.
+	lines := make([]string, a.height)
+	lines[0] = a.header()
 	for p := range paneCount {
 		r := a.rects[p]
-		layers = append(layers, lipgloss.NewLayer(a.pane(p).View()).X(r.x).Y(r.y))
+		for i, l := range strings.Split(a.pane(p).View(), "\n") {
+			if y := r.y + i; y > 0 && y < a.height-1 && i < r.h {
+				lines[y] += l
+			}
+		}
 	}
-	layers = append(layers, lipgloss.NewLayer(a.footer()).Y(a.height-1))
-	for i, o := range a.overlays {
-		layers = append(layers, lipgloss.NewLayer(o.View()).X(a.overlay.x).Y(a.overlay.y).Z(i+1))
+	lines[a.height-1] = a.footer()
+	for _, o := range a.overlays {
+		for i, l := range strings.Split(o.View(), "\n") {
+			if y := a.overlay.y + i; y >= 0 && y < a.height {
+				lines[y] = overlay(lines[y], l, a.overlay.x, a.width)
+			}
+		}
 	}
-	return lipgloss.NewCompositor(layers...).Render()
+	return strings.Join(lines, "\n")
+}
+
+// overlay draws box over a line of width w from column x.
+func overlay(line, box string, x, w int) string {
+	line = fit(line, w)
+	bw := ansi.StringWidth(box)
+	return ansi.Truncate(line, x, "") + "\x1b[m" + box + "\x1b[m" + ansi.TruncateLeft(line, x+bw, "")
 }
 
 func (a *App) failure() string {

@@ -30,6 +30,9 @@ type filter struct {
 func (f *filter) shown() bool  { return f.editing || f.text != "" }
 func (f *filter) active() bool { return f.text != "" }
 
+// applied tells whether rows are filtered: a search has answered.
+func (f *filter) applied() bool { return f.text != "" && f.keep != nil }
+
 func (f *filter) clear() {
 	*f = filter{}
 }
@@ -83,33 +86,57 @@ func (f *filter) matchString(s string) bool {
 	return strings.Contains(s, f.text)
 }
 
-// match finds the paths of layer k's view that match. When the text only
-// grew (a substring typed further), the new matches are among the old
-// ones, so only those are checked again: each keystroke narrows.
-func (f *filter) match(img *model.Image, k int) {
+// filterMsg brings the matches of a filter text in one layer's view.
+type filterMsg struct {
+	text    string
+	k       int
+	matched []model.NodeID
+	keep    map[model.NodeID]bool
+}
+
+// search returns the command that finds the paths of layer k's view that
+// match. When the text only grew (a substring typed further), the new
+// matches are among the old ones, so only those are checked again: each
+// keystroke narrows.
+func (f *filter) search(img *model.Image, k int) tea.Cmd {
 	if f.keep != nil && f.k == k && f.forText == f.text {
-		return
+		return nil
 	}
-	narrow := f.keep != nil && f.k == k && f.re == nil && f.forText != "" &&
-		strings.Contains(f.text, f.forText) && !strings.ContainsAny(f.forText, regexChars)
-	if narrow {
-		var out []model.NodeID
-		for _, n := range f.matched {
-			if f.matchString(img.Path(n)) {
-				out = append(out, n)
+	text, re := f.text, f.re
+	var among []model.NodeID
+	if f.keep != nil && f.k == k && re == nil && f.forText != "" &&
+		strings.Contains(text, f.forText) && !strings.ContainsAny(f.forText, regexChars) {
+		among = f.matched
+	}
+	return func() tea.Msg {
+		m := filterMsg{text: text, k: k}
+		match := filter{text: text, re: re}
+		if among != nil {
+			for _, n := range among {
+				if match.matchString(img.Path(n)) {
+					m.matched = append(m.matched, n)
+				}
+			}
+		} else {
+			m.matched = img.Match(k, match.matchBytes)
+		}
+		m.keep = make(map[model.NodeID]bool, len(m.matched))
+		for _, n := range m.matched {
+			for ; n != model.Root && !m.keep[n]; n = img.Parent(n) {
+				m.keep[n] = true
 			}
 		}
-		f.matched = out
-	} else {
-		f.matched = img.Match(k, f.matchBytes)
+		return m
 	}
-	f.k, f.forText = k, f.text
-	f.keep = make(map[model.NodeID]bool, len(f.matched))
-	for _, n := range f.matched {
-		for ; n != model.Root && !f.keep[n]; n = img.Parent(n) {
-			f.keep[n] = true
-		}
+}
+
+// take keeps a search's answer if it is still the current question.
+func (f *filter) take(m filterMsg) bool {
+	if m.text != f.text || !f.active() {
+		return false
 	}
+	f.k, f.forText, f.matched, f.keep = m.k, m.text, m.matched, m.keep
+	return true
 }
 
 // editLine applies a key to a one-line text field: typing, backspace,

@@ -51,21 +51,25 @@ func seed(t testing.TB) *model.Image {
 func send(a *App, msgs ...tea.Msg) {
 	for _, m := range msgs {
 		_, cmd := a.Update(m)
-		// Run what the update asked for when it answers at once (a jump,
-		// an export): the program would.
-		if cmd != nil {
-			if out := runCmd(cmd); out != nil {
-				send(a, out)
-			}
-		}
+		// Run what the update asked for (a search, a jump, an export) and
+		// deliver the answers, as the program would.
+		send(a, run(cmd)...)
 	}
 }
 
-func runCmd(cmd tea.Cmd) tea.Msg {
-	msg := cmd()
-	switch msg.(type) {
-	case JumpMsg, ExportedMsg:
-		return msg
+func run(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	switch msg := cmd().(type) {
+	case tea.BatchMsg:
+		var out []tea.Msg
+		for _, c := range msg {
+			out = append(out, run(c)...)
+		}
+		return out
+	case JumpMsg, ExportedMsg, filterMsg:
+		return []tea.Msg{msg}
 	}
 	return nil
 }

@@ -87,13 +87,17 @@ func (p *treePane) capturing() bool { return p.filter.editing }
 
 // setLayer shows the filesystem after layer k; own says whether the
 // selected step made it (then its markers show).
-func (p *treePane) setLayer(k int, own bool) {
+func (p *treePane) setLayer(k int, own bool) tea.Cmd {
 	if k == p.k && own == p.own {
-		return
+		return nil
 	}
 	p.k, p.own = k, own
 	p.autoOpen()
 	p.rebuild()
+	if img := p.img.img; img != nil && k >= 0 && p.filter.active() && !(p.changesOnly && p.own) {
+		return p.filter.search(img, k)
+	}
+	return nil
 }
 
 // imageLoaded is called once the analysis is complete.
@@ -125,7 +129,7 @@ func (p *treePane) autoOpen() {
 const autoOpenLimit = 200
 
 func (p *treePane) isOpen(n model.NodeID) bool {
-	if p.filter.active() {
+	if p.filter.applied() {
 		return true
 	}
 	if p.allOpen {
@@ -159,9 +163,6 @@ func (p *treePane) rebuild() {
 	if img != nil && p.k >= 0 {
 		if p.sizes != nil {
 			p.sizes.At(p.k)
-		}
-		if p.filter.active() && !(p.changesOnly && p.own) {
-			p.filter.match(img, p.k)
 		}
 		if p.changesOnly && p.own {
 			p.buildChanges()
@@ -208,7 +209,7 @@ func (p *treePane) shows(n model.NodeID) bool {
 	if p.hideUnchanged && p.own && !p.touched[n] {
 		return false
 	}
-	if p.filter.active() && !p.filter.keep[n] {
+	if p.filter.applied() && !p.filter.keep[n] {
 		return false
 	}
 	return true
@@ -236,7 +237,7 @@ func (p *treePane) walk(dir model.NodeID, depth int32) {
 	}
 	for _, c := range shown {
 		p.rows = append(p.rows, treeRow{node: c, depth: depth})
-		if p.isOpen(c) && p.isDir(c) {
+		if img.HasChildren(c) && p.isOpen(c) && p.isDir(c) {
 			p.walk(c, depth+1)
 		}
 	}
@@ -312,13 +313,19 @@ func (p *treePane) reveal(n model.NodeID, k int, own bool) {
 }
 
 func (p *treePane) Update(msg tea.Msg) tea.Cmd {
+	if m, ok := msg.(filterMsg); ok {
+		if m.k == p.k && p.filter.take(m) {
+			p.rebuild()
+		}
+		return nil
+	}
 	msg2, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil
 	}
 	if p.filter.editing {
 		if p.filter.key(p.c.Keys, msg2) {
-			p.applyFilter()
+			return p.applyFilter()
 		}
 		return nil
 	}
@@ -342,6 +349,7 @@ func (p *treePane) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(msg2, k.ChangesOnly):
 		p.changesOnly = !p.changesOnly
 		p.rebuild()
+		return p.applyFilter()
 	case key.Matches(msg2, k.HideUnchanged):
 		p.hideUnchanged = !p.hideUnchanged
 		p.rebuild()
@@ -365,16 +373,20 @@ func (p *treePane) clearFilter() bool {
 	return true
 }
 
-func (p *treePane) applyFilter() {
-	if img := p.img.img; img != nil && p.k >= 0 && !(p.changesOnly && p.own) {
-		p.filter.match(img, p.k)
+// applyFilter asks for the new filter's matches: the scan runs as a
+// command, off the update loop; the rows follow when it answers.
+func (p *treePane) applyFilter() tea.Cmd {
+	img := p.img.img
+	if img == nil || p.k < 0 || !p.filter.active() || (p.changesOnly && p.own) {
+		p.rebuild()
+		return nil
 	}
-	p.rebuild()
+	return p.filter.search(img, p.k)
 }
 
 func (p *treePane) openSelected(open bool) {
 	n, ok := p.selectedNode()
-	if !ok || !p.isDir(n) || p.isOpen(n) == open || p.filter.active() {
+	if !ok || !p.isDir(n) || p.isOpen(n) == open || p.filter.applied() {
 		return
 	}
 	p.setOpen(n, open)
@@ -386,7 +398,7 @@ func (p *treePane) left() {
 	if !ok {
 		return
 	}
-	if p.isDir(n) && p.isOpen(n) && !p.filter.active() {
+	if p.isDir(n) && p.isOpen(n) && !p.filter.applied() {
 		p.openSelected(false)
 		return
 	}

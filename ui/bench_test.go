@@ -1,0 +1,168 @@
+package ui
+
+import (
+	"runtime"
+	"sync"
+	"testing"
+
+	"lx.dev/lx/internal/fixture"
+	"lx.dev/lx/model"
+)
+
+// The speed budget: on an image with a 100,000-file layer, Update+View of
+// one keystroke (moving the selection, switching layers, typing a filter
+// character) stays under 16 ms.
+
+const benchFiles = 100_000
+
+var big struct {
+	once sync.Once
+	img  *model.Image
+	err  error
+}
+
+func bigImage(b *testing.B) *model.Image {
+	b.Helper()
+	big.once.Do(func() { big.img, big.err = fixture.Big(benchFiles) })
+	if big.err != nil {
+		b.Fatal(big.err)
+	}
+	return big.img
+}
+
+// benchApp is a 200×60 explorer on the big image, the tree focused on the
+// 100,000-file layer.
+func benchApp(b *testing.B) *App {
+	b.Helper()
+	a := newTestApp(b, true, 200, 60)
+	loaded(b, a, bigImage(b))
+	keys(a, "] tab")
+	return a
+}
+
+func step(a *App, k string) {
+	send(a, press(k))
+	_ = a.View()
+}
+
+// BenchmarkMoveSelection: down in a tree whose every directory is open
+// (100,000 rows).
+func BenchmarkMoveSelection(b *testing.B) {
+	a := benchApp(b)
+	keys(a, "+")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if i%500 == 499 {
+			keys(a, "home")
+		}
+		step(a, "down")
+	}
+}
+
+// BenchmarkSwitchLayer: ] and [ between the 100,000-file layer and its
+// neighbours, the directories collapsed.
+func BenchmarkSwitchLayer(b *testing.B) {
+	a := benchApp(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if i%2 == 0 {
+			step(a, "]")
+		} else {
+			step(a, "[")
+		}
+	}
+}
+
+// BenchmarkSwitchLayerAllOpen: the same with every directory open: the
+// rows are rebuilt over all 100,000 files.
+func BenchmarkSwitchLayerAllOpen(b *testing.B) {
+	a := benchApp(b)
+	keys(a, "+")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if i%2 == 0 {
+			step(a, "]")
+		} else {
+			step(a, "[")
+		}
+	}
+}
+
+// BenchmarkFilterKeystroke: typing then erasing a character of a
+// substring filter, the search command run to its answer as the program
+// would run it off the update loop; each erase rescans every path of the
+// layer, each typed character narrows the previous matches.
+func BenchmarkFilterKeystroke(b *testing.B) {
+	a := benchApp(b)
+	keys(a, "/")
+	typeText(a, "file0")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if i%2 == 0 {
+			step(a, "7")
+		} else {
+			step(a, "backspace")
+		}
+	}
+}
+
+// BenchmarkFilterKeystrokeUpdateView: what the update loop itself spends
+// on a filter keystroke (the search runs as a command, elsewhere).
+func BenchmarkFilterKeystrokeUpdateView(b *testing.B) {
+	a := benchApp(b)
+	keys(a, "/")
+	typeText(a, "file0")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		k := "7"
+		if i%2 == 1 {
+			k = "backspace"
+		}
+		a.Update(press(k))
+		_ = a.View()
+	}
+}
+
+// BenchmarkFilterRegexKeystroke: the search of a regular expression, run
+// to its answer: every keystroke rescans every path.
+func BenchmarkFilterRegexKeystroke(b *testing.B) {
+	a := benchApp(b)
+	keys(a, "/")
+	typeText(a, "d0[0-4]./file")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if i%2 == 0 {
+			step(a, "7")
+		} else {
+			step(a, "backspace")
+		}
+	}
+}
+
+// BenchmarkHeldMemory reports the heap the explorer holds on the big image
+// after visiting every layer with every directory open: it must not grow
+// with layers × files.
+func BenchmarkHeldMemory(b *testing.B) {
+	for range b.N {
+		img := bigImage(b)
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		a := newTestApp(b, true, 200, 60)
+		loaded(b, a, img)
+		keys(a, "tab +")
+		for range img.Layers {
+			step(a, "]")
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MiB-held")
+		runtime.KeepAlive(a)
+	}
+}
