@@ -98,7 +98,9 @@ func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''
 // daemon and from its docker save archive.
 func TestE2EExplore(t *testing.T) {
 	sources := map[string]func(t *testing.T) []string{
-		"engine":  func(t *testing.T) []string { return []string{"--host", testengine.Host(t), "--no-pull", "lx-fixture/seed:latest"} },
+		"engine": func(t *testing.T) []string {
+			return []string{"--host", testengine.Host(t), "--no-pull", "lx-fixture/seed:latest"}
+		},
 		"archive": func(t *testing.T) []string { return []string{testengine.Archive(t, "seed.docker.tar")} },
 	}
 	for name, args := range sources {
