@@ -358,7 +358,7 @@ func (a *App) layoutOverlays() {
 	for _, o := range a.overlays {
 		w, h := min(a.width-4, 120), a.height-4
 		if _, ok := o.(*exportDialog); ok {
-			w, h = min(a.width-8, 76), min(a.height-4, 9+len(report.Formats))
+			w, h = min(a.width-8, 76), min(a.height-4, 12+len(report.Formats))
 		}
 		a.overlay = rect{(a.width - w) / 2, (a.height - h) / 2, w, h}
 		o.SetSize(w, h)

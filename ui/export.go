@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"github.com/charmbracelet/x/ansi"
 	tea "charm.land/bubbletea/v2"
 
 	"lx.dev/lx/internal/atomicfile"
@@ -68,14 +69,6 @@ func (d *exportDialog) ShortHelp() []key.Binding {
 
 func (d *exportDialog) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
 
-// extension is a format's file extension.
-func extension(format string) string {
-	if format == "markdown" {
-		return "md"
-	}
-	return format
-}
-
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
 // defaultPath is a file in the current directory that does not exist yet:
@@ -94,7 +87,7 @@ func (d *exportDialog) defaultPath() string {
 		name = "image"
 	}
 	base := fmt.Sprintf("lx-report-%s-%s", name, d.c.Now().Format("2006-01-02"))
-	ext := "." + extension(d.formats[d.format])
+	ext := "." + report.Extension(d.formats[d.format])
 	p := base + ext
 	for i := 2; exists(p); i++ {
 		p = fmt.Sprintf("%s-%d%s", base, i, ext)
@@ -181,7 +174,7 @@ func writeReport(img *model.Image, format, path string) ExportedMsg {
 		return ExportedMsg{Path: path, Err: err}
 	}
 	defer f.Abort()
-	rep := report.Build(img, report.Options{Changes: format == "html"})
+	rep := report.Build(img, report.Options{Changes: report.WantsChanges(format)})
 	if err := report.Encode(f, rep, format); err != nil {
 		return ExportedMsg{Path: path, Err: err}
 	}
@@ -224,10 +217,15 @@ func (d *exportDialog) View() string {
 		if err != nil {
 			abs = d.wrote.Path
 		}
-		body = append(body, s.Good.Render("Wrote "+abs), s.Dim.Render(fmt.Sprintf("%s · esc closes", size(d.wrote.Bytes))))
+		for _, l := range strings.Split(ansi.Hardwrap("Wrote "+abs, d.w-2, true), "\n") {
+			body = append(body, s.Good.Render(l))
+		}
+		body = append(body, s.Dim.Render(fmt.Sprintf("%s · esc closes", size(d.wrote.Bytes))))
 	default:
 		if d.err != nil {
-			body = append(body, s.Error.Render(d.err.Error()))
+			for _, l := range strings.Split(ansi.Hardwrap(d.err.Error(), d.w-2, true), "\n") {
+				body = append(body, s.Error.Render(l))
+			}
 		} else {
 			body = append(body, s.Dim.Render("tab/↑/↓ format · type the file name · enter writes · esc cancels"))
 		}

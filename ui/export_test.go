@@ -1,0 +1,82 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+func TestExportWritesAndNeverOverwrites(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	a := newTestApp(t, true, 140, 36)
+	loaded(t, a, seed(t))
+	first := "lx-report-seed-latest-2025-03-04.md"
+	keys(a, "e enter")
+	if !strings.Contains(dialogText(a), "Wrote"+strings.ReplaceAll(filepath.Join(dir, first), " ", "")) {
+		t.Fatalf("no report written:\n%s", screen(a))
+	}
+	md, err := os.ReadFile(first)
+	if err != nil || !strings.Contains(string(md), "3,145,728") {
+		t.Fatalf("report: %v\n%s", err, md)
+	}
+
+	keys(a, "esc e")
+	if !strings.Contains(screen(a), "lx-report-seed-latest-2025-03-04-2.md") {
+		t.Fatalf("the default path is not fresh:\n%s", screen(a))
+	}
+	os.WriteFile(first, []byte("keep me"), 0o644)
+	keys(a, "ctrl+u")
+	typeText(a, first)
+	keys(a, "enter")
+	if !strings.Contains(screen(a), "exists. Overwrite it? y/n") {
+		t.Fatalf("no question before overwriting:\n%s", screen(a))
+	}
+	keys(a, "n")
+	if b, _ := os.ReadFile(first); string(b) != "keep me" || a.overlays[0].(*exportDialog).state != exportEditing {
+		t.Fatal("the file was overwritten after no, or the dialog did not return to editing")
+	}
+	keys(a, "enter y")
+	if b, _ := os.ReadFile(first); !strings.Contains(string(b), "3,145,728") {
+		t.Fatalf("the file was not overwritten after yes: %q", b)
+	}
+}
+
+func TestExportFormatsAndErrors(t *testing.T) {
+	t.Chdir(t.TempDir())
+	a := newTestApp(t, true, 140, 36)
+	loaded(t, a, seed(t))
+	keys(a, "e tab")
+	if !strings.Contains(screen(a), "(•) html") && !strings.Contains(screen(a), "lx-report-seed-latest-2025-03-04.json") {
+		t.Fatalf("tab does not change the format and the path's extension:\n%s", screen(a))
+	}
+	keys(a, "shift+tab shift+tab")
+	if !strings.Contains(screen(a), "lx-report-seed-latest-2025-03-04.json") {
+		t.Fatalf("json does not give .json:\n%s", screen(a))
+	}
+	keys(a, "ctrl+u")
+	typeText(a, "no/such/dir/r.json")
+	keys(a, "enter")
+	if !strings.Contains(screen(a), "cannot write no/such/dir/r.json") {
+		t.Fatalf("the error is not in the dialog:\n%s", screen(a))
+	}
+	if _, err := os.Stat("no"); err == nil {
+		t.Fatal("a directory was made")
+	}
+}
+
+// dialogText is the topmost overlay's text with its frame and line
+// breaks taken out, so wrapped lines read as one.
+func dialogText(a *App) string {
+	if len(a.overlays) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, l := range strings.Split(ansi.Strip(a.overlays[len(a.overlays)-1].View()), "\n") {
+		b.WriteString(strings.TrimSpace(strings.Trim(l, "│")))
+	}
+	return strings.Join(strings.Fields(b.String()), "")
+}

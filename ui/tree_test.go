@@ -1,0 +1,127 @@
+package ui
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// rowNames lists the tree's rows as indented names (or whole paths).
+func rowNames(a *App) []string {
+	var out []string
+	for _, r := range a.tree.rows {
+		if r.path != "" {
+			out = append(out, r.path)
+			continue
+		}
+		out = append(out, strings.Repeat(" ", int(r.depth))+a.img.img.Name(r.node))
+	}
+	return out
+}
+
+// atRmLayer is the seed image on its last layer, the tree focused.
+func atRmLayer(t *testing.T) *App {
+	t.Helper()
+	a := newTestApp(t, true, 140, 36)
+	loaded(t, a, seed(t))
+	keys(a, "] ] ] ] ] ] tab")
+	return a
+}
+
+func selectRow(t *testing.T, a *App, name string) {
+	t.Helper()
+	for i, n := range rowNames(a) {
+		if strings.TrimSpace(n) == name {
+			a.tree.l.to(i)
+			return
+		}
+	}
+	t.Fatalf("no row %q in %q", name, rowNames(a))
+}
+
+func TestTreeToggles(t *testing.T) {
+	a := atRmLayer(t)
+	keys(a, "-")
+	if got, want := rowNames(a), []string{"bin", "data", "etc", "tmp", "usr", "var"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("collapsed: %q, want %q", got, want)
+	}
+	selectRow(t, a, "data")
+	keys(a, "right")
+	if got := rowNames(a); len(got) != 8 || got[2] != " one" || got[3] != " two" {
+		t.Fatalf("data opened: %q", got)
+	}
+	keys(a, "down down left")
+	if n, _ := a.tree.selectedNode(); a.img.img.Name(n) != "data" {
+		t.Fatalf("left on two went to %q, want its directory", a.img.img.Name(n))
+	}
+	keys(a, "left")
+	if len(rowNames(a)) != 6 {
+		t.Fatalf("left on an open directory does not close it: %q", rowNames(a))
+	}
+	keys(a, "space")
+	if len(rowNames(a)) != 8 {
+		t.Fatalf("space does not open it again: %q", rowNames(a))
+	}
+	keys(a, "s")
+	if got := rowNames(a); got[0] != "data" {
+		t.Fatalf("by size: %q, want data (2 MiB) first", got)
+	}
+	keys(a, "s u")
+	if got, want := rowNames(a), []string{"data", " one"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("hide unchanged: %q, want %q", got, want)
+	}
+	keys(a, "u c")
+	if got, want := rowNames(a), []string{"/data/one"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("changes only: %q, want %q", got, want)
+	}
+	keys(a, "c +")
+	if got := rowNames(a); len(got) != 15 {
+		t.Fatalf("expand all: %d rows %q, want every path (15)", len(got), got)
+	}
+}
+
+func TestFilter(t *testing.T) {
+	a := atRmLayer(t)
+	keys(a, "/")
+	typeText(a, "two")
+	if got, want := rowNames(a), []string{"data", " two"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("filter two: %q, want %q", got, want)
+	}
+	keys(a, "ctrl+u")
+	typeText(a, "^etc/p")
+	if got, want := rowNames(a), []string{"etc", " passwd"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("filter ^etc/p: %q, want %q", got, want)
+	}
+	keys(a, "ctrl+u")
+	typeText(a, "bin/[")
+	if !strings.Contains(screen(a), "not a valid regex") {
+		t.Fatalf("an invalid regex is not said:\n%s", screen(a))
+	}
+	keys(a, "ctrl+u")
+	typeText(a, "one")
+	keys(a, "enter") // the filter stays, the keys move again
+	if got, want := rowNames(a), []string{"data", " one"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("filter one at layer 6: %q, want %q", got, want)
+	}
+	keys(a, "[ [ [ [")
+	if got, want := rowNames(a), []string{"data", " one"}; !reflect.DeepEqual(got, want) || a.tree.k != 2 {
+		t.Fatalf("filter one at layer %d: %q, want %q at layer 2", a.tree.k, got, want)
+	}
+	keys(a, "[")
+	if got := rowNames(a); len(got) != 0 || !strings.Contains(screen(a), "no path matches") {
+		t.Fatalf("filter one at layer 1: %q, want nothing", got)
+	}
+	keys(a, "esc")
+	if len(rowNames(a)) == 0 {
+		t.Fatal("esc does not clear the filter")
+	}
+}
+
+func TestMetadataStepShowsNoMarkers(t *testing.T) {
+	a := newTestApp(t, true, 140, 36)
+	loaded(t, a, seed(t))
+	keys(a, "down") // CMD ["sh"]: no layer
+	if a.tree.own || a.tree.k != 0 || !strings.Contains(screen(a), "this step changes no files") {
+		t.Fatalf("metadata step: k=%d own=%v\n%s", a.tree.k, a.tree.own, screen(a))
+	}
+}
