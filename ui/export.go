@@ -10,8 +10,8 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"github.com/charmbracelet/x/ansi"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"lx.dev/lx/internal/atomicfile"
 	"lx.dev/lx/model"
