@@ -784,3 +784,64 @@ func startRegistry(t *testing.T) string {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// TestEnginePodmanSocket: podman's Docker-compatible API is an engine like
+// any other. A private podman service (its own storage and socket, stopped
+// by its PID) gets the seed archive; lx through its socket gives the seed's
+// report. Skipped where podman cannot run, as the podman fixtures are.
+func TestEnginePodmanSocket(t *testing.T) {
+	podman, err := exec.LookPath("podman")
+	if err != nil {
+		t.Skip("no podman")
+	}
+	seed := testengine.Archive(t, "seed.docker.tar")
+	dir, err := os.MkdirTemp("", "lxpod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	flags := []string{"--root", filepath.Join(dir, "root"), "--runroot", filepath.Join(dir, "run"), "--tmpdir", filepath.Join(dir, "tmp"),
+		"--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--events-backend", "none"}
+	if out, err := exec.Command(podman, append(flags, "load", "-q", "-i", seed)...).CombinedOutput(); err != nil {
+		t.Skipf("podman cannot run here: %v: %s", err, out)
+	}
+	sock := filepath.Join(dir, "p.sock")
+	svc := exec.Command(podman, append(flags, "system", "service", "--time=0", "unix://"+sock)...)
+	var logs bytes.Buffer
+	svc.Stdout, svc.Stderr = &logs, &logs
+	if err := svc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() { svc.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		svc.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			svc.Process.Kill()
+			<-exited
+		}
+	})
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		if c, err := net.Dial("unix", sock); err == nil {
+			c.Close()
+			break
+		}
+		select {
+		case <-exited:
+			t.Fatalf("podman system service exited: %s", logs.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("podman's socket did not appear: %s", logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	raw, r := engineReport(t, "unix://"+sock, "lx-fixture/seed:latest")
+	want, _ := jsonReport(t, seed)
+	sameReport(t, "through podman's socket vs the seed archive", want, raw)
+	if !strings.HasSuffix(r.Image.Ref, "lx-fixture/seed:latest") {
+		t.Errorf("ref %q", r.Image.Ref)
+	}
+}

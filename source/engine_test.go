@@ -95,12 +95,12 @@ func TestEngineRefForms(t *testing.T) {
 		if !ok {
 			t.Fatalf("Open(%s) = %T, want the engine", ref, src)
 		}
-		got, err := eng.Preview(context.Background())
+		img, err := Analyze(context.Background(), eng, Hooks{})
 		if err != nil {
 			t.Fatalf("%s: %v", ref, err)
 		}
-		if got.ID != want.ID {
-			t.Errorf("%s is %s, want %s", ref, got.ID, want.ID)
+		if img.Config.ID != want.ID {
+			t.Errorf("%s is %s, want %s", ref, img.Config.ID, want.ID)
 		}
 	}
 }
