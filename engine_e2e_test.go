@@ -747,8 +747,25 @@ func startRegistry(t *testing.T) string {
 	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	startService(t, exec.Command(bin, "serve", cfg), func() error {
+		resp, err := http.Get("http://" + addr + "/v2/")
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("/v2/ answers %s", resp.Status)
+		}
+		return nil
+	})
+	return addr
+}
+
+// startService starts a server the test needs, waits until ready answers
+// nil (20 s at most), and stops it by its PID when the test ends.
+func startService(t *testing.T, cmd *exec.Cmd, ready func() error) {
+	t.Helper()
 	var logs bytes.Buffer
-	cmd := exec.Command(bin, "serve", cfg)
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -764,22 +781,18 @@ func startRegistry(t *testing.T) string {
 			<-exited
 		}
 	})
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		resp, err := http.Get("http://" + addr + "/v2/")
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		err := ready()
 		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return addr
-			}
+			return
 		}
 		select {
 		case <-exited:
-			t.Fatalf("docker-registry exited: %s", logs.String())
+			t.Fatalf("%s exited: %s", cmd.Path, logs.String())
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("docker-registry did not answer on %s: %v; %s", addr, err, logs.String())
+			t.Fatalf("%s is not ready: %v; %s", cmd.Path, err, logs.String())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -806,38 +819,13 @@ func TestEnginePodmanSocket(t *testing.T) {
 		t.Skipf("podman cannot run here: %v: %s", err, out)
 	}
 	sock := filepath.Join(dir, "p.sock")
-	svc := exec.Command(podman, append(flags, "system", "service", "--time=0", "unix://"+sock)...)
-	var logs bytes.Buffer
-	svc.Stdout, svc.Stderr = &logs, &logs
-	if err := svc.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { svc.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		svc.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			svc.Process.Kill()
-			<-exited
-		}
-	})
-	for deadline := time.Now().Add(20 * time.Second); ; {
-		if c, err := net.Dial("unix", sock); err == nil {
+	startService(t, exec.Command(podman, append(flags, "system", "service", "--time=0", "unix://"+sock)...), func() error {
+		c, err := net.Dial("unix", sock)
+		if err == nil {
 			c.Close()
-			break
 		}
-		select {
-		case <-exited:
-			t.Fatalf("podman system service exited: %s", logs.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("podman's socket did not appear: %s", logs.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return err
+	})
 	raw, r := engineReport(t, "unix://"+sock, "lx-fixture/seed:latest")
 	want, _ := jsonReport(t, seed)
 	sameReport(t, "through podman's socket vs the seed archive", want, raw)

@@ -77,7 +77,10 @@ later layer deletes, recopies unchanged, or overwrites.`,
 	}
 	root.Flags().StringVar(&explore.theme, "theme", "auto", "colours: auto (follow the terminal's background), dark or light; NO_COLOR turns colours off")
 	explore.src.register(root.Flags())
-	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(newCompletionCmd())
+	root.AddCommand(newVersionCmd(root))
+	root.AddCommand(newConfigCmd(root))
+	root.AddCommand(newDemoCmd())
 	root.AddCommand(newReportCmd())
 	root.AddCommand(newCICmd())
 	return root
