@@ -1,0 +1,172 @@
+package source
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/moby/moby/api/types/image"
+
+	"lx.dev/lx/model"
+)
+
+// The private test engine speaks API 1.41, which cannot choose platforms.
+// These tests stand in for a newer engine (API 1.48, 1.49) with a small
+// server of the same API over a unix socket, serving a two-platform OCI
+// save, to check what lx asks of such an engine.
+
+type fakeEngine struct {
+	api     string
+	images  map[string]testImage // by os/arch
+	archive []byte
+
+	mu   sync.Mutex
+	seen []string // "PATH?platform=…" of every request after the ping
+}
+
+func startFakeEngine(t *testing.T, api string) (*fakeEngine, string) {
+	t.Helper()
+	base := tarOf(t, dirM("etc/", 0o755), fileM("etc/os", 0o644, "base"))
+	f := &fakeEngine{api: api, images: map[string]testImage{}}
+	for _, arch := range []string{"amd64", "arm64"} {
+		im := testImage{tag: "app:1", os: "linux", arch: arch,
+			layers: [][]byte{base, tarOf(t, fileM("bin-"+arch, 0o755, strings.Repeat(arch, 100)))},
+			steps:  []step{{"ADD base /", true}, {"COPY bin /", true}, {"CMD [\"/bin\"]", false}}}
+		f.images["linux/"+arch] = im
+	}
+	f.archive = ociArchive(t, Gzip, true, f.images["linux/amd64"], f.images["linux/arm64"])
+	dir, err := os.MkdirTemp("", "lxfake")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	sock := filepath.Join(dir, "e.sock")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: f}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	return f, "unix://" + sock
+}
+
+// platformOf reads the platform query parameter: a JSON OCI platform.
+func (f *fakeEngine) platformOf(r *http.Request) string {
+	var p struct{ OS, Architecture string }
+	if v := r.URL.Query().Get("platform"); v != "" && json.Unmarshal([]byte(v), &p) == nil {
+		return p.OS + "/" + p.Architecture
+	}
+	return "linux/amd64" // the engine's own
+}
+
+func (f *fakeEngine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Api-Version", f.api)
+	if r.URL.Path == "/_ping" {
+		return
+	}
+	f.mu.Lock()
+	f.seen = append(f.seen, r.URL.Path+"?platform="+r.URL.Query().Get("platform"))
+	f.mu.Unlock()
+	im := f.images[f.platformOf(r)]
+	switch {
+	case strings.HasSuffix(r.URL.Path, "/images/get"):
+		w.Write(f.archive)
+	case strings.HasSuffix(r.URL.Path, "/json"):
+		var cfg struct {
+			RootFS struct {
+				DiffIDs []string `json:"diff_ids"`
+			} `json:"rootfs"`
+		}
+		json.Unmarshal(im.config(), &cfg)
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{
+			"Id": digestOf(im.config()), "Os": im.os, "Architecture": im.arch,
+			"Created": epoch.Format("2006-01-02T15:04:05Z"), "Size": 1000,
+			"RootFS": map[string]any{"Type": "layers", "Layers": cfg.RootFS.DiffIDs},
+		})
+	case strings.HasSuffix(r.URL.Path, "/history"):
+		var items []image.HistoryResponseItem
+		for i := len(im.steps) - 1; i >= 0; i-- {
+			size := int64(0)
+			if im.steps[i].layer {
+				size = 100
+			}
+			items = append(items, image.HistoryResponseItem{CreatedBy: im.steps[i].createdBy, Created: epoch.Unix(), Size: size})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(items)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func (f *fakeEngine) requests() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return strings.Join(f.seen, " ")
+}
+
+func TestEnginePlatformOnNewEngines(t *testing.T) {
+	arm := `{"architecture":"arm64","os":"linux"}`
+	for _, tc := range []struct {
+		api         string
+		wantPreview bool
+		want        []string // the requests, in order
+	}{
+		{"1.49", true, []string{
+			"/v1.49/images/app:1/json?platform=" + arm,
+			"/v1.49/images/app:1/history?platform=" + arm,
+			"/v1.49/images/get?platform=" + arm,
+		}},
+		// 1.48 saves and tells the history of one platform, but inspect
+		// cannot choose: no preview, the stream still gives arm64.
+		{"1.48", false, []string{
+			"/v1.48/images/app:1/json?platform=",
+			"/v1.48/images/app:1/history?platform=" + arm,
+			"/v1.48/images/get?platform=" + arm,
+		}},
+	} {
+		t.Run(tc.api, func(t *testing.T) {
+			f, host := startFakeEngine(t, tc.api)
+			e, err := NewEngine("app:1", Options{Platform: "linux/arm64", Engine: EngineOptions{Host: host, NoPull: true}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var preview *model.Config
+			img, err := Analyze(context.Background(), e, Hooks{Preview: func(c model.Config) { preview = &c }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if img.Config.Architecture != "arm64" || img.Layers[1].SizeBytes != 500 {
+				t.Errorf("read %s with layer 1 of %d bytes, want arm64's (500)", img.Config.Architecture, img.Layers[1].SizeBytes)
+			}
+			if (preview != nil) != tc.wantPreview {
+				t.Errorf("preview %v, want one: %v", preview != nil, tc.wantPreview)
+			}
+			if preview != nil && strings.Join(preview.DiffIDs, ",") != strings.Join(img.Config.DiffIDs, ",") {
+				t.Errorf("the preview's layers are not arm64's")
+			}
+			if got := f.requests(); got != strings.Join(tc.want, " ") {
+				t.Errorf("requests:\n  %s\nwant\n  %s", got, strings.Join(tc.want, " "))
+			}
+		})
+	}
+	t.Run("1.47", func(t *testing.T) {
+		_, host := startFakeEngine(t, "1.47")
+		e, err := NewEngine("app:1", Options{Platform: "linux/arm64", Engine: EngineOptions{Host: host, NoPull: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Analyze(context.Background(), e, Hooks{})
+		if err == nil || !strings.Contains(err.Error(), "is linux/amd64, not linux/arm64") || !strings.Contains(err.Error(), "API 1.47") {
+			t.Errorf("err = %v", err)
+		}
+	})
+}
