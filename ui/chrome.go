@@ -68,7 +68,7 @@ func (a *App) footer() string {
 	if n := len(a.overlays); n > 0 {
 		binds = a.overlays[n-1].ShortHelp()
 	} else {
-		binds = append(a.pane(a.focus).ShortHelp(), k.NextPane, k.Waste, k.Export, k.Help, k.Quit)
+		binds = append([]key.Binding{k.Help, k.Quit, k.NextPane, k.Waste, k.Export}, a.pane(a.focus).ShortHelp()...)
 	}
 	var parts []string
 	for _, b := range binds {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
+	"github.com/charmbracelet/x/ansi"
 	tea "charm.land/bubbletea/v2"
 
 	"lx.dev/lx/model"
@@ -84,7 +85,7 @@ func (p *detailsPane) View() string {
 func (p *detailsPane) text(w int) []string {
 	s := p.c.Styles
 	var out []string
-	label := func(k, v string) { out = append(out, s.Dim.Render(fmt.Sprintf("%-10s ", k))+s.Text.Render(v)) }
+	label := p.labeler(&out, w)
 	r := p.row
 	switch {
 	case r.step < 0 && r.layer < 0:
@@ -100,7 +101,11 @@ func (p *detailsPane) text(w int) []string {
 			head += " · metadata only, no layer"
 		}
 		out = append(out, s.Bold.Render(head))
-		for _, line := range wrapCommand(report.Instruction(p.img.command(r)), w) {
+		cmd := report.Instruction(p.img.command(r))
+		if strings.TrimSpace(cmd) == "" {
+			out = append(out, s.Dim.Render("(the history gives no command)"))
+		}
+		for _, line := range wrapCommand(cmd, w) {
 			out = append(out, s.Text.Render(line))
 		}
 		out = append(out, "")
@@ -118,7 +123,24 @@ func (p *detailsPane) text(w int) []string {
 		}
 	}
 	out = append(out, "", s.Bold.Render("Image"))
-	return append(out, p.summary()...)
+	return append(out, p.summary(w)...)
+}
+
+// labeler returns a function that adds "label     value" lines to out,
+// the value wrapped under itself when it is too long for the pane.
+func (p *detailsPane) labeler(out *[]string, w int) func(k, v string) {
+	s := p.c.Styles
+	const indent = 11
+	return func(k, v string) {
+		lines := strings.Split(ansi.Hardwrap(v, max(w-indent, 10), true), "\n")
+		for i, l := range lines {
+			head := fmt.Sprintf("%-10s ", k)
+			if i > 0 {
+				head = strings.Repeat(" ", indent)
+			}
+			*out = append(*out, s.Dim.Render(head)+s.Text.Render(l))
+		}
+	}
 }
 
 func (p *detailsPane) layerText(k int, label func(k, v string)) {
@@ -139,14 +161,15 @@ func (p *detailsPane) layerText(k int, label func(k, v string)) {
 	label("entries", count(l.Entries))
 	if p.img.loaded() {
 		label("changes", fmt.Sprintf("A %d · C %d · D %d", l.Added, l.Changed, l.Deleted))
-		label("wasted", fmt.Sprintf("made %s that a later layer kills · killed %s", report.Bytes(l.WastedMade), report.Bytes(l.WastedKilled)))
+		label("dies", report.Bytes(l.WastedMade)+" of this layer's copies die later")
+		label("kills", report.Bytes(l.WastedKilled)+" of older copies")
 	}
 }
 
-func (p *detailsPane) summary() []string {
+func (p *detailsPane) summary(w int) []string {
 	s := p.c.Styles
 	var out []string
-	add := func(k, v string) { out = append(out, s.Dim.Render(fmt.Sprintf("%-10s ", k))+s.Text.Render(v)) }
+	add := p.labeler(&out, w)
 	ref := p.img.ref
 	if p.img.cfg.Ref != "" {
 		ref = p.img.cfg.Ref

@@ -92,7 +92,7 @@ func wrapCommand(cmd string, width int) []string {
 	var out []string
 	w := max(width-4, 8)
 	for _, p := range parts {
-		for _, line := range strings.Split(ansi.Wrap(p, w, " /-=,"), "\n") {
+		for _, line := range strings.Split(ansi.Wrap(p, w, " -=,"), "\n") {
 			if len(out) > 0 {
 				line = "    " + line
 			}

@@ -60,5 +60,9 @@ func (v *helpView) View() string {
 		rendered = append(rendered, lipgloss.NewStyle().PaddingRight(4).Render(strings.Join(c, "\n")))
 	}
 	body := strings.Split(lipgloss.JoinHorizontal(lipgloss.Top, rendered...), "\n")
-	return v.c.frame("Keys · esc closes", true, v.w, v.h, body)
+	h := v.h
+	if h > len(body)+2 {
+		h = len(body) + 2
+	}
+	return v.c.frame("Keys · esc closes", true, v.w, h, body)
 }

@@ -77,12 +77,22 @@ func (p *layersPane) click(y int) {
 	}
 }
 
-const layerColumns = "  #       SIZE     A     C     D       DIES      KILLS  COMMAND"
+// The layer list's columns; a narrow pane leaves out the waste columns
+// (the details say them).
+const (
+	layerColumns       = "  #       SIZE     A     C     D       DIES      KILLS  COMMAND"
+	layerColumnsNarrow = "  #       SIZE     A     C     D  COMMAND"
+	narrowLayers       = 100
+)
 
 func (p *layersPane) View() string {
 	s := p.c.Styles
 	p.l.setLen(len(p.img.rows))
-	body := []string{s.Header.Render(layerColumns)}
+	cols := layerColumns
+	if p.w < narrowLayers {
+		cols = layerColumnsNarrow
+	}
+	body := []string{s.Header.Render(cols)}
 	lo, hi := p.l.visible()
 	for i := lo; i < hi; i++ {
 		body = append(body, p.row(i))
@@ -99,8 +109,13 @@ func (p *layersPane) row(i int) string {
 	r := p.img.rows[i]
 	cmd := oneLine(p.img.command(r))
 	var line string
+	narrow := p.w < narrowLayers
 	if r.layer < 0 {
-		line = s.Dim.Render(fmt.Sprintf("%3s  %9s  %4s  %4s  %4s  %9s  %9s  %s", "", "—", "", "", "", "", "", cmd))
+		waste := fmt.Sprintf("%9s  %9s  ", "", "")
+		if narrow {
+			waste = ""
+		}
+		line = s.Dim.Render(fmt.Sprintf("%3s  %9s  %4s  %4s  %4s  %s%s", "", "—", "", "", "", waste, cmd))
 	} else {
 		l := p.img.layers[r.layer]
 		sz, a, c, d, dies, kills := "…", "…", "…", "…", "…", "…"
@@ -115,8 +130,11 @@ func (p *layersPane) row(i int) string {
 				waste = s.Removed
 			}
 		}
-		line = s.Text.Render(fmt.Sprintf("%3d  %9s  %4s  %4s  %4s  ", r.layer, sz, a, c, d)) +
-			waste.Render(fmt.Sprintf("%9s  %9s", dies, kills)) + s.Text.Render("  "+cmd)
+		line = s.Text.Render(fmt.Sprintf("%3d  %9s  %4s  %4s  %4s  ", r.layer, sz, a, c, d))
+		if !narrow {
+			line += waste.Render(fmt.Sprintf("%9s  %9s", dies, kills)) + "  "
+		}
+		line += s.Text.Render(cmd)
 	}
 	return p.c.cursorRow(line, p.w-2, i == p.l.cursor, p.focused)
 }
