@@ -9,6 +9,8 @@
 # wall time of each, their ratio and lx's peak RSS (from /usr/bin/time,
 # installed with apt when missing). Exits 1 when the ratio is over 1.5 or
 # lx's peak RSS over 100 MB (10^6 bytes); 2 when it could not measure.
+# The CPU time ratio is shown too: on a loaded machine the wall times say
+# more about the load than about lx.
 # Run it on a quiet machine: the ratio of one run is what counts.
 set -euo pipefail
 
@@ -58,19 +60,20 @@ trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/lx" . || die "go build of lx failed"
 go build -o "$tmp/floor" ./bench/floor || die "go build of bench/floor failed"
 
-# measure NAME CMD...: one run; appends "seconds kilobytes" to $tmp/times.NAME.
-# The report goes to stdout, redirected: `-o /dev/null` would have lx
-# rename its temporary file over /dev/null.
+# measure NAME CMD...: one run; appends "wall-seconds peak-KB user-seconds
+# system-seconds" to $tmp/times.NAME. The report goes to stdout, redirected:
+# `-o /dev/null` would have lx rename its temporary file over /dev/null.
 measure() {
 	local name=$1
 	shift
-	if ! /usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >/dev/null 2>"$tmp/stderr"; then
+	if ! /usr/bin/time -f '%e %M %U %S' -o "$tmp/time" "$@" >/dev/null 2>"$tmp/stderr"; then
 		die "$name failed on $archive: $(grep -v '^Command exited' "$tmp/stderr" | tail -n 1)"
 	fi
 	tail -n 1 "$tmp/time" >>"$tmp/times.$name"
 }
 
-echo "archive: $archive ($(($(stat -c %s "$archive") / 1000000)) MB); warm-up, then $runs runs each, alternating" >&2
+echo "archive: $archive ($(($(stat -c %s "$archive") / 1000000)) MB); load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "a warm-up, then $runs runs each, alternating" >&2
 measure warm-up "$tmp/floor" "$archive"
 measure warm-up "$tmp/lx" report "$archive"
 for i in $(seq "$runs"); do
@@ -79,24 +82,33 @@ for i in $(seq "$runs"); do
 	printf '  run %d: floor %ss, lx %ss\n' "$i" "$(tail -n 1 "$tmp/times.floor" | cut -d' ' -f1)" "$(tail -n 1 "$tmp/times.lx" | cut -d' ' -f1)" >&2
 done
 
-# stats FILE: median, min and max of the times, and the peak RSS in MB.
-stats() {
-	sort -n "$1" | awk '
-		{ t[NR] = $1; if ($2 > rss) rss = $2 }
-		END {
-			med = NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
-			printf "%.2f %.2f %.2f %.1f\n", med, t[1], t[NR], rss * 1024 / 1e6
-		}'
+median() {
+	sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-read -r fmed fmin fmax frss <<<"$(stats "$tmp/times.floor")"
-read -r lmed lmin lmax lrss <<<"$(stats "$tmp/times.lx")"
-ratio=$(awk -v l="$lmed" -v f="$fmed" 'BEGIN { printf "%.2f", (f > 0 ? l / f : 999) }')
 
-printf '\n%-10s %8s %8s %8s %10s\n' "" "median" "min" "max" "peak RSS"
-printf '%-10s %7ss %7ss %7ss %7s MB\n' floor "$fmed" "$fmin" "$fmax" "$frss"
-printf '%-10s %7ss %7ss %7ss %7s MB\n' "lx report" "$lmed" "$lmin" "$lmax" "$lrss"
-printf '%-10s %8s   (limit 1.50)\n' ratio "$ratio"
-printf '%-10s %8s   (limit 100 MB)\n' "lx RSS" "$lrss MB"
+# row NAME LABEL: prints a table row and sets NAME_wall, NAME_cpu, NAME_rss.
+row() {
+	local f=$tmp/times.$1 wall cpu lo hi rss
+	wall=$(cut -d' ' -f1 "$f" | median)
+	lo=$(cut -d' ' -f1 "$f" | sort -n | head -n 1)
+	hi=$(cut -d' ' -f1 "$f" | sort -n | tail -n 1)
+	cpu=$(awk '{ print $3 + $4 }' "$f" | median)
+	rss=$(awk '$2 > m { m = $2 } END { printf "%.1f", m * 1024 / 1e6 }' "$f")
+	printf '%-10s %7ss %7ss %7ss %7ss %7s MB\n' "$2" "$wall" "$lo" "$hi" "$cpu" "$rss"
+	printf -v "$1_wall" %s "$wall"
+	printf -v "$1_cpu" %s "$cpu"
+	printf -v "$1_rss" %s "$rss"
+}
+quotient() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 999) }'; }
+
+printf '\n%-10s %8s %8s %8s %8s %10s\n' "" "median" "min" "max" "cpu" "peak RSS"
+row floor floor
+row lx "lx report"
+ratio=$(quotient "$lx_wall" "$floor_wall")
+printf '%-10s %8s   (limit 1.50; median wall times)\n' ratio "$ratio"
+printf '%-10s %8s   (median user+system times; for a loaded machine)\n' "cpu ratio" "$(quotient "$lx_cpu" "$floor_cpu")"
+printf '%-10s %8s   (limit 100 MB)\n' "lx RSS" "$lx_rss MB"
+lrss=$lx_rss
 
 fail=0
 if awk -v r="$ratio" 'BEGIN { exit !(r > 1.5) }'; then
