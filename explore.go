@@ -30,7 +30,7 @@ func runExplore(ref string, f exploreFlags) error {
 		return fmt.Errorf("--theme %q: choose auto, dark or light", f.theme)
 	}
 	if !term.IsTerminal(os.Stdout.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
-		return errors.New("lx IMAGE explores in a terminal; for a file or a pipe use lx report IMAGE")
+		return errors.New("the explorer needs a terminal on stdin and stdout; for a file or a pipe use lx report IMAGE")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
