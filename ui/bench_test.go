@@ -45,6 +45,20 @@ func step(a *App, k string) {
 	_ = a.View()
 }
 
+// alternate times Update+View of the two keys in turn (and whatever
+// commands they start, run to their answers).
+func alternate(b *testing.B, a *App, k1, k2 string) {
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if i%2 == 0 {
+			step(a, k1)
+		} else {
+			step(a, k2)
+		}
+	}
+}
+
 // BenchmarkMoveSelection: down in a tree whose every directory is open
 // (100,000 rows).
 func BenchmarkMoveSelection(b *testing.B) {
@@ -64,15 +78,7 @@ func BenchmarkMoveSelection(b *testing.B) {
 // neighbours, the directories collapsed.
 func BenchmarkSwitchLayer(b *testing.B) {
 	a := benchApp(b)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		if i%2 == 0 {
-			step(a, "]")
-		} else {
-			step(a, "[")
-		}
-	}
+	alternate(b, a, "]", "[")
 }
 
 // BenchmarkSwitchLayerAllOpen: the same with every directory open: the
@@ -80,15 +86,7 @@ func BenchmarkSwitchLayer(b *testing.B) {
 func BenchmarkSwitchLayerAllOpen(b *testing.B) {
 	a := benchApp(b)
 	keys(a, "+")
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		if i%2 == 0 {
-			step(a, "]")
-		} else {
-			step(a, "[")
-		}
-	}
+	alternate(b, a, "]", "[")
 }
 
 // BenchmarkFilterKeystroke: typing then erasing a character of a
@@ -99,15 +97,7 @@ func BenchmarkFilterKeystroke(b *testing.B) {
 	a := benchApp(b)
 	keys(a, "/")
 	typeText(a, "file0")
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		if i%2 == 0 {
-			step(a, "7")
-		} else {
-			step(a, "backspace")
-		}
-	}
+	alternate(b, a, "7", "backspace")
 }
 
 // BenchmarkFilterKeystrokeUpdateView: what the update loop itself spends
@@ -134,15 +124,7 @@ func BenchmarkFilterRegexKeystroke(b *testing.B) {
 	a := benchApp(b)
 	keys(a, "/")
 	typeText(a, "d0[0-4]./file")
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		if i%2 == 0 {
-			step(a, "7")
-		} else {
-			step(a, "backspace")
-		}
-	}
+	alternate(b, a, "7", "backspace")
 }
 
 // BenchmarkHeldMemory reports the heap the explorer holds on the big image
