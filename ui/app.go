@@ -357,8 +357,12 @@ func (a *App) layoutOverlays() {
 	}
 	for _, o := range a.overlays {
 		w, h := min(a.width-4, 120), a.height-4
-		if _, ok := o.(*exportDialog); ok {
+		switch o := o.(type) {
+		case *exportDialog:
 			w, h = min(a.width-8, 76), min(a.height-4, 12+len(report.Formats))
+		case *helpView:
+			o.SetSize(w, h)
+			h = strings.Count(o.View(), "\n") + 1
 		}
 		a.overlay = rect{(a.width - w) / 2, (a.height - h) / 2, w, h}
 		o.SetSize(w, h)

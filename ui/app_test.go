@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 )
@@ -165,4 +166,18 @@ func TestResizeNeverOverflows(t *testing.T) {
 		send(a, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
 		checkSize(t, a.View().Content, sz[0], sz[1])
 	}
+}
+
+// TestGoldenNoColor: without colours (NO_COLOR) the markers are letters,
+// the selection reverse video, and no colour sequence is written.
+func TestGoldenNoColor(t *testing.T) {
+	a := New(Options{Ref: "seed.docker.tar", Theme: "dark", Profile: colorprofile.Ascii, Now: testClock})
+	send(a, tea.WindowSizeMsg{Width: 140, Height: 36})
+	loaded(t, a, seed(t))
+	keys(a, "] ] ] ] ] ] tab")
+	out := a.View().Content
+	if strings.Contains(out, "38;2") || strings.Contains(out, "48;2") {
+		t.Error("colour sequences without colours")
+	}
+	golden.RequireEqual(t, out)
 }
