@@ -61,8 +61,9 @@ go build -o "$tmp/lx" . || die "go build of lx failed"
 go build -o "$tmp/floor" ./bench/floor || die "go build of bench/floor failed"
 
 # measure NAME CMD...: one run; appends "wall-seconds peak-KB user-seconds
-# system-seconds" to $tmp/times.NAME. The report goes to stdout, redirected:
-# `-o /dev/null` would have lx rename its temporary file over /dev/null.
+# system-seconds" to $tmp/times.NAME. lx writes its report to stdout,
+# redirected to /dev/null: the same work as `-o /dev/null`, and safe even
+# with an lx whose -o would replace the device by a file.
 measure() {
 	local name=$1
 	shift
