@@ -132,7 +132,7 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 			a.img.err, a.exitCode = msg.Err, 2
 			return nil
 		}
-		a.img.setImage(msg.Image)
+		a.img.setImage(msg.Image, msg.Hints)
 		a.tree.imageLoaded()
 		a.details.refresh()
 	case filterMsg:

@@ -181,3 +181,25 @@ func TestGoldenNoColor(t *testing.T) {
 	}
 	golden.RequireEqual(t, out)
 }
+
+// The waste list ends with the fix hints: the steps to change and how.
+func TestWasteListShowsFixHints(t *testing.T) {
+	a := newTestApp(t, true, 140, 44)
+	loaded(t, a, seed(t))
+	keys(a, "w")
+	s := screen(a)
+	for _, want := range []string{
+		"FIX HINTS",
+		"1. 2.0 MiB RUN rm /data/one deletes /data/one, whose bytes every pull still ships twice",
+		"2. 1.0 MiB RUN chmod -R 0777 /data recopied /data/two (1.0 MiB)",
+		"use COPY --chmod",
+	} {
+		if !strings.Contains(strings.Join(strings.Fields(s), " "), want) {
+			t.Errorf("the waste list lacks %q:\n%s", want, s)
+		}
+	}
+	// The list itself still shows every copy above the hints.
+	if n := strings.Count(s, "recopied"); n < 2 {
+		t.Errorf("%d recopied rows, want the two copies listed", n)
+	}
+}

@@ -36,7 +36,7 @@ func loaded(t testing.TB, a *App, img *model.Image) {
 	for i, l := range img.Layers {
 		send(a, LayerMsg{Layer: l, Done: i + 1, Total: len(img.Layers)})
 	}
-	send(a, LoadedMsg{Image: img})
+	send(a, Loaded(img, nil))
 }
 
 func seed(t testing.TB) *model.Image {

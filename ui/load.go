@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"lx.dev/lx/model"
+	"lx.dev/lx/model/report"
 )
 
 // Events are the hooks an analysis calls as it goes; Load turns each into
@@ -44,10 +45,21 @@ type ProgressMsg struct {
 	Rate        float64 // bytes per second since the load started
 }
 
-// LoadedMsg ends a load: the analysed image, or why there is none.
+// LoadedMsg ends a load: the analysed image and its fix hints, or why
+// there is none.
 type LoadedMsg struct {
 	Image *model.Image
+	Hints []report.Hint
 	Err   error
+}
+
+// Loaded makes the message that ends a load. The fix hints are worked out
+// here, on the loading goroutine, not in Update.
+func Loaded(img *model.Image, err error) LoadedMsg {
+	if err != nil || img == nil {
+		return LoadedMsg{Err: err}
+	}
+	return LoadedMsg{Image: img, Hints: report.Build(img, report.Options{}).Hints}
 }
 
 // Load runs analyze on its own goroutine and forwards its events with
@@ -76,6 +88,6 @@ func Load(ctx context.Context, send func(tea.Msg), analyze AnalyzeFunc) {
 		}
 		ev.Status = func(text string) { send(StatusMsg{Text: text}) }
 		img, err := analyze(ctx, ev)
-		send(LoadedMsg{Image: img, Err: err})
+		send(Loaded(img, err))
 	}()
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"lx.dev/lx/model"
+	"lx.dev/lx/model/report"
 )
 
 // image is what the UI knows of the image so far: the outline from the
@@ -22,6 +23,7 @@ type image struct {
 	status   string // what the source does before streaming (a pull)
 
 	wasteOf map[model.NodeID][]int // indexes into img.Waste, by path
+	hints   []report.Hint          // fix hints, biggest first
 }
 
 // stepRow is one row of the layer list.
@@ -67,8 +69,8 @@ func (s *image) setLayer(l model.Layer, done int) {
 	s.read = max(s.read, done)
 }
 
-func (s *image) setImage(img *model.Image) {
-	s.img = img
+func (s *image) setImage(img *model.Image, hints []report.Hint) {
+	s.img, s.hints = img, hints
 	s.cfg, s.known = img.Config, true
 	s.layers, s.steps = img.Layers, img.Steps
 	s.read = len(img.Layers)

@@ -2,6 +2,9 @@ package ui
 
 import (
 	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -30,8 +33,24 @@ func newWasteList(c *Common, img *image) *wasteList {
 
 func (p *wasteList) SetSize(w, h int) {
 	p.w, p.h = w, h
-	p.l.setHeight(h - 4) // borders, header, footer
+	p.l.setHeight(p.listHeight())
 }
+
+// hintsShown bounds the fix hints the waste list wraps and shows.
+const hintsShown = 10
+
+// hintsHeight is the part of the pane under the list kept for the fix
+// hints: up to a third of it, never more than the hints need.
+func (p *wasteList) hintsHeight() int {
+	if len(p.img.hints) == 0 || p.h < 16 {
+		return 0
+	}
+	return min(p.h/3, len(p.hintLines(p.w-2)))
+}
+
+// listHeight is the rows the list shows: the pane less its borders,
+// header, footer and the hints.
+func (p *wasteList) listHeight() int { return p.h - 4 - p.hintsHeight() }
 
 func (p *wasteList) ShortHelp() []key.Binding {
 	k := p.c.Keys
@@ -46,6 +65,7 @@ func (p *wasteList) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	p.l.setLen(len(img.Waste))
+	p.l.setHeight(p.listHeight())
 	msg2, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil
@@ -80,6 +100,7 @@ func (p *wasteList) View() string {
 	title := "Wasted copies"
 	if img != nil {
 		p.l.setLen(len(img.Waste))
+		p.l.setHeight(p.listHeight())
 		title = fmt.Sprintf("Wasted copies · %d, %s", len(img.Waste), size(img.WastedBytes))
 		lo, hi := p.l.visible()
 		for i := lo; i < hi; i++ {
@@ -94,9 +115,11 @@ func (p *wasteList) View() string {
 			body = append(body, s.Good.Render("No waste: every copy this image ships is in its final filesystem."))
 		}
 	}
-	for len(body) < p.h-3 {
+	hints := p.hintLines(inner)[:p.hintsHeight()]
+	for len(body) < p.h-3-len(hints) {
 		body = append(body, "")
 	}
+	body = append(body[:p.h-3-len(hints)], hints...)
 	foot := "enter shows the copy in the tree · esc closes"
 	if img != nil && len(img.Waste) > 0 {
 		if w := img.Waste[p.l.cursor]; w.Changed != "" {
@@ -107,6 +130,26 @@ func (p *wasteList) View() string {
 	}
 	body = append(body[:p.h-3], s.Dim.Render(foot))
 	return p.c.frame(title, true, p.w, p.h, body)
+}
+
+// hintLines renders the first fix hints in lines of width w: a heading,
+// then each hint wrapped.
+func (p *wasteList) hintLines(w int) []string {
+	if len(p.img.hints) == 0 {
+		return nil
+	}
+	s := p.c.Styles
+	out := []string{s.Header.Render(fit("FIX HINTS", w))}
+	for i, h := range p.img.hints[:min(len(p.img.hints), hintsShown)] {
+		text := strings.ReplaceAll(fmt.Sprintf("%d. %s %s: %s.", i+1, size(h.Bytes), h.Text, h.Advice), "`", "")
+		for j, line := range strings.Split(ansi.Wrap(text, w-3, " "), "\n") {
+			if j > 0 {
+				line = "   " + line
+			}
+			out = append(out, s.Text.Render(line))
+		}
+	}
+	return out
 }
 
 func (p *wasteList) layerName(k int) string {
