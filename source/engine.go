@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -358,14 +359,24 @@ func (e *Engine) connError(err error) error {
 	case errors.Is(cause, syscall.ECONNREFUSED):
 		return fmt.Errorf("cannot reach %s: connection refused, no daemon is listening; %s", e.where(), todo)
 	}
+	var cert *tls.CertificateVerificationError
+	var alert tls.AlertError
+	if errors.As(cause, &cert) || errors.As(cause, &alert) || e.Host.TLS != nil && strings.Contains(cause.Error(), "tls:") {
+		return fmt.Errorf("cannot reach %s over TLS: %s; check the certificates (DOCKER_CERT_PATH and DOCKER_TLS_VERIFY, or the context's TLS files)", e.where(), oneLine(plainNetError(cause)))
+	}
 	return fmt.Errorf("cannot reach %s: %s; %s", e.where(), oneLine(plainNetError(cause)), todo)
 }
 
-// plainNetError drops the "dial unix PATH:" prefix net errors carry.
+// plainNetError drops the "dial unix PATH:" and `Get "URL":` prefixes
+// that net and HTTP errors carry: the message names the host already.
 func plainNetError(err error) error {
 	var op *net.OpError
 	if errors.As(err, &op) && op.Err != nil {
 		return op.Err
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Err != nil {
+		return ue.Err
 	}
 	return err
 }

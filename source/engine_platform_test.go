@@ -2,14 +2,25 @@ package source
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
+	"io"
+	"log"
+	"math/big"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/moby/moby/api/types/image"
 
@@ -169,4 +180,62 @@ func TestEnginePlatformOnNewEngines(t *testing.T) {
 			t.Errorf("err = %v", err)
 		}
 	})
+}
+
+// TestEngineTLS: a tcp host with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH is
+// spoken to over TLS, checked against the CA found there.
+func TestEngineTLS(t *testing.T) {
+	f, _ := startFakeEngine(t, "1.41")
+	srv := httptest.NewUnstartedServer(f)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes below
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	certs := t.TempDir()
+	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	if err := os.WriteFile(filepath.Join(certs, "ca.pem"), ca, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	host := "tcp://" + strings.TrimPrefix(srv.URL, "https://")
+	env := fakeEnv{"DOCKER_HOST": host, "DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": certs}
+	e, err := NewEngine("app:1", Options{Engine: EngineOptions{NoPull: true, Getenv: env.get}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := Analyze(context.Background(), e, Hooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img.Config.Architecture != "amd64" || len(img.Layers) != 2 {
+		t.Errorf("read %s with %d layers", img.Config.Architecture, len(img.Layers))
+	}
+	// Another CA: the engine's certificate is refused.
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "other CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	badDir := t.TempDir()
+	os.WriteFile(filepath.Join(badDir, "ca.pem"), bad, 0o600)
+	env["DOCKER_CERT_PATH"] = badDir
+	e, err = NewEngine("app:1", Options{Engine: EngineOptions{NoPull: true, Getenv: env.get}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Preview(context.Background()); err == nil || !strings.Contains(err.Error(), "cannot reach") || !strings.Contains(err.Error(), "unknown authority") || !strings.Contains(err.Error(), "DOCKER_CERT_PATH") {
+		t.Errorf("err = %v, want a certificate error", err)
+	} else {
+		t.Log(err)
+	}
+	// A CA file that holds no certificate is refused before connecting.
+	os.WriteFile(filepath.Join(badDir, "ca.pem"), []byte("no pem here"), 0o600)
+	if _, err := NewEngine("app:1", Options{Engine: EngineOptions{Getenv: env.get}}); err == nil || !strings.Contains(err.Error(), "TLS") {
+		t.Errorf("err = %v", err)
+	}
 }
