@@ -61,7 +61,9 @@ type PullProgress struct {
 
 // Engine reads an image from a Docker Engine (or a Docker-compatible API
 // such as podman's socket): inspect and history first, which answer in
-// milliseconds, then one ImageSave stream read through ReadArchive.
+// milliseconds, then one ImageSave stream read through ReadArchive. The
+// Total of Options.Progress is the size inspect reports, close to the
+// stream's but not equal: a caller shows it as approximate.
 type Engine struct {
 	Ref  string
 	Host DockerHost
