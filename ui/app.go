@@ -30,6 +30,10 @@ type Options struct {
 	Profile colorprofile.Profile
 	Now     func() time.Time // the clock (export file names); time.Now when nil
 	Cancel  context.CancelFunc
+	Keys    *KeyMap // DefaultKeyMap when nil
+
+	ExportFormat string // the export dialog's first choice; markdown when ""
+	ExportDir    string // where the export dialog proposes to write; "." when ""
 }
 
 type pane int
@@ -72,7 +76,10 @@ func New(opts Options) *App {
 		opts.Now = time.Now
 	}
 	a := &App{opts: opts, dark: opts.Theme != theme.LightTheme, img: &image{ref: opts.Ref}}
-	a.c = &Common{Keys: DefaultKeyMap(), Now: opts.Now}
+	if opts.Keys == nil {
+		opts.Keys = DefaultKeyMap()
+	}
+	a.c = &Common{Keys: opts.Keys, Now: opts.Now, ExportFormat: opts.ExportFormat, ExportDir: opts.ExportDir}
 	a.restyle()
 	a.layers = newLayersPane(a.c, a.img)
 	a.details = newDetailsPane(a.c, a.img)

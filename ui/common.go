@@ -31,6 +31,9 @@ type Common struct {
 	Styles *theme.Styles
 	Keys   *KeyMap
 	Now    func() time.Time
+
+	ExportFormat string // the export dialog's first choice
+	ExportDir    string // where the export dialog proposes to write
 }
 
 // fit truncates or pads a rendered line to exactly w cells.

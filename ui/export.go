@@ -51,8 +51,12 @@ type exportDialog struct {
 
 func newExportDialog(c *Common, img *image) *exportDialog {
 	d := &exportDialog{c: c, img: img, formats: report.Formats, auto: true}
+	first := c.ExportFormat
+	if first == "" {
+		first = "markdown"
+	}
 	for i, f := range d.formats {
-		if f == "markdown" {
+		if f == first {
 			d.format = i
 		}
 	}
@@ -87,6 +91,9 @@ func (d *exportDialog) defaultPath() string {
 		name = "image"
 	}
 	base := fmt.Sprintf("lx-report-%s-%s", name, d.c.Now().Format("2006-01-02"))
+	if dir := d.c.ExportDir; dir != "" && dir != "." {
+		base = filepath.Join(dir, base)
+	}
 	ext := "." + report.Extension(d.formats[d.format])
 	p := base + ext
 	for i := 2; exists(p); i++ {

@@ -1,6 +1,12 @@
 package ui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+)
 
 // KeyMap is every binding of the explorer, in one place: help is generated
 // from it and the README's key table follows it.
@@ -49,6 +55,48 @@ func DefaultKeyMap() *KeyMap {
 		Sort:          b([]string{"s"}, "s", "sort by name / size"),
 		FormatNext:    b([]string{"tab", "shift+tab", "up", "down"}, "tab/↑/↓", "format"),
 	}
+}
+
+// actions names every binding, as the configuration file's keys: section
+// spells them.
+func (k *KeyMap) actions() map[string]*key.Binding {
+	return map[string]*key.Binding{
+		"up": &k.Up, "down": &k.Down, "left": &k.Left, "right": &k.Right,
+		"pageUp": &k.PageUp, "pageDown": &k.PageDown, "home": &k.Home, "end": &k.End,
+		"nextPane": &k.NextPane, "prevPane": &k.PrevPane, "nextLayer": &k.NextLayer, "prevLayer": &k.PrevLayer,
+		"enter": &k.Enter, "back": &k.Back, "quit": &k.Quit, "help": &k.Help,
+		"waste": &k.Waste, "export": &k.Export, "filter": &k.Filter,
+		"toggle": &k.Toggle, "expandAll": &k.ExpandAll, "collapseAll": &k.CollapseAll,
+		"changesOnly": &k.ChangesOnly, "hideUnchanged": &k.HideUnchanged, "sort": &k.Sort,
+		"formatNext": &k.FormatNext,
+	}
+}
+
+// ActionNames lists the actions a configuration can rebind, sorted.
+func ActionNames() []string {
+	var names []string
+	for n := range DefaultKeyMap().actions() {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Rebind gives the named actions new keys (as Bubble Tea names them: "q",
+// "ctrl+c", "pgdown", "space"); help shows the new keys.
+func (k *KeyMap) Rebind(keys map[string][]string) error {
+	acts := k.actions()
+	for name, ks := range keys {
+		b, ok := acts[name]
+		if !ok {
+			return fmt.Errorf("unknown action %q (known: %s)", name, strings.Join(ActionNames(), ", "))
+		}
+		if len(ks) == 0 {
+			return fmt.Errorf("%s: no keys given", name)
+		}
+		*b = key.NewBinding(key.WithKeys(ks...), key.WithHelp(strings.Join(ks, "/"), b.Help().Desc))
+	}
+	return nil
 }
 
 // Groups is the key map by topic, for the help screen.
