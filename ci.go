@@ -44,7 +44,8 @@ func newCICmd() *cobra.Command {
 
 Any of them can be "disabled". The rules come from --rules FILE, else
 .lx-ci.yaml in the current directory, else dive's .dive-ci (the same keys
-under "rules:"), else the defaults: lowestEfficiency 0.9 and
+under "rules:"), else the ci.rules of the configuration file (see lx
+config), else the defaults: lowestEfficiency 0.9 and
 highestUserWastedPercent 0.1.
 
 Exit codes: 0 every rule passed, 1 a rule failed, 2 the image could not be
@@ -54,7 +55,11 @@ analysed or the rules or flags are wrong.`,
   lx ci --report report.html image.tar`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runCI(cmd.Context(), args[0], f, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			cfg, err := loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			return runCI(cmd.Context(), args[0], f, cfg.CI.Rules, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	fl := cmd.Flags()
@@ -66,11 +71,16 @@ analysed or the rules or flags are wrong.`,
 	return cmd
 }
 
-func runCI(ctx context.Context, ref string, f ciFlags, stdout, stderr io.Writer) error {
+// runCI gates one image. defaults are the rules when no rules file is
+// found: the configuration file's, else lx's own.
+func runCI(ctx context.Context, ref string, f ciFlags, defaults ci.Rules, stdout, stderr io.Writer) error {
 	started := time.Now()
 	rules, err := ci.Find(f.rules, ".")
 	if err != nil {
 		return err
+	}
+	if rules.From == ci.Defaults().From {
+		rules = defaults
 	}
 	// Every output is opened before the analysis, so a path that cannot be
 	// written fails at once, and each is written whole or not at all.

@@ -39,6 +39,7 @@ type demoFlags struct {
 	report string // a report format: print the report instead of exploring
 	output string
 	save   string
+	theme  string
 }
 
 func newDemoCmd() *cobra.Command {
@@ -83,19 +84,21 @@ archive (lx FILE, lx report FILE or docker load read it).`,
 			case f.output != "":
 				return errors.New("-o FILE goes with --report FORMAT")
 			}
-			return exploreDemo()
+			return exploreDemo(cmd, f)
 		},
 	}
 	cmd.Flags().StringVar(&f.report, "report", "", "print the demo image's report in `FORMAT` (json, markdown or html) instead of exploring")
 	cmd.Flags().StringVarP(&f.output, "output", "o", "", "with --report: write the report to FILE (whole or not at all)")
+	cmd.Flags().StringVar(&f.theme, "theme", "auto", "colours: auto (follow the terminal's background), dark or light; NO_COLOR turns colours off")
 	cmd.Flags().StringVar(&f.save, "save", "", "write the demo image to `FILE` as a docker save archive")
 	return cmd
 }
 
-// exploreDemo opens the explorer on demoSource(). The explorer cannot be
-// handed a source.Source yet; until it can, this says how to see the demo.
-func exploreDemo() error {
-	return errors.New("the explorer cannot open the demo image yet; run lx demo --report markdown, or lx demo --save demo.tar && lx demo.tar")
+// exploreDemo opens the explorer on demoSource().
+func exploreDemo(cmd *cobra.Command, f demoFlags) error {
+	return runExplore(cmd, demo.Ref, exploreFlags{theme: f.theme}, func(sourceFlags) (source.Source, error) {
+		return demoSource(), nil
+	})
 }
 
 func demoReport(ctx context.Context, f demoFlags, stdout io.Writer) error {

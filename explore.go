@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
 
 	"lx.dev/lx/model"
 	"lx.dev/lx/source"
@@ -21,13 +22,32 @@ type exploreFlags struct {
 	src   sourceFlags
 }
 
+// opener makes the image's source once the explorer is up; the flags
+// carry the callbacks that show a pull and the stream's progress.
+type opener func(flags sourceFlags) (source.Source, error)
+
 // runExplore opens the interactive explorer on one image. The screen
 // comes up at once; the analysis streams on its own goroutine and sends
-// its progress to the program.
-func runExplore(ref string, f exploreFlags) error {
+// its progress to the program. The configuration file gives the theme
+// (unless --theme does), the key bindings and the export defaults.
+func runExplore(cmd *cobra.Command, ref string, f exploreFlags, open opener) error {
+	cfg, err := loadConfig(cmd)
+	if err != nil {
+		return err
+	}
+	if !cmd.Flags().Changed("theme") {
+		f.theme = cfg.Theme
+	}
 	choice, ok := theme.ParseChoice(f.theme)
 	if !ok {
 		return fmt.Errorf("--theme %q: choose auto, dark or light", f.theme)
+	}
+	if err := cfg.CheckActions(ui.ActionNames()); err != nil {
+		return err
+	}
+	keys := ui.DefaultKeyMap()
+	if err := keys.Rebind(cfg.Keys); err != nil {
+		return fmt.Errorf("%s: keys: %w", cfg.From, err)
 	}
 	if !term.IsTerminal(os.Stdout.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
 		return errors.New("the explorer needs a terminal on stdin and stdout; for a file or a pipe use lx report IMAGE")
@@ -39,6 +59,10 @@ func runExplore(ref string, f exploreFlags) error {
 		Theme:   choice,
 		Profile: colorprofile.Detect(os.Stdout, os.Environ()),
 		Cancel:  cancel,
+		Keys:    keys,
+
+		ExportFormat: cfg.Export.Format,
+		ExportDir:    cfg.ExportDir(),
 	})
 	prog := tea.NewProgram(app)
 	ui.Load(ctx, prog.Send, func(ctx context.Context, ev ui.Events) (*model.Image, error) {
@@ -49,7 +73,7 @@ func runExplore(ref string, f exploreFlags) error {
 				ev.Status(fmt.Sprintf("pulling %s: %s %s", p.Ref, p.ID, p.Status))
 			}
 		}
-		src, err := openSource(ref, flags)
+		src, err := open(flags)
 		if err != nil {
 			return nil, err
 		}

@@ -8,6 +8,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"lx.dev/lx/source"
 )
 
 // Exit codes: 0 done, 1 a CI rule failed, 2 the image could not be analysed
@@ -73,7 +75,9 @@ later layer deletes, recopies unchanged, or overwrites.`,
 		if len(args) == 0 {
 			return cmd.Help()
 		}
-		return runExplore(args[0], explore)
+		return runExplore(cmd, args[0], explore, func(flags sourceFlags) (source.Source, error) {
+			return openSource(args[0], flags)
+		})
 	}
 	root.Flags().StringVar(&explore.theme, "theme", "auto", "colours: auto (follow the terminal's background), dark or light; NO_COLOR turns colours off")
 	explore.src.register(root.Flags())
