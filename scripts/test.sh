@@ -11,6 +11,7 @@
 #	LX_FUZZTIME=15s   how long each fuzz target runs (0 skips fuzzing)
 #	LX_KEEP_ENGINE=1  leave the engine and fixtures for manual use; prints how
 #	LX_NO_ENGINE=1    no engine, no fixtures (the engine tests skip, or fail in CI)
+#	LX_NO_GORELEASER=1  skip goreleaser check and the snapshot build
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -71,6 +72,13 @@ else
 		echo "  $name in ./$dir"
 		go test -run='^$' -fuzz="^$name\$" -fuzztime="$fuzztime" -fuzzminimizetime=200x "./$dir"
 	done <<<"$targets"
+fi
+
+if [ "${LX_NO_GORELEASER:-}" = 1 ]; then
+	section "goreleaser: skipped (LX_NO_GORELEASER=1)"
+else
+	section "goreleaser check and snapshot build"
+	./scripts/goreleaser-check.sh
 fi
 
 section "all passed"
