@@ -4,31 +4,40 @@
 #
 #	./scripts/goreleaser-check.sh          # check + build for this machine only
 #	./scripts/goreleaser-check.sh --full   # check + every target, archives, deb/rpm, cask
+#	./scripts/goreleaser-check.sh --install-only   # only make sure goreleaser is there
 #
 # LX_GORELEASER_FULL=1 is --full. On 2 cores with a cold Go build cache the
 # default takes about 1.5 minutes and --full about 11 (6 cross builds); with
 # a warm cache, seconds and about 25 s.
 #
-# goreleaser v2.16.0 is installed from the Go module proxy into .cache/bin
-# (gitignored) unless that binary is already there, so CI that keeps .cache
-# builds it once.
+# goreleaser v2.16.0 is built from the Go module proxy once per machine, into
+# $LX_TOOLS_CACHE (default ~/.cache/lx-tools/goreleaser-v2.16.0), outside the
+# clone, so every later clone and CI run on the machine reuses it. The first
+# build takes minutes: scripts/test.sh starts it in the background at once.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
 want=v2.16.0
-bin=$PWD/.cache/bin/goreleaser
+dir=${LX_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lx-tools}/goreleaser-$want
+bin=$dir/goreleaser
 
 have=""
 if [ -x "$bin" ]; then
 	have=$("$bin" --version 2>/dev/null | sed -n 's/^GitVersion:[[:space:]]*//p' | head -n1) || true
 fi
 if [ "${have#v}" != "${want#v}" ]; then
-	echo "installing goreleaser $want into .cache/bin (have: ${have:-none})"
-	mkdir -p .cache/bin
-	GOBIN=$PWD/.cache/bin GOFLAGS=-buildvcs=false go install "github.com/goreleaser/goreleaser/v2@$want"
+	echo "installing goreleaser $want into $dir (have: ${have:-none})"
+	mkdir -p "$dir"
+	# Built beside the target, then renamed: a run cut short leaves no
+	# half-written binary that a later run would trust.
+	tmp=$(mktemp -d "$dir/.build.XXXXXX")
+	GOBIN=$tmp GOFLAGS=-buildvcs=false go install "github.com/goreleaser/goreleaser/v2@$want"
+	mv "$tmp/goreleaser" "$bin"
+	rm -rf "$tmp"
 fi
 "$bin" --version | sed -n 's/^GitVersion:[[:space:]]*/goreleaser /p'
+[ "${1:-}" = --install-only ] && exit 0
 
 "$bin" check
 

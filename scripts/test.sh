@@ -2,7 +2,9 @@
 # The test command. On a fresh Debian machine it installs what it lacks,
 # starts a private Docker Engine (stopped on exit), builds the fixture images
 # in testdata/dockerfiles and saves them in every archive layout, then runs
-# gofmt, go vet, every test and a short run of every fuzz target.
+# gofmt, go vet, every test and a short run of every fuzz target; then it
+# takes the README's screenshots from real runs (into a temp directory) and
+# checks .goreleaser.yml with a snapshot build.
 #
 #	./scripts/test.sh
 #
@@ -12,6 +14,7 @@
 #	LX_KEEP_ENGINE=1  leave the engine and fixtures for manual use; prints how
 #	LX_NO_ENGINE=1    no engine, no fixtures (the engine tests skip, or fail in CI)
 #	LX_NO_GORELEASER=1  skip goreleaser check and the snapshot build
+#	LX_NO_SCREENSHOTS=1 skip taking the screenshots
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -21,7 +24,21 @@ cd "$(dirname "$0")/.."
 started=$SECONDS
 section() { printf '\n=== %s (%ds)\n' "$*" $((SECONDS - started)); }
 
-trap lx_engine_stop EXIT
+# goreleaser is built once per machine and takes minutes the first time:
+# start that now, beside the engine and the tests, and wait for it at the end.
+goreleaser_pid=
+if [ "${LX_NO_GORELEASER:-}" != 1 ]; then
+	goreleaser_log=$(mktemp /tmp/lx-goreleaser.XXXXXX)
+	./scripts/goreleaser-check.sh --install-only >"$goreleaser_log" 2>&1 &
+	goreleaser_pid=$!
+fi
+stop_all() {
+	if [ -n "$goreleaser_pid" ] && kill -0 "$goreleaser_pid" 2>/dev/null; then
+		kill "$goreleaser_pid" 2>/dev/null || true
+	fi
+	lx_engine_stop
+}
+trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -74,10 +91,33 @@ else
 	done <<<"$targets"
 fi
 
+if [ "${LX_NO_SCREENSHOTS:-}" = 1 ]; then
+	section "screenshots: skipped (LX_NO_SCREENSHOTS=1)"
+else
+	section "screenshots (from real runs of lx demo)"
+	shots=$(mktemp -d /tmp/lx-shots-out.XXXXXX)
+	./screenshots/make.sh "$shots"
+	for png in "$shots"/*.png; do
+		if [ ! -s "$png" ]; then
+			echo "test.sh: the screenshot $png is empty" >&2
+			exit 1
+		fi
+	done
+	rm -rf "$shots"
+fi
+
 if [ "${LX_NO_GORELEASER:-}" = 1 ]; then
 	section "goreleaser: skipped (LX_NO_GORELEASER=1)"
 else
 	section "goreleaser check and snapshot build"
+	if ! wait "$goreleaser_pid"; then
+		cat "$goreleaser_log" >&2
+		echo "test.sh: building goreleaser failed" >&2
+		exit 1
+	fi
+	goreleaser_pid=
+	cat "$goreleaser_log"
+	rm -f "$goreleaser_log"
 	./scripts/goreleaser-check.sh
 fi
 
