@@ -18,7 +18,7 @@ func ParseRulesNode(name string, node *yaml.Node) (Rules, error) {
 		return r, nil
 	}
 	if node.Kind != yaml.MappingNode {
-		return Rules{}, fmt.Errorf("%s:%d: rules must be a mapping of rule names to thresholds", name, node.Line)
+		return Rules{}, fmt.Errorf("%s:%d: \"rules\" must be a mapping of rule names to thresholds", name, node.Line)
 	}
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		if err := r.set(node.Content[i], node.Content[i+1]); err != nil {

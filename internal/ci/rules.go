@@ -94,16 +94,9 @@ func Parse(name string, b []byte) (Rules, error) {
 		if k.Value != "rules" {
 			return Rules{}, fmt.Errorf("%s:%d: unknown key %q (expected \"rules\")", name, k.Line, k.Value)
 		}
-		if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
-			continue
-		}
-		if v.Kind != yaml.MappingNode {
-			return Rules{}, fmt.Errorf("%s:%d: \"rules\" must be a mapping of rule names to thresholds", name, v.Line)
-		}
-		for j := 0; j+1 < len(v.Content); j += 2 {
-			if err := r.set(v.Content[j], v.Content[j+1]); err != nil {
-				return Rules{}, fmt.Errorf("%s:%d: %w", name, v.Content[j].Line, err)
-			}
+		var err error
+		if r, err = ParseRulesNode(name, v); err != nil {
+			return Rules{}, err
 		}
 	}
 	return r, nil

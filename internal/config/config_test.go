@@ -80,7 +80,7 @@ func TestParseErrors(t *testing.T) {
 		{"export unknown", "export:\n  path: x\n", "bad.yaml:2: export.path: unknown setting (known: format, dir)"},
 		{"empty dir", "export:\n  dir: \"\"\n", "bad.yaml:2: export.dir: expected a directory"},
 		{"ci unknown", "ci:\n  rule: {}\n", "bad.yaml:2: ci.rule: unknown setting (known: rules)"},
-		{"ci rules list", "ci:\n  rules: [1]\n", "bad.yaml:2: rules must be a mapping"},
+		{"ci rules list", "ci:\n  rules: [1]\n", `bad.yaml:2: "rules" must be a mapping`},
 		{"bad rule value", "ci:\n  rules:\n    lowestEfficiency: lots\n", `bad.yaml:3: lowestEfficiency: "lots" is not a number`},
 		{"unknown rule", "ci:\n  rules:\n    maxSize: 1\n", `bad.yaml:3: unknown rule "maxSize"`},
 		{"keys list", "keys: [q]\n", "bad.yaml:1: keys: expected a mapping of actions to keys"},
