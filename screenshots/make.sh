@@ -25,7 +25,9 @@ sock=
 cleanup() {
 	local s
 	for s in "$work"/*.sock; do
-		[ -S "$s" ] && tmux -S "$s" kill-server 2>/dev/null
+		if [ -S "$s" ]; then
+			tmux -S "$s" kill-server 2>/dev/null || true
+		fi
 	done
 	rm -rf "$work"
 }
@@ -55,7 +57,9 @@ shot() {
 	shift 3
 	# A server of its own for each shot: a new one on a socket that is
 	# still shutting down fails to start.
-	[ -n "$sock" ] && tmux -S "$sock" kill-server 2>/dev/null
+	if [ -n "$sock" ]; then
+		tmux -S "$sock" kill-server 2>/dev/null || true
+	fi
 	sock=$work/$name.sock
 	# The explorer runs as the pane's only program: no shell start-up files.
 	tmux -S "$sock" -f /dev/null new-session -d -s shot -x "$cols" -y "$rows" \
