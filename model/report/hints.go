@@ -204,11 +204,24 @@ func hintText(r Report, h Hint, what string) (text, advice string) {
 		default:
 			advice = "set mode, owner and attributes in the step that creates the file (`COPY --chmod --chown`)"
 		}
+		if copies(r, h.KilledBy) && what != "nothing" {
+			// The killer is itself a COPY or ADD: the file was copied twice.
+			advice = "copy the file once, in its final form: `COPY --chown` and `--chmod` set owner and mode as it is copied"
+		}
 	default:
 		text = fmt.Sprintf("%s overwrote %s made by %s", killer, sized, makers)
 		advice = "write the final version once: move the step that makes it after the steps it depends on, or build it in an earlier stage and copy only the result"
 	}
 	return text, advice
+}
+
+// copies says whether a layer's step is a COPY or ADD.
+func copies(r Report, layer int) bool {
+	if layer < 0 || layer >= len(r.Layers) {
+		return false
+	}
+	in := Instruction(r.Layers[layer].Command)
+	return strings.HasPrefix(in, "COPY ") || strings.HasPrefix(in, "ADD ")
 }
 
 // step names a layer by its Dockerfile instruction: "`RUN chmod -R 0777 /data`".

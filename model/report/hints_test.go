@@ -113,3 +113,14 @@ func TestHintsKeepPipes(t *testing.T) {
 		t.Errorf("got %+v", hs)
 	}
 }
+
+// A recopy by a COPY of the same file: the advice is to copy it once.
+func TestHintsRecopyByCopy(t *testing.T) {
+	r := Report{Layers: []LayerReport{{}, {Command: "/bin/sh -c #(nop) COPY file:abc in /etc/app.conf "},
+		{Command: "/bin/sh -c #(nop) COPY --chown=33:33file:abc in /etc/app.conf "}},
+		Waste: []WasteReport{{Path: "/etc/app.conf", Bytes: 150, Cause: "recopied", MadeBy: 1, KilledBy: 2, Changed: "owner 0:0→33:33"}}}
+	hs := hints(r)
+	if len(hs) != 1 || !strings.HasPrefix(hs[0].Advice, "copy the file once, in its final form") {
+		t.Errorf("got %+v", hs)
+	}
+}
