@@ -3,6 +3,9 @@ package source
 import (
 	"archive/tar"
 	"bytes"
+	"errors"
+	"io"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -159,5 +162,44 @@ func TestHashingReaderMatchesAnyReadPattern(t *testing.T) {
 		if err != nil || sum != digestOf(data) || n != int64(len(data)) || !bytes.Equal(got, data[:len(got)]) {
 			t.Errorf("step %d: sum %s n %d err %v", step, sum, n, err)
 		}
+	}
+}
+
+// failingReader serves data, then fails.
+type failingReader struct {
+	r   io.Reader
+	err error
+}
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	if err == io.EOF {
+		return n, f.err
+	}
+	return n, err
+}
+
+// The reader's goroutines are gone once close returns, whether the stream
+// was read to its end, abandoned half way, or failed: the caller then owns
+// the stream beneath again.
+func TestHashingReaderCloseJoins(t *testing.T) {
+	data := bytes.Repeat([]byte("x"), 3*teeChunk+17)
+	before := runtime.NumGoroutine()
+	for range 20 {
+		h := newHashingReader(bytes.NewReader(data))
+		h.Read(make([]byte, 100)) // abandoned half way
+		h.close()
+		h.close() // twice is fine
+		h = newHashingReader(&failingReader{r: bytes.NewReader(data), err: errors.New("disk on fire")})
+		if _, _, err := h.Sum(); err == nil || err.Error() != "disk on fire" {
+			t.Fatalf("Sum of a failing stream: %v", err)
+		}
+		h = newHashingReader(bytes.NewReader(nil))
+		if sum, n, err := h.Sum(); err != nil || n != 0 || sum != digestOf(nil) {
+			t.Fatalf("empty stream: %s %d %v", sum, n, err)
+		}
+	}
+	if after := runtime.NumGoroutine(); after > before {
+		t.Errorf("%d goroutines before, %d after: the reader leaks", before, after)
 	}
 }

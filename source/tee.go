@@ -5,22 +5,35 @@ import (
 	"encoding/hex"
 	"hash"
 	"io"
+	"sync"
+	"sync/atomic"
 )
 
-// hashingReader passes a stream through while a second goroutine computes
-// its SHA-256, so the diffID costs no time on the parsing core. Bytes are
-// read in large chunks from a small fixed pool; the hasher hands each chunk
-// back when done, so memory stays at pool size however long the stream.
+// hashingReader passes a stream through while two other goroutines do the
+// work that need not sit on the parsing core: one reads (and decompresses)
+// the stream ahead in large chunks, one computes its SHA-256 (the diffID).
+// Chunks come from a small fixed pool and go back to it once both the
+// hasher and the reader's consumer are done with them, so memory stays at
+// pool size however long the stream.
 type hashingReader struct {
-	src   io.Reader
-	free  chan []byte // chunks the hasher has finished with
-	full  chan []byte // chunks waiting to be hashed
-	done  chan string // the hex digest, once full is closed
-	cur   []byte      // the chunk being served to Read
+	free  chan *chunk // chunks nobody holds
+	ready chan *chunk // chunks read ahead, in stream order, for Read
+	done  chan string // the hex digest, once the hasher has seen the end
+	stop  chan struct{}
+	wg    sync.WaitGroup
+
+	cur   *chunk // the chunk being served to Read
 	off   int
 	n     int64 // bytes served
-	err   error
+	err   error // the stream's end or failure, once reached
 	ended bool
+}
+
+// chunk is one piece of the stream; refs counts who still reads it.
+type chunk struct {
+	b    []byte
+	err  error // set on the last chunk: io.EOF or the read failure
+	refs atomic.Int32
 }
 
 const (
@@ -30,78 +43,129 @@ const (
 
 func newHashingReader(src io.Reader) *hashingReader {
 	h := &hashingReader{
-		src:  src,
-		free: make(chan []byte, teeChunks),
-		full: make(chan []byte, teeChunks),
-		done: make(chan string, 1),
+		free:  make(chan *chunk, teeChunks),
+		ready: make(chan *chunk, teeChunks),
+		done:  make(chan string, 1),
+		stop:  make(chan struct{}),
 	}
 	for range teeChunks {
-		h.free <- make([]byte, teeChunk)
+		h.free <- &chunk{b: make([]byte, teeChunk)}
 	}
-	go hashChunks(sha256.New(), h.full, h.free, h.done)
+	toHash := make(chan *chunk, teeChunks)
+	h.wg.Add(2)
+	go h.readAhead(src, toHash)
+	go h.hashChunks(sha256.New(), toHash)
 	return h
 }
 
-func hashChunks(sum hash.Hash, full <-chan []byte, free chan<- []byte, done chan<- string) {
-	for c := range full {
-		sum.Write(c)
-		free <- c[:cap(c)]
+// readAhead fills chunks from src, at least half full unless the stream
+// ends so the hasher is not fed crumbs, and hands each to the hasher and
+// to Read. It stops at the stream's end or when close says so.
+func (h *hashingReader) readAhead(src io.Reader, toHash chan<- *chunk) {
+	defer h.wg.Done()
+	defer close(toHash)
+	for {
+		var c *chunk
+		select {
+		case c = <-h.free:
+		case <-h.stop:
+			return
+		}
+		n := 0
+		var err error
+		c.b = c.b[:cap(c.b)]
+		for n < teeChunk/2 && err == nil {
+			var m int
+			m, err = src.Read(c.b[n:])
+			n += m
+		}
+		c.b, c.err = c.b[:n], err
+		c.refs.Store(2)
+		toHash <- c // buffered as deep as the pool: never blocks
+		select {
+		case h.ready <- c:
+		case <-h.stop:
+			return
+		}
+		if err != nil {
+			return
+		}
 	}
-	done <- hex.EncodeToString(sum.Sum(nil))
+}
+
+func (h *hashingReader) hashChunks(sum hash.Hash, toHash <-chan *chunk) {
+	defer h.wg.Done()
+	ok := false
+	for c := range toHash {
+		sum.Write(c.b)
+		ok = c.err == io.EOF
+		h.release(c)
+	}
+	if ok {
+		h.done <- hex.EncodeToString(sum.Sum(nil))
+	}
+	close(h.done)
+}
+
+// release hands a chunk back to the pool once its last holder is done.
+func (h *hashingReader) release(c *chunk) {
+	if c.refs.Add(-1) == 0 {
+		h.free <- c // the pool channel holds every chunk: never blocks
+	}
 }
 
 func (h *hashingReader) Read(p []byte) (int, error) {
-	for h.off == len(h.cur) {
+	for h.cur == nil || h.off == len(h.cur.b) {
 		if h.err != nil {
 			return 0, h.err
 		}
-		h.fill()
+		h.next()
 	}
-	n := copy(p, h.cur[h.off:])
+	n := copy(p, h.cur.b[h.off:])
 	h.off += n
 	h.n += int64(n)
 	return n, nil
 }
 
-// fill reads the next chunk, at least half full unless the stream ends, so
-// the hasher is not fed crumbs.
-func (h *hashingReader) fill() {
-	c := <-h.free
-	n := 0
-	var err error
-	for n < teeChunk/2 && err == nil {
-		var m int
-		m, err = h.src.Read(c[n:])
-		n += m
+// next moves to the following chunk, giving back the one read out.
+func (h *hashingReader) next() {
+	if h.cur != nil {
+		h.release(h.cur)
 	}
-	h.cur, h.off, h.err = c[:n], 0, err
-	if n > 0 {
-		h.full <- h.cur
-	}
+	h.cur = <-h.ready
+	h.off = 0
+	h.err = h.cur.err
 }
 
-// Sum reads src to its end, then returns the stream's SHA-256 as
+// Sum reads the stream to its end, then returns its SHA-256 as
 // "sha256:<hex>" and its length. It must be called exactly once, and Read
 // not after it.
 func (h *hashingReader) Sum() (string, int64, error) {
-	for h.err == nil {
-		h.n += int64(len(h.cur) - h.off)
-		h.off = len(h.cur)
-		h.fill()
+	for {
+		if h.cur != nil {
+			h.n += int64(len(h.cur.b) - h.off)
+			h.off = len(h.cur.b)
+		}
+		if h.err != nil {
+			break
+		}
+		h.next()
 	}
-	h.n += int64(len(h.cur) - h.off)
-	h.off = len(h.cur)
+	err := h.err
 	h.close()
-	if h.err != io.EOF {
-		return "", h.n, h.err
+	if err != io.EOF {
+		return "", h.n, err
 	}
 	return "sha256:" + <-h.done, h.n, nil
 }
 
-// close stops the hasher; safe to call more than once.
+// close stops the reader and the hasher and waits for both, so the stream
+// beneath is the caller's alone again; safe to call more than once.
 func (h *hashingReader) close() {
-	if !h.ended {
-		h.ended = true
-		close(h.full)
+	if h.ended {
+		return
 	}
+	h.ended = true
+	close(h.stop)
+	h.wg.Wait()
 }
