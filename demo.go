@@ -10,7 +10,7 @@ import (
 
 	"lx.dev/lx/internal/atomicfile"
 	"lx.dev/lx/internal/demo"
-	"lx.dev/lx/model/report"
+	"lx.dev/lx/model"
 	"lx.dev/lx/source"
 )
 
@@ -80,7 +80,7 @@ archive (lx FILE, lx report FILE or docker load read it).`,
 				}
 				return saveDemo(f.save)
 			case f.report != "":
-				return demoReport(cmd.Context(), f, cmd.OutOrStdout())
+				return demoReport(cmd.Context(), f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 			case f.output != "":
 				return errors.New("-o FILE goes with --report FORMAT")
 			}
@@ -101,30 +101,13 @@ func exploreDemo(cmd *cobra.Command, f demoFlags) error {
 	})
 }
 
-func demoReport(ctx context.Context, f demoFlags, stdout io.Writer) error {
-	if err := report.Encode(io.Discard, report.Report{}, f.report); err != nil {
-		return err
-	}
+func demoReport(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	img, err := source.Analyze(ctx, demoSource(), source.Hooks{})
-	if err != nil {
-		return err
-	}
-	r := report.Build(img, report.Options{Changes: report.WantsChanges(f.report)})
-	if f.output == "" || f.output == "-" {
-		return report.Encode(stdout, r, f.report)
-	}
-	file, err := atomicfile.Create(f.output)
-	if err != nil {
-		return err
-	}
-	defer file.Abort()
-	if err := report.Encode(file, r, f.report); err != nil {
-		return fmt.Errorf("writing the report: %w", err)
-	}
-	return file.Commit()
+	return writeReport(f.report, f.output, false, stdout, stderr, func() (*model.Image, error) {
+		return source.Analyze(ctx, demoSource(), source.Hooks{})
+	})
 }
 
 func saveDemo(path string) error {

@@ -61,25 +61,34 @@ Exit codes: 0 done, 2 the image could not be analysed.`,
 }
 
 func runReport(ctx context.Context, ref string, f reportFlags, stdout, stderr io.Writer) error {
-	if err := report.Encode(io.Discard, report.Report{}, f.format); err != nil {
+	f.src.pullProgress = pullPrinter(stderr)
+	return writeReport(f.format, f.output, f.changes, stdout, stderr, func() (*model.Image, error) {
+		return analyze(ctx, ref, f.src, stderr)
+	})
+}
+
+// writeReport analyses an image and writes its report in format to output
+// ("" or "-": stdout). The format and the output path are checked before
+// the analysis, and the file is written whole or not at all.
+func writeReport(format, output string, changes bool, stdout, stderr io.Writer, analyse func() (*model.Image, error)) error {
+	if err := report.Encode(io.Discard, report.Report{}, format); err != nil {
 		return err
 	}
 	out := stdout
-	if f.output != "" && f.output != "-" {
-		file, err := atomicfile.Create(f.output)
+	if output != "" && output != "-" {
+		file, err := atomicfile.Create(output)
 		if err != nil {
 			return err
 		}
 		defer file.Abort()
 		out = file
 	}
-	f.src.pullProgress = pullPrinter(stderr)
-	img, err := analyze(ctx, ref, f.src, stderr)
+	img, err := analyse()
 	if err != nil {
 		return err
 	}
 	printWarnings(stderr, img)
-	if err := report.Encode(out, report.Build(img, report.Options{Changes: f.changes || report.WantsChanges(f.format)}), f.format); err != nil {
+	if err := report.Encode(out, report.Build(img, report.Options{Changes: changes || report.WantsChanges(format)}), format); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	if file, ok := out.(*atomicfile.File); ok {
