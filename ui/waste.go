@@ -25,6 +25,9 @@ type wasteList struct {
 	img  *image
 	l    list
 	w, h int
+
+	wrapped      []string // the fix hints wrapped to wrapW (see wrappedHints)
+	wrapW, wrapN int
 }
 
 func newWasteList(c *Common, img *image) *wasteList {
@@ -45,7 +48,7 @@ func (p *wasteList) hintsHeight() int {
 	if len(p.img.hints) == 0 || p.h < 16 {
 		return 0
 	}
-	return min(p.h/3, len(p.hintLines(p.w-2)))
+	return min(p.h/3, 1+len(p.wrappedHints(p.w-2)))
 }
 
 // listHeight is the rows the list shows: the pane less its borders,
@@ -115,7 +118,7 @@ func (p *wasteList) View() string {
 			body = append(body, s.Good.Render("No waste: every copy this image ships is in its final filesystem."))
 		}
 	}
-	hints := p.hintLines(inner)[:p.hintsHeight()]
+	hints := p.hintLines(inner, p.hintsHeight())
 	for len(body) < p.h-3-len(hints) {
 		body = append(body, "")
 	}
@@ -132,24 +135,41 @@ func (p *wasteList) View() string {
 	return p.c.frame(title, true, p.w, p.h, body)
 }
 
-// hintLines renders the first fix hints in lines of width w: a heading,
-// then each hint wrapped.
-func (p *wasteList) hintLines(w int) []string {
-	if len(p.img.hints) == 0 {
+// hintLines renders the fix hints in n lines of width w: a heading, then
+// the wrapped hints, as many lines as fit.
+func (p *wasteList) hintLines(w, n int) []string {
+	if n == 0 {
 		return nil
 	}
 	s := p.c.Styles
 	out := []string{s.Header.Render(fit("FIX HINTS", w))}
-	for i, h := range p.img.hints[:min(len(p.img.hints), hintsShown)] {
+	for _, line := range p.wrappedHints(w) {
+		if len(out) == n {
+			break
+		}
+		out = append(out, s.Text.Render(line))
+	}
+	return out
+}
+
+// wrappedHints is the first fix hints wrapped to width w, plain; wrapped
+// again only when the width or the hints change, not on every key.
+func (p *wasteList) wrappedHints(w int) []string {
+	hints := p.img.hints[:min(len(p.img.hints), hintsShown)]
+	if p.wrapW == w && p.wrapN == len(hints) {
+		return p.wrapped
+	}
+	p.wrapped, p.wrapW, p.wrapN = nil, w, len(hints)
+	for i, h := range hints {
 		text := strings.ReplaceAll(fmt.Sprintf("%d. %s %s: %s.", i+1, size(h.Bytes), h.Text, h.Advice), "`", "")
 		for j, line := range strings.Split(ansi.Wrap(text, w-3, " "), "\n") {
 			if j > 0 {
 				line = "   " + line
 			}
-			out = append(out, s.Text.Render(line))
+			p.wrapped = append(p.wrapped, line)
 		}
 	}
-	return out
+	return p.wrapped
 }
 
 func (p *wasteList) layerName(k int) string {
