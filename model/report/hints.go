@@ -102,14 +102,18 @@ func hints(r Report) []Hint {
 
 // removedChain lists the dead copies of a removed copy's path that end in
 // that removal: the removed copy and the copies that recopy or overwrite
-// killed just before it, back to the path's previous removal.
+// killed just before it, back to the path's previous removal. A layer may
+// hold one path twice (the later entry kills the earlier one in the same
+// layer), so a link is any unvisited copy killed by the layer that made the
+// previous one: every step takes a new copy, and the walk ends.
 func removedChain(waste []WasteReport, samePath []int, at int) []int {
 	chain := []int{at}
+	seen := map[int]bool{at: true}
 	next := waste[at].MadeBy // the chain links a copy to the copy it was killed by
 	for {
 		found := -1
 		for _, j := range samePath {
-			if x := waste[j]; x.Cause != "removed" && x.KilledBy == next && x.MadeBy < next {
+			if x := waste[j]; !seen[j] && x.Cause != "removed" && x.KilledBy == next && x.MadeBy <= next {
 				found = j
 				break
 			}
@@ -117,6 +121,7 @@ func removedChain(waste []WasteReport, samePath []int, at int) []int {
 		if found < 0 {
 			return chain
 		}
+		seen[found] = true
 		chain = append(chain, found)
 		next = waste[found].MadeBy
 	}
@@ -124,19 +129,22 @@ func removedChain(waste []WasteReport, samePath []int, at int) []int {
 
 // killedLater says whether a recopied or overwritten copy belongs to a
 // removal's chain: a later copy of the same path, made by the layer that
-// killed this one, was removed in the end.
+// killed this one, was removed in the end. Like removedChain, it never
+// visits a copy twice.
 func killedLater(waste []WasteReport, samePath []int, at int) bool {
+	seen := map[int]bool{at: true}
 	made := waste[at].KilledBy
-	for made >= 0 {
+	for {
 		found := false
 		for _, j := range samePath {
 			x := waste[j]
-			if x.MadeBy != made {
+			if seen[j] || x.MadeBy != made {
 				continue
 			}
 			if x.Cause == "removed" {
 				return true
 			}
+			seen[j] = true
 			made, found = x.KilledBy, true
 			break
 		}
@@ -144,7 +152,6 @@ func killedLater(waste []WasteReport, samePath []int, at int) bool {
 			return false
 		}
 	}
-	return false
 }
 
 func metadataKind(changed string) string {

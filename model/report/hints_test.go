@@ -3,6 +3,7 @@ package report
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestHintsSeed(t *testing.T) {
@@ -122,5 +123,44 @@ func TestHintsRecopyByCopy(t *testing.T) {
 	hs := hints(r)
 	if len(hs) != 1 || !strings.HasPrefix(hs[0].Advice, "copy the file once, in its final form") {
 		t.Errorf("got %+v", hs)
+	}
+}
+
+// A layer that holds the same path twice (tar --append writes such tars)
+// kills its own first copy. Building the hints must end, and tell it.
+func TestHintsSameFileTwiceInOneLayer(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		cause string
+		waste []WasteReport
+	}{
+		{"different bytes", "overwritten", []WasteReport{{Path: "/f", Bytes: 3, Cause: "overwritten", MadeBy: 0, KilledBy: 0}}},
+		{"same bytes", "recopied", []WasteReport{{Path: "/f", Bytes: 3, Cause: "recopied", MadeBy: 0, KilledBy: 0, Changed: "nothing"}}},
+		{"three copies, last removed", "removed", []WasteReport{
+			{Path: "/f", Bytes: 3, Cause: "overwritten", MadeBy: 1, KilledBy: 1},
+			{Path: "/f", Bytes: 3, Cause: "recopied", MadeBy: 1, KilledBy: 1, Changed: "nothing"},
+			{Path: "/f", Bytes: 3, Cause: "removed", MadeBy: 1, KilledBy: 2},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			done := make(chan []Hint, 1)
+			go func() { done <- hintsOf(3, tc.waste...) }()
+			select {
+			case hs := <-done:
+				var total int64
+				for _, h := range hs {
+					total += h.Bytes
+				}
+				var want int64
+				for _, w := range tc.waste {
+					want += w.Bytes
+				}
+				if len(hs) == 0 || hs[0].Cause != tc.cause || total != want {
+					t.Errorf("hints %+v: want a %s hint, %d bytes in all", hs, tc.cause, want)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("building the hints does not end")
+			}
+		})
 	}
 }
