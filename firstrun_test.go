@@ -15,6 +15,8 @@ import (
 	"lx.dev/lx/internal/demo"
 )
 
+const mib = 1 << 20
+
 // execRoot runs lx with args in-process and returns its stdout.
 func execRoot(t *testing.T, args ...string) (string, error) {
 	t.Helper()

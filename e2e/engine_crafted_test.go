@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // Hand-written images loaded into the test engine with docker load: opaque
 // directories, deleted trees, type changes and hardlinks, checked against

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // The figures of the fixture images, exact, through every layout: the seed
 // article's image and waste-mix, every kind of waste with known sizes.
@@ -208,7 +208,7 @@ func TestE2EWasteMix(t *testing.T) {
 	if len(fixtures) == 0 {
 		t.Fatal("no waste-mix fixtures")
 	}
-	conf, err := os.Stat("testdata/dockerfiles/waste-mix/conf.txt")
+	conf, err := os.Stat("../testdata/dockerfiles/waste-mix/conf.txt")
 	if err != nil {
 		t.Fatal(err)
 	}

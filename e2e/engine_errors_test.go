@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // How lx fails with the engine: every error one line naming what was
 // tried and what to do; Ctrl-C and an engine gone mid-stream; contexts.

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // End-to-end tests of the Docker Engine source: the lx binary against the
 // real private engine that ./scripts/test.sh starts (internal/testengine),
@@ -136,7 +136,7 @@ func TestEngineMarkersMatchDockerDiff(t *testing.T) {
 	host := testengine.Host(t)
 	cli := engineClient(t, host)
 	ctx := context.Background()
-	dockerfiles, err := filepath.Glob("testdata/dockerfiles/*/Dockerfile")
+	dockerfiles, err := filepath.Glob("../testdata/dockerfiles/*/Dockerfile")
 	if err != nil || len(dockerfiles) == 0 {
 		t.Fatalf("no testdata/dockerfiles/*/Dockerfile (%v)", err)
 	}

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // End-to-end tests: the lx binary, built once, against the fixture archives
 // that ./scripts/test.sh makes from testdata/dockerfiles with a real Docker
@@ -59,7 +59,7 @@ func lxBinary(t *testing.T) string {
 				goTool = p
 			}
 		}
-		out, err := exec.Command(goTool, "build", "-o", e2e.bin, ".").CombinedOutput()
+		out, err := exec.Command(goTool, "build", "-o", e2e.bin, "..").CombinedOutput()
 		if err != nil {
 			e2e.err = fmt.Errorf("go build: %v\n%s", err, out)
 		}
@@ -233,7 +233,7 @@ const baseLayout = "docker.tar"
 
 func TestE2EFixturesComplete(t *testing.T) {
 	byImage := fixturesByImage(t)
-	dockerfiles, err := filepath.Glob("testdata/dockerfiles/*/Dockerfile")
+	dockerfiles, err := filepath.Glob("../testdata/dockerfiles/*/Dockerfile")
 	if err != nil || len(dockerfiles) == 0 {
 		t.Fatalf("no testdata/dockerfiles/*/Dockerfile (%v)", err)
 	}

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // End-to-end test of the interactive explorer in a real terminal: tmux
 // runs lx on a private server, send-keys types, capture-pane reads the

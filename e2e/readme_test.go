@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"flag"
@@ -12,6 +12,7 @@ import (
 var updateReadme = flag.Bool("update-readme", false, "rewrite the README's generated key table")
 
 const (
+	readmePath = "../README.md"
 	keysBegin = "<!-- keys: generated from ui/keys.go by go test -run TestReadmeKeys -update-readme -->\n"
 	keysEnd   = "<!-- /keys -->"
 )
@@ -19,7 +20,7 @@ const (
 // The README's key table is the key map's: a binding added, changed or
 // removed in ui/keys.go fails here until the README says the same.
 func TestReadmeKeys(t *testing.T) {
-	b, err := os.ReadFile("README.md")
+	b, err := os.ReadFile(readmePath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +36,7 @@ func TestReadmeKeys(t *testing.T) {
 		return
 	}
 	if *updateReadme {
-		if err := os.WriteFile("README.md", []byte(readme[:i+len(keysBegin)]+want+readme[j:]), 0o644); err != nil {
+		if err := os.WriteFile(readmePath, []byte(readme[:i+len(keysBegin)]+want+readme[j:]), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // One image, the same figures through every layout, transport and format;
 // a truncated archive refused whole.

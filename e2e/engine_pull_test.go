@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // Pulls through the engine from a loopback registry, and podman's
 // Docker-compatible socket as an engine.
