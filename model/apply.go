@@ -53,7 +53,7 @@ func (t *table) applyEntry(k int32, e Entry, warn func(string, ...any)) {
 	ev := event{
 		node: n, layer: k, op: opEntry, kind: e.Kind,
 		mode: e.Mode, uid: e.UID, gid: e.GID,
-		xattrs: e.Xattrs, dev: e.Dev, link: e.Link, copyOf: none,
+		xattrs: e.Xattrs, dev: e.Dev, mtime: e.MTime, link: e.Link, copyOf: none,
 	}
 	if cur, vis := t.current(n); vis {
 		c := &t.events[cur]
@@ -61,7 +61,7 @@ func (t *table) applyEntry(k int32, e Entry, warn func(string, ...any)) {
 		case int32(c.layer) == k && c.implicit && e.Kind == KindDir:
 			// The tar lists a directory after entries below it: it only
 			// gives the implied directory its real metadata.
-			c.implicit, c.mode, c.uid, c.gid, c.xattrs = false, e.Mode, e.UID, e.GID, e.Xattrs
+			c.implicit, c.mode, c.uid, c.gid, c.xattrs, c.mtime = false, e.Mode, e.UID, e.GID, e.Xattrs, e.MTime
 			return
 		case int32(c.layer) == k:
 			warn("duplicate path %s in one layer; the later entry wins", DisplayPath(e.Path))

@@ -60,6 +60,7 @@ type Entry struct {
 	Digest uint64 // hash of a regular file's bytes
 	Xattrs uint64 // hash of the entry's extended attributes; 0 when none
 	Dev    uint64 // device major<<32 | minor for char and block devices
+	MTime  int64  // modification time, nanoseconds since 1970; 0 when unknown
 }
 
 // DisplayPath renders a path for people and reports: "/" + path, with bytes

@@ -44,7 +44,7 @@ func TestSameDiffIDTwiceIsTwoLayers(t *testing.T) {
 	if len(img.Layers) != 2 || img.TotalBytes != 200 {
 		t.Fatalf("layers=%d total=%d, want 2 layers and 200 bytes", len(img.Layers), img.TotalBytes)
 	}
-	if img.WastedBytes != 100 || img.Waste[0].Cause != Recopied || img.Waste[0].Changed != "nothing" {
+	if img.WastedBytes != 100 || img.Waste[0].Cause != Recopied || !img.Waste[0].Meta.Nothing() {
 		t.Fatalf("waste = %+v", img.Waste)
 	}
 }

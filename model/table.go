@@ -60,6 +60,7 @@ type event struct {
 	digest   uint64
 	xattrs   uint64
 	dev      uint64
+	mtime    int64
 	link     string
 	copyOf   int32 // regular: itself; hardlink: the regular event it shares bytes with; else none
 }

@@ -3,7 +3,6 @@ package model
 import (
 	"fmt"
 	"sort"
-	"strings"
 )
 
 // Cause is the event that killed a copy: the moment no path showed it.
@@ -39,13 +38,19 @@ type Waste struct {
 	Cause    Cause
 	MadeBy   int // layer that wrote the copy
 	KilledBy int // layer whose event killed it
-	// Changed says, for a recopy, which metadata moved while the bytes
-	// travelled again: "mode 0644→0777", "owner 0:0→33:33", "xattrs", or
-	// "nothing".
-	Changed string
+	// Meta says, for a recopy, which metadata moved while the bytes
+	// travelled again.
+	Meta MetaChange
 	// ReturnedIn is the layer where a removed file came back with the same
 	// bytes, or -1.
 	ReturnedIn int
+	// Next is the index in Image.Waste of the copy that took this one's
+	// place (a recopy or an overwrite), when that copy is dead too; -1 when
+	// the copy was removed or its successor is live. Following Next always
+	// ends: a successor is written after the copy it replaces.
+	Next int
+
+	copyEv, nextEv int32 // the copy's event and its successor copy's (or none)
 }
 
 // accountWaste classifies every copy once: live, or dead with its cause.
@@ -95,6 +100,17 @@ func (img *Image) accountWaste() {
 		}
 		return a.MadeBy < b.MadeBy
 	})
+	at := make(map[int32]int, len(img.Waste))
+	for i, w := range img.Waste {
+		at[w.copyEv] = i
+	}
+	for i := range img.Waste {
+		w := &img.Waste[i]
+		w.Next = -1
+		if j, ok := at[w.nextEv]; ok && w.nextEv != none {
+			w.Next = j
+		}
+	}
 }
 
 func (img *Image) deadCopy(copyEv, killerEv int32) Waste {
@@ -103,15 +119,18 @@ func (img *Image) deadCopy(copyEv, killerEv int32) Waste {
 	w := Waste{
 		Node: c.node, Path: t.path(c.node), Bytes: c.size,
 		MadeBy: int(c.layer), KilledBy: int(k.layer), ReturnedIn: -1,
+		copyEv: copyEv, nextEv: none,
 	}
 	switch {
 	case k.op != opEntry || k.copyOf == none:
 		w.Cause = Removed
 		w.ReturnedIn = t.returnedIn(c.node, killerEv, c)
 	case k.size == c.size && k.digest == c.digest:
+		w.nextEv = k.copyOf
 		w.Cause = Recopied
-		w.Changed = metaChange(c, k)
+		w.Meta = metaChange(c, k)
 	default:
+		w.nextEv = k.copyOf
 		w.Cause = Overwritten
 	}
 	return w
@@ -129,20 +148,37 @@ func (t *table) returnedIn(n NodeID, after int32, c *event) int {
 	return -1
 }
 
-// metaChange says what metadata a recopy changed.
-func metaChange(from, to *event) string {
-	var parts []string
+// MetaChange is what a recopy changed of its path's metadata while the
+// bytes stayed the same: the mode, the owner, the extended attributes, or
+// only the modification time (nothing at all when none of them is set).
+type MetaChange struct {
+	Mode             bool
+	FromMode, ToMode uint32
+	Owner            bool
+	FromUID, FromGID uint32
+	ToUID, ToGID     uint32
+	Xattrs           bool
+	MTime            bool // the modification time moved
+}
+
+// OnlyMTime tells whether nothing but the modification time moved.
+func (m MetaChange) OnlyMTime() bool { return m.MTime && !m.Mode && !m.Owner && !m.Xattrs }
+
+// Nothing tells whether the recopy changed no metadata at all.
+func (m MetaChange) Nothing() bool { return !m.MTime && !m.Mode && !m.Owner && !m.Xattrs }
+
+// metaChange says what metadata a recopy changed; the from and to values
+// are set only for what changed, so equal changes compare equal.
+func metaChange(from, to *event) MetaChange {
+	var m MetaChange
 	if from.mode != to.mode {
-		parts = append(parts, fmt.Sprintf("mode %04o→%04o", from.mode, to.mode))
+		m.Mode, m.FromMode, m.ToMode = true, from.mode, to.mode
 	}
 	if from.uid != to.uid || from.gid != to.gid {
-		parts = append(parts, fmt.Sprintf("owner %d:%d→%d:%d", from.uid, from.gid, to.uid, to.gid))
+		m.Owner = true
+		m.FromUID, m.FromGID, m.ToUID, m.ToGID = from.uid, from.gid, to.uid, to.gid
 	}
-	if from.xattrs != to.xattrs {
-		parts = append(parts, "xattrs")
-	}
-	if len(parts) == 0 {
-		return "nothing"
-	}
-	return strings.Join(parts, ", ")
+	m.Xattrs = from.xattrs != to.xattrs
+	m.MTime = from.mtime != to.mtime
+	return m
 }

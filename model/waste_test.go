@@ -36,16 +36,16 @@ func TestSeedExampleVFS(t *testing.T) {
 		path         string
 		cause        Cause
 		made, killed int
-		changed      string
+		changed      MetaChange
 	}
 	var got []row
 	for _, w := range img.Waste {
-		got = append(got, row{w.Path, w.Cause, w.MadeBy, w.KilledBy, w.Changed})
+		got = append(got, row{w.Path, w.Cause, w.MadeBy, w.KilledBy, w.Meta})
 	}
 	want := []row{
-		{"data/one", Recopied, 2, 3, "mode 0644→0777"},
-		{"data/one", Removed, 3, 6, ""},
-		{"data/two", Recopied, 4, 5, "mode 0644→0777"},
+		{"data/one", Recopied, 2, 3, chmod(0o644, 0o777)},
+		{"data/one", Removed, 3, 6, MetaChange{}},
+		{"data/two", Recopied, 4, 5, chmod(0o644, 0o777)},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("waste =\n%v\nwant\n%v", got, want)
@@ -91,14 +91,14 @@ func TestSeedExampleOverlay(t *testing.T) {
 	if !reflect.DeepEqual(img.WasteBy, want) {
 		t.Fatalf("by cause = %v, want %v", img.WasteBy, want)
 	}
-	var onesChange string
+	onesChange := MetaChange{Mode: true}
 	for _, w := range img.Waste {
 		if w.Path == "data/one" && w.MadeBy == 3 {
-			onesChange = w.Changed
+			onesChange = w.Meta
 		}
 	}
-	if onesChange != "nothing" {
-		t.Fatalf("the pure recopy of /data/one says %q, want \"nothing\"", onesChange)
+	if !onesChange.Nothing() {
+		t.Fatalf("the pure recopy of /data/one says %+v, want \"nothing\"", onesChange)
 	}
 }
 
@@ -108,20 +108,21 @@ func TestCauses(t *testing.T) {
 		name    string
 		top     []Entry
 		cause   Cause
-		changed string
+		changed MetaChange
 	}{
-		{"whiteout", []Entry{wh("d/f")}, Removed, ""},
-		{"opaque parent", []Entry{dir("d", 0o755), opq("d")}, Removed, ""},
-		{"parent whiteout", []Entry{wh("d")}, Removed, ""},
-		{"parent replaced by a file", []Entry{blob("d", 0o644, 1, 9)}, Removed, ""},
-		{"symlink takes the path", []Entry{sym("d/f", "x")}, Removed, ""},
-		{"directory takes the path", []Entry{dir("d/f", 0o755)}, Removed, ""},
-		{"chmod", []Entry{blob("d/f", 0o777, 100, 1)}, Recopied, "mode 0644→0777"},
-		{"chown", []Entry{owned(blob("d/f", 0o644, 100, 1), 33, 33)}, Recopied, "owner 0:0→33:33"},
-		{"xattr", []Entry{{Path: "d/f", Kind: KindRegular, Mode: 0o644, Size: 100, Digest: 1, Xattrs: 7}}, Recopied, "xattrs"},
-		{"touch", []Entry{blob("d/f", 0o644, 100, 1)}, Recopied, "nothing"},
-		{"rebuilt", []Entry{blob("d/f", 0o644, 100, 2)}, Overwritten, ""},
-		{"grown", []Entry{blob("d/f", 0o644, 150, 1)}, Overwritten, ""},
+		{"whiteout", []Entry{wh("d/f")}, Removed, MetaChange{}},
+		{"opaque parent", []Entry{dir("d", 0o755), opq("d")}, Removed, MetaChange{}},
+		{"parent whiteout", []Entry{wh("d")}, Removed, MetaChange{}},
+		{"parent replaced by a file", []Entry{blob("d", 0o644, 1, 9)}, Removed, MetaChange{}},
+		{"symlink takes the path", []Entry{sym("d/f", "x")}, Removed, MetaChange{}},
+		{"directory takes the path", []Entry{dir("d/f", 0o755)}, Removed, MetaChange{}},
+		{"chmod", []Entry{blob("d/f", 0o777, 100, 1)}, Recopied, chmod(0o644, 0o777)},
+		{"chown", []Entry{owned(blob("d/f", 0o644, 100, 1), 33, 33)}, Recopied, MetaChange{Owner: true, ToUID: 33, ToGID: 33}},
+		{"xattr", []Entry{{Path: "d/f", Kind: KindRegular, Mode: 0o644, Size: 100, Digest: 1, Xattrs: 7}}, Recopied, MetaChange{Xattrs: true}},
+		{"same again", []Entry{blob("d/f", 0o644, 100, 1)}, Recopied, MetaChange{}},
+		{"touch", []Entry{{Path: "d/f", Kind: KindRegular, Mode: 0o644, Size: 100, Digest: 1, MTime: 5e9}}, Recopied, MetaChange{MTime: true}},
+		{"rebuilt", []Entry{blob("d/f", 0o644, 100, 2)}, Overwritten, MetaChange{}},
+		{"grown", []Entry{blob("d/f", 0o644, 150, 1)}, Overwritten, MetaChange{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			img := build(t, layers(base, tc.top))
@@ -129,8 +130,8 @@ func TestCauses(t *testing.T) {
 				t.Fatalf("waste = %+v, want exactly the base copy", img.Waste)
 			}
 			w := img.Waste[0]
-			if w.Cause != tc.cause || w.Changed != tc.changed || w.Bytes != 100 || w.MadeBy != 0 || w.KilledBy != 1 {
-				t.Fatalf("waste = %+v, want cause %v changed %q", w, tc.cause, tc.changed)
+			if w.Cause != tc.cause || w.Meta != tc.changed || w.Bytes != 100 || w.MadeBy != 0 || w.KilledBy != 1 {
+				t.Fatalf("waste = %+v, want cause %v changed %+v", w, tc.cause, tc.changed)
 			}
 		})
 	}
@@ -169,7 +170,7 @@ func TestHardlinkKeepsCopyAlive(t *testing.T) {
 	t.Run("last path decides", func(t *testing.T) {
 		img := build(t, layers(base, []Entry{wh("a")}, []Entry{blob("b", 0o600, 50, 1)}))
 		w := img.Waste
-		if len(w) != 1 || w[0].Cause != Recopied || w[0].KilledBy != 2 || w[0].Path != "a" || w[0].Changed != "mode 0644→0600" {
+		if len(w) != 1 || w[0].Cause != Recopied || w[0].KilledBy != 2 || w[0].Path != "a" || w[0].Meta != chmod(0o644, 0o600) {
 			t.Fatalf("waste = %+v, want a's copy recopied by layer 2", w)
 		}
 	})
@@ -213,3 +214,5 @@ func TestWasteOrderBiggestFirst(t *testing.T) {
 		t.Fatalf("order = %v, want %v", got, want)
 	}
 }
+
+func chmod(from, to uint32) MetaChange { return MetaChange{Mode: true, FromMode: from, ToMode: to} }

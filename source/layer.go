@@ -140,6 +140,7 @@ func entryOf(hdr *tar.Header) (e model.Entry, keep bool, warn string, err error)
 		UID:    uint32(hdr.Uid),
 		GID:    uint32(hdr.Gid),
 		Xattrs: xattrHash(hdr),
+		MTime:  mtime(hdr),
 	}
 	switch hdr.Typeflag {
 	case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
@@ -207,6 +208,16 @@ func joinWarn(a, b string) string {
 		return b
 	}
 	return a + "; " + b
+}
+
+// mtime is a member's modification time in nanoseconds, 0 when the tar
+// gives none (times past 2262 do not fit and are kept as 0 too).
+func mtime(hdr *tar.Header) int64 {
+	t := hdr.ModTime
+	if t.IsZero() || t.Year() < 1678 || t.Year() > 2261 {
+		return 0
+	}
+	return t.UnixNano()
 }
 
 func device(hdr *tar.Header) uint64 {

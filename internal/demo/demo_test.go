@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"lx.dev/lx/model"
+	"lx.dev/lx/model/report"
 	"lx.dev/lx/source"
 )
 
@@ -116,7 +117,7 @@ func TestSeedFigures(t *testing.T) {
 		t.Errorf("%d wasted copies, want %d: %+v", len(img.Waste), len(want), img.Waste)
 	}
 	for _, w := range img.Waste {
-		got := waste{strings.TrimPrefix(w.Path, "/"), w.Bytes, w.Cause, w.MadeBy, w.KilledBy, w.Changed}
+		got := waste{strings.TrimPrefix(w.Path, "/"), w.Bytes, w.Cause, w.MadeBy, w.KilledBy, report.ChangeText(w)}
 		if !want[got] {
 			t.Errorf("unexpected waste %+v", got)
 		}

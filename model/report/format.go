@@ -5,6 +5,9 @@ package report
 import (
 	"fmt"
 	"strconv"
+	"strings"
+
+	"lx.dev/lx/model"
 )
 
 // Bytes renders a byte count for people, in IEC units: "1.0 MiB".
@@ -55,4 +58,35 @@ func BytesExact(n int64) string {
 // Percent renders a ratio in 0..1 as "52.7%".
 func Percent(r float64) string {
 	return strconv.FormatFloat(r*100, 'f', 1, 64) + "%"
+}
+
+// Change says what a recopy changed of its path's metadata:
+// "mode 0644→0777", "owner 0:0→33:33", "xattrs" (joined by ", " when
+// several moved), "mtime only", or "nothing".
+func Change(m model.MetaChange) string {
+	var parts []string
+	if m.Mode {
+		parts = append(parts, fmt.Sprintf("mode %04o→%04o", m.FromMode, m.ToMode))
+	}
+	if m.Owner {
+		parts = append(parts, fmt.Sprintf("owner %d:%d→%d:%d", m.FromUID, m.FromGID, m.ToUID, m.ToGID))
+	}
+	if m.Xattrs {
+		parts = append(parts, "xattrs")
+	}
+	switch {
+	case len(parts) > 0:
+		return strings.Join(parts, ", ")
+	case m.MTime:
+		return "mtime only"
+	}
+	return "nothing"
+}
+
+// ChangeText is what a wasted copy's recopy changed, "" for any other cause.
+func ChangeText(w model.Waste) string {
+	if w.Cause != model.Recopied {
+		return ""
+	}
+	return Change(w.Meta)
 }

@@ -4,187 +4,209 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"lx.dev/lx/model"
 )
 
-// Hint is one piece of advice: a group of wasted copies with the same
-// cause, the same killing step and the same making step, and what to
-// change in the Dockerfile so the bytes stop shipping.
+// Hint is one piece of advice: a group of wasted copies that one change
+// to the Dockerfile stops shipping, and that change. Every wasted copy is
+// in exactly one hint, so the hints add up to the wasted total.
 type Hint struct {
-	Cause    string   `json:"cause"`
-	KilledBy int      `json:"killedBy"`
-	MadeBy   []int    `json:"madeBy"`
-	Files    int      `json:"files"`
-	Copies   int      `json:"copies"`
-	Bytes    int64    `json:"bytes"`
-	Paths    []string `json:"paths"`              // the biggest few, for the text
-	CameBack int      `json:"cameBack,omitempty"` // removed files whose bytes come back later
-	Text     string   `json:"text"`               // the finding, Markdown inline code for steps and paths
-	Advice   string   `json:"advice"`             // the change to make
+	Cause        string           `json:"cause"`                 // the group's cause (the biggest, for a rewritten path)
+	KilledBy     int              `json:"killedBy"`              // the killing step (the last, for a rewritten path)
+	MadeBy       []int            `json:"madeBy"`                // the steps that made the copies
+	RewrittenBy  []int            `json:"rewrittenBy,omitempty"` // every step that rewrote a path rewritten several times
+	Files        int              `json:"files"`
+	Copies       int              `json:"copies"`
+	Bytes        int64            `json:"bytes"`
+	BytesByCause map[string]int64 `json:"bytesByCause"`       // Bytes split by each copy's own cause
+	Paths        []string         `json:"paths"`              // the biggest few, for the text
+	CameBack     int              `json:"cameBack,omitempty"` // removed files whose bytes come back later
+	Text         string           `json:"text"`               // the finding, Markdown inline code for steps and paths
+	Advice       string           `json:"advice"`             // the change to make
 }
 
 // hintPaths is how many example paths a hint names.
 const hintPaths = 3
 
+// metaKind is which metadata a recopy moved, for grouping and advice.
+type metaKind uint8
+
+const (
+	metaNothing metaKind = iota
+	metaMTime
+	metaMode
+	metaOwner
+	metaXattrs
+	metaSeveral
+)
+
+func kindOf(m model.MetaChange) metaKind {
+	switch {
+	case m.Nothing():
+		return metaNothing
+	case m.OnlyMTime():
+		return metaMTime
+	case m.Mode && !m.Owner && !m.Xattrs:
+		return metaMode
+	case m.Owner && !m.Mode && !m.Xattrs:
+		return metaOwner
+	case m.Xattrs && !m.Mode && !m.Owner:
+		return metaXattrs
+	}
+	return metaSeveral
+}
+
+// hintKey is what makes copies one hint.
+type hintKey struct {
+	cause    model.Cause
+	killedBy int
+	madeBy   int      // the first maker, for a removal; the maker, for a pair
+	what     metaKind // for a recopy: which metadata moved
+	run      string   // for a rewritten path: its killing steps
+}
+
 // hints groups the waste into advice, biggest first.
 //
-// A removal is told from the path's side: every dead copy of the path up to
-// its deletion (the recopies before it included) is what "create and delete
-// it in the same RUN" would have saved. Recopies and overwrites are told per
-// pair of making and killing steps, split by what metadata moved.
-func hints(r Report) []Hint {
-	type key struct {
-		cause    string
-		killedBy int
-		madeBy   int    // first maker for removals
-		what     string // for recopies: which metadata moved
+// The copies of a path form a story: each one is replaced by the next (a
+// recopy or an overwrite) until one is removed or one survives. A story
+// that ends in a removal is one finding, told from the path's side: every
+// copy up to the deletion is what "create and delete it in the same RUN"
+// would have saved. A story of one dead copy is told per pair of making
+// and killing steps (split by what metadata moved), grouped across paths.
+// A path rewritten by several steps is one finding, grouped with the paths
+// rewritten by the same steps.
+func hints(img *model.Image, layers []LayerReport) []Hint {
+	waste := img.Waste
+	root := make([]int, len(waste)) // the last copy of each copy's story
+	for i := range waste {
+		// Next always leads to a later copy; the bound keeps a malformed
+		// list (a hand-made Image) from looping.
+		r := i
+		for n := 0; n < len(waste) && waste[r].Next >= 0 && waste[r].Next < len(waste); n++ {
+			r = waste[r].Next
+		}
+		root[i] = r
 	}
-	groups := map[key]*Hint{}
-	var order []key
-	add := func(k key, made []int, path string, copies int, bytes int64, cameBack bool) {
+	stories := map[int][]int{}
+	for i := range waste {
+		stories[root[i]] = append(stories[root[i]], i)
+	}
+	groups := map[hintKey]*Hint{}
+	var order []hintKey
+	// Waste is biggest first, so every group's example paths are too.
+	for r, w := range waste {
+		story, ok := stories[r]
+		if !ok {
+			continue
+		}
+		k := storyKey(waste, story, r)
 		h, ok := groups[k]
 		if !ok {
-			h = &Hint{Cause: k.cause, KilledBy: k.killedBy}
+			h = &Hint{Cause: k.cause.String(), KilledBy: w.KilledBy, BytesByCause: map[string]int64{}}
 			groups[k] = h
 			order = append(order, k)
 		}
 		h.Files++
-		h.Copies += copies
-		h.Bytes += bytes
-		if cameBack {
+		h.Copies += len(story)
+		for _, i := range story {
+			h.Bytes += waste[i].Bytes
+			h.BytesByCause[waste[i].Cause.String()] += waste[i].Bytes
+			h.MadeBy = appendUnique(h.MadeBy, waste[i].MadeBy)
+			if k.run != "" {
+				h.RewrittenBy = appendUnique(h.RewrittenBy, waste[i].KilledBy)
+			}
+		}
+		if w.Cause == model.Removed && w.ReturnedIn >= 0 {
 			h.CameBack++
 		}
-		for _, m := range made {
-			h.MadeBy = appendUnique(h.MadeBy, m)
-		}
 		if len(h.Paths) < hintPaths {
-			h.Paths = append(h.Paths, path)
-		}
-	}
-	byPath := map[string][]int{}
-	for i, w := range r.Waste {
-		byPath[w.Path] = append(byPath[w.Path], i)
-	}
-	// Waste is biggest first, so every group's example paths are too.
-	for i, w := range r.Waste {
-		switch w.Cause {
-		case "removed":
-			chain := removedChain(r.Waste, byPath[w.Path], i)
-			made := make([]int, 0, len(chain))
-			var bytes int64
-			for _, c := range chain {
-				made = append(made, r.Waste[c].MadeBy)
-				bytes += r.Waste[c].Bytes
-			}
-			sort.Ints(made)
-			add(key{"removed", w.KilledBy, made[0], ""}, made, w.Path, len(chain), bytes, w.ReturnedIn != nil)
-		case "recopied":
-			if killedLater(r.Waste, byPath[w.Path], i) {
-				continue // told with the removal that ends its path's chain
-			}
-			add(key{"recopied", w.KilledBy, w.MadeBy, metadataKind(w.Changed)}, []int{w.MadeBy}, w.Path, 1, w.Bytes, false)
-		default:
-			if killedLater(r.Waste, byPath[w.Path], i) {
-				continue
-			}
-			add(key{w.Cause, w.KilledBy, w.MadeBy, ""}, []int{w.MadeBy}, w.Path, 1, w.Bytes, false)
+			h.Paths = append(h.Paths, model.DisplayPath(w.Path))
 		}
 	}
 	out := make([]Hint, 0, len(order))
 	for _, k := range order {
 		h := groups[k]
 		sort.Ints(h.MadeBy)
-		h.Text, h.Advice = hintText(r, *h, k.what)
+		sort.Ints(h.RewrittenBy)
+		if k.run != "" {
+			h.Cause = biggestCause(h.BytesByCause)
+		}
+		h.Text, h.Advice = hintText(layers, *h, k)
 		out = append(out, *h)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Bytes > out[j].Bytes })
 	return out
 }
 
-// removedChain lists the dead copies of a removed copy's path that end in
-// that removal: the removed copy and the copies that recopy or overwrite
-// killed just before it, back to the path's previous removal. A layer may
-// hold one path twice (the later entry kills the earlier one in the same
-// layer), so a link is any unvisited copy killed by the layer that made the
-// previous one: every step takes a new copy, and the walk ends.
-func removedChain(waste []WasteReport, samePath []int, at int) []int {
-	chain := []int{at}
-	seen := map[int]bool{at: true}
-	next := waste[at].MadeBy // the chain links a copy to the copy it was killed by
-	for {
-		found := -1
-		for _, j := range samePath {
-			if x := waste[j]; !seen[j] && x.Cause != "removed" && x.KilledBy == next && x.MadeBy <= next {
-				found = j
-				break
-			}
-		}
-		if found < 0 {
-			return chain
-		}
-		seen[found] = true
-		chain = append(chain, found)
-		next = waste[found].MadeBy
-	}
-}
-
-// killedLater says whether a recopied or overwritten copy belongs to a
-// removal's chain: a later copy of the same path, made by the layer that
-// killed this one, was removed in the end. Like removedChain, it never
-// visits a copy twice.
-func killedLater(waste []WasteReport, samePath []int, at int) bool {
-	seen := map[int]bool{at: true}
-	made := waste[at].KilledBy
-	for {
-		found := false
-		for _, j := range samePath {
-			x := waste[j]
-			if seen[j] || x.MadeBy != made {
-				continue
-			}
-			if x.Cause == "removed" {
-				return true
-			}
-			seen[j] = true
-			made, found = x.KilledBy, true
-			break
-		}
-		if !found {
-			return false
-		}
-	}
-}
-
-func metadataKind(changed string) string {
+// storyKey says which hint a story of dead copies (ending at copy r)
+// belongs to.
+func storyKey(waste []model.Waste, story []int, r int) hintKey {
+	w := waste[r]
 	switch {
-	case changed == "" || changed == "nothing":
-		return "nothing"
-	case strings.HasPrefix(changed, "mode") && !strings.Contains(changed, ","):
-		return "mode"
-	case strings.HasPrefix(changed, "owner") && !strings.Contains(changed, ","):
-		return "owner"
-	case changed == "xattrs":
-		return "xattrs"
+	case w.Cause == model.Removed:
+		first := w.MadeBy
+		for _, i := range story {
+			first = min(first, waste[i].MadeBy)
+		}
+		return hintKey{cause: model.Removed, killedBy: w.KilledBy, madeBy: first}
+	case len(story) == 1:
+		k := hintKey{cause: w.Cause, killedBy: w.KilledBy, madeBy: w.MadeBy}
+		if w.Cause == model.Recopied {
+			k.what = kindOf(w.Meta)
+		}
+		return k
 	}
-	return "metadata"
+	killers := make([]int, len(story))
+	for i, c := range story {
+		killers[i] = waste[c].KilledBy
+	}
+	sort.Ints(killers)
+	return hintKey{cause: w.Cause, killedBy: w.KilledBy, run: fmt.Sprint(killers)}
 }
 
-func hintText(r Report, h Hint, what string) (text, advice string) {
-	killer := step(r, h.KilledBy)
-	files := pathsPhrase(h)
-	makers := makersPhrase(r, h.MadeBy)
-	// "`/a` (1.0 MiB)", or "2 files (`/a`, `/b`; 3.0 MiB)"
-	sized := files + " (" + Bytes(h.Bytes) + ")"
-	if h.Files > 1 {
-		sized = strings.TrimSuffix(files, ")") + "; " + Bytes(h.Bytes) + ")"
+// biggestCause is the cause with the most bytes (the first in report
+// order on a tie).
+func biggestCause(by map[string]int64) string {
+	best := ""
+	for _, c := range model.Causes {
+		if best == "" || by[c.String()] > by[best] {
+			best = c.String()
+		}
 	}
-	switch h.Cause {
-	case "removed":
+	return best
+}
+
+func hintText(layers []LayerReport, h Hint, k hintKey) (text, advice string) {
+	killer := step(layers, h.KilledBy)
+	files := pathsPhrase(h)
+	makers := makersPhrase(layers, h.MadeBy)
+	split := causePhrase(h)
+	amount := Bytes(h.Bytes) + split
+	// "`/a` (1.0 MiB)", or "2 files (`/a`, `/b`; 3.0 MiB)"
+	sized := files + " (" + amount + ")"
+	if h.Files > 1 {
+		sized = strings.TrimSuffix(files, ")") + "; " + amount + ")"
+	}
+	switch {
+	case k.run != "":
+		verb := "is"
+		if h.Files > 1 {
+			verb = "are each"
+		}
+		text = fmt.Sprintf("%s %s rewritten by %d steps (%s), so every pull ships %d copies the image no longer shows (%s)",
+			files, verb, len(h.RewrittenBy), makersPhrase(layers, h.RewrittenBy), h.Copies, amount)
+		advice = "write it once, in its final form: do the steps that change it in one `RUN`, or build it in an earlier stage and copy only the result"
+		if h.BytesByCause[model.Overwritten.String()] == 0 {
+			advice = "set its mode, owner and attributes once, in the step that writes it (`COPY --chmod --chown`)"
+		}
+	case k.cause == model.Removed:
 		times := "again"
 		if h.Files == 1 {
 			times = countWord(h.Copies)
 		}
-		text = fmt.Sprintf("%s deletes %s, whose bytes every pull still ships %s (from %s, %s in all)",
-			killer, files, times, makers, Bytes(h.Bytes))
+		text = fmt.Sprintf("%s deletes %s, whose bytes every pull still ships %s (from %s, %s in all%s)",
+			killer, files, times, makers, Bytes(h.Bytes), split)
 		advice = "create and delete it in the same `RUN`, or build it in an earlier stage of a multi-stage build and copy only what is kept"
 		if h.Files > 1 {
 			advice = "create and delete them in the same `RUN`, or build them in an earlier stage of a multi-stage build and copy only what is kept"
@@ -196,22 +218,26 @@ func hintText(r Report, h Hint, what string) (text, advice string) {
 		case h.CameBack > 0:
 			text += fmt.Sprintf("; %d of them come back later with the same bytes, so those ship once more", h.CameBack)
 		}
-	case "recopied":
+	case k.cause == model.Recopied:
 		text = fmt.Sprintf("%s recopied %s made by %s", killer, sized, makers)
-		switch what {
-		case "mode":
+		switch k.what {
+		case metaMode:
 			advice = "set the mode in the step that creates the file, or use `COPY --chmod`"
-		case "owner":
+		case metaOwner:
 			advice = "set the owner in the step that creates the file, or use `COPY --chown`"
-		case "xattrs":
+		case metaXattrs:
 			advice = "set the extended attributes in the step that creates the file"
-		case "nothing":
-			text = fmt.Sprintf("%s rewrote %s made by %s with the same bytes and metadata", killer, sized, makers)
+		case metaNothing, metaMTime:
+			how := "with the same bytes and metadata"
+			if k.what == metaMTime {
+				how = "with the same bytes; only its modification time moved"
+			}
+			text = fmt.Sprintf("%s rewrote %s made by %s %s", killer, sized, makers, how)
 			advice = "do not touch, reinstall or copy again what an earlier step already wrote (timestamps alone cost a whole copy)"
 		default:
 			advice = "set mode, owner and attributes in the step that creates the file (`COPY --chmod --chown`)"
 		}
-		if copies(r, h.KilledBy) && what != "nothing" {
+		if copies(layers, h.KilledBy) && k.what != metaNothing && k.what != metaMTime {
 			// The killer is itself a COPY or ADD: the file was copied twice.
 			advice = "copy the file once, in its final form: `COPY --chown` and `--chmod` set owner and mode as it is copied"
 		}
@@ -222,27 +248,47 @@ func hintText(r Report, h Hint, what string) (text, advice string) {
 	return text, advice
 }
 
+// causePhrase splits a hint's bytes by cause when it has several:
+// ": 1.0 MiB removed, 1.0 MiB recopied"; "" for one cause.
+func causePhrase(h Hint) string {
+	var parts []string
+	for _, c := range model.Causes {
+		if b := h.BytesByCause[c.String()]; b > 0 {
+			parts = append(parts, Bytes(b)+" "+c.String())
+		}
+	}
+	if len(parts) < 2 {
+		return ""
+	}
+	return ": " + strings.Join(parts, ", ")
+}
+
 // copies says whether a layer's step is a COPY or ADD.
-func copies(r Report, layer int) bool {
-	if layer < 0 || layer >= len(r.Layers) {
+func copies(layers []LayerReport, layer int) bool {
+	if layer < 0 || layer >= len(layers) {
 		return false
 	}
-	in := Instruction(r.Layers[layer].Command)
+	in := Instruction(layers[layer].Command)
 	return strings.HasPrefix(in, "COPY ") || strings.HasPrefix(in, "ADD ")
 }
 
 // step names a layer by its Dockerfile instruction: "`RUN chmod -R 0777 /data`".
-func step(r Report, layer int) string {
-	if layer < 0 || layer >= len(r.Layers) || r.Layers[layer].Command == "" {
+func step(layers []LayerReport, layer int) string {
+	if layer < 0 || layer >= len(layers) || layers[layer].Command == "" {
 		return fmt.Sprintf("layer %d", layer)
 	}
-	return codeSpan(shorten(Instruction(r.Layers[layer].Command), 72))
+	return codeSpan(shorten(Instruction(layers[layer].Command), 72))
 }
 
-func makersPhrase(r Report, made []int) string {
+// makersPhrase names steps: all of them up to four, else the first two,
+// "…" and the last.
+func makersPhrase(layers []LayerReport, made []int) string {
+	if len(made) > 4 {
+		return step(layers, made[0]) + ", " + step(layers, made[1]) + ", … and " + step(layers, made[len(made)-1])
+	}
 	parts := make([]string, len(made))
 	for i, m := range made {
-		parts[i] = step(r, m)
+		parts[i] = step(layers, m)
 	}
 	return joinAnd(parts)
 }

@@ -140,10 +140,10 @@ func Build(img *model.Image, opts Options) Report {
 	for _, w := range img.Waste {
 		r.Waste = append(r.Waste, WasteReport{
 			Path: model.DisplayPath(w.Path), Bytes: w.Bytes, Cause: w.Cause.String(),
-			MadeBy: w.MadeBy, KilledBy: w.KilledBy, Changed: w.Changed, ReturnedIn: index(w.ReturnedIn),
+			MadeBy: w.MadeBy, KilledBy: w.KilledBy, Changed: ChangeText(w), ReturnedIn: index(w.ReturnedIn),
 		})
 	}
-	r.Hints = hints(r)
+	r.Hints = hints(img, r.Layers)
 	return r
 }
 

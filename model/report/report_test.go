@@ -41,6 +41,12 @@ func seedImage(t *testing.T) *model.Image {
 	for i := range layers {
 		cfg.DiffIDs = append(cfg.DiffIDs, "sha256:"+strings.Repeat(string(rune('a'+i)), 64))
 	}
+	return buildImage(t, cfg, layers)
+}
+
+// buildImage applies layers to an image of config cfg through the model.
+func buildImage(t *testing.T, cfg model.Config, layers [][]model.Entry) *model.Image {
+	t.Helper()
 	b := model.NewBuilder(cfg)
 	for _, l := range layers {
 		if _, err := b.AddLayer(l); err != nil {
