@@ -2,25 +2,13 @@ package ui
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/ansi"
 
-	"lx.dev/lx/model/report"
 	"lx.dev/lx/theme"
-)
-
-// Minimum terminal size; below it the app says so instead of drawing.
-const (
-	MinWidth  = 80
-	MinHeight = 24
-	wideWidth = 120 // side by side from here, stacked below
 )
 
 // Options configure the explorer.
@@ -36,54 +24,72 @@ type Options struct {
 	ExportDir    string // where the export dialog proposes to write; "." when ""
 }
 
-type pane int
+// opener is a key that opens an overlay: registering a new overlay is one
+// line here. needsImage says the overlay shows the analysis, so it opens
+// once the image is read (until then the footer says so).
+type opener struct {
+	binding    func(*KeyMap) key.Binding
+	id         OverlayID
+	what       string // for "… is available once the image is read"
+	needsImage bool
+	open       func(*Common, *image) Overlay
+}
 
-const (
-	paneLayers pane = iota
-	paneTree
-	paneDetails
-	paneCount
-)
+var openers = []opener{
+	{func(k *KeyMap) key.Binding { return k.Help }, helpID, "help", false, newHelpView},
+	{func(k *KeyMap) key.Binding { return k.Waste }, wasteID, "the waste list", true, newWasteList},
+	{func(k *KeyMap) key.Binding { return k.Export }, exportID, "the export", true, newExportDialog},
+}
 
-type rect struct{ x, y, w, h int }
-
-func (r rect) has(x, y int) bool { return x >= r.x && x < r.x+r.w && y >= r.y && y < r.y+r.h }
-
-// App is the explorer's root model: layout, focus, routing and overlays.
-// It holds no analysis state of its own beyond what the messages bring.
+// App is the explorer's root model: layout, focus, routing and the
+// overlay stack. It holds no analysis state beyond what the messages
+// bring, and knows its screens only by the Screen contract.
 type App struct {
 	c     *Common
 	opts  Options
 	dark  bool
 	img   *image
-	focus pane
+	panes []Screen // in focus order: layers, tree, details
+	rects []rect
+	focus int
 
-	layers  *layersPane
-	details *detailsPane
-	tree    *treePane
+	overlays []placed // the topmost last
 
-	overlays []Component // the topmost last
-	rects    [paneCount]rect
-	overlay  rect
-
+	notice        string // a one-line answer in the footer, until the next key
 	width, height int
 	exitCode      int
 }
+
+// placed is an overlay on the stack with the rectangle it draws in.
+type placed struct {
+	Overlay
+	r rect
+}
+
+type rect struct{ x, y, w, h int }
+
+func (r rect) has(x, y int) bool { return x >= r.x && x < r.x+r.w && y >= r.y && y < r.y+r.h }
+
+// The panes, by their place in App.panes.
+const (
+	paneLayers = iota
+	paneTree
+	paneDetails
+)
 
 // New makes the explorer; feed it the loader's messages (see Load).
 func New(opts Options) *App {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	a := &App{opts: opts, dark: opts.Theme != theme.LightTheme, img: &image{ref: opts.Ref}}
 	if opts.Keys == nil {
 		opts.Keys = DefaultKeyMap()
 	}
+	a := &App{opts: opts, dark: opts.Theme != theme.LightTheme, img: &image{ref: opts.Ref}}
 	a.c = &Common{Keys: opts.Keys, Now: opts.Now, ExportFormat: opts.ExportFormat, ExportDir: opts.ExportDir}
-	a.restyle()
-	a.layers = newLayersPane(a.c, a.img)
-	a.details = newDetailsPane(a.c, a.img)
-	a.tree = newTreePane(a.c, a.img)
+	a.c.Styles = theme.New(a.dark, a.opts.Profile)
+	a.panes = []Screen{newLayersPane(a.c, a.img), newTreePane(a.c, a.img), newDetailsPane(a.c, a.img)}
+	a.rects = make([]rect, len(a.panes))
 	a.setFocus(paneLayers)
 	return a
 }
@@ -94,10 +100,6 @@ func (a *App) ExitCode() int { return a.exitCode }
 // Err is why the load failed, if it did.
 func (a *App) Err() error { return a.img.err }
 
-func (a *App) restyle() {
-	a.c.Styles = theme.New(a.dark, a.opts.Profile)
-}
-
 func (a *App) Init() tea.Cmd {
 	if a.opts.Theme == theme.Auto || a.opts.Theme == "" {
 		return tea.RequestBackgroundColor
@@ -106,8 +108,7 @@ func (a *App) Init() tea.Cmd {
 }
 
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	cmd := a.update(msg)
-	return a, tea.Batch(cmd, a.sync())
+	return a, a.update(msg)
 }
 
 func (a *App) update(msg tea.Msg) tea.Cmd {
@@ -117,19 +118,17 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 	case tea.BackgroundColorMsg:
 		if a.opts.Theme == theme.Auto || a.opts.Theme == "" {
 			a.dark = msg.IsDark()
-			a.restyle()
-			a.details.refresh()
+			return a.restyle()
 		}
 	case tea.ColorProfileMsg:
 		a.opts.Profile = msg.Profile
-		a.restyle()
-		a.details.refresh()
+		return a.restyle()
 	case ConfigMsg:
 		a.img.setConfig(msg.Config)
-		a.details.refresh()
+		return a.imageChanged(false)
 	case LayerMsg:
 		a.img.setLayer(msg.Layer, msg.Done)
-		a.details.refresh()
+		return a.imageChanged(false)
 	case ProgressMsg:
 		a.img.progress = msg
 	case StatusMsg:
@@ -140,27 +139,69 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		a.img.setImage(msg.Image, msg.Hints)
-		a.tree.imageLoaded()
-		a.details.refresh()
-	case filterMsg:
-		return a.tree.Update(msg)
+		return a.imageChanged(true)
+	case stepSelectedMsg:
+		return a.broadcast(msg)
 	case JumpMsg:
 		a.overlays = nil
-		a.layers.selectLayer(msg.Layer)
-		a.tree.reveal(msg.Node, msg.Layer, true)
 		a.setFocus(paneTree)
-	case ExportedMsg:
-		for _, o := range a.overlays {
-			if d, ok := o.(*exportDialog); ok {
-				return d.Update(msg)
-			}
+		return tea.Batch(a.panes[paneLayers].Update(selectLayerMsg{msg.Layer}), a.panes[paneTree].Update(revealMsg(msg)))
+	case closeOverlayMsg:
+		if n := len(a.overlays); n > 0 && a.overlays[n-1].ID() == msg.id {
+			a.overlays = a.overlays[:n-1]
 		}
 	case tea.KeyPressMsg:
+		a.notice = ""
 		return a.key(msg)
+	case tea.PasteMsg, tea.ClipboardMsg:
+		if s := a.typing(); s != nil {
+			return s.Update(msg)
+		}
 	case tea.MouseClickMsg:
-		a.click(msg.Mouse())
+		return a.click(msg.Mouse())
 	case tea.MouseWheelMsg:
 		a.wheel(msg.Mouse())
+	default:
+		// Answers to a screen's own commands (a search, an export) go to
+		// every screen; each takes its own.
+		return a.broadcast(msg)
+	}
+	return nil
+}
+
+// imageChanged tells every screen the image grew; the layer list may
+// need more room.
+func (a *App) imageChanged(loaded bool) tea.Cmd {
+	a.layout()
+	return a.broadcast(imageChangedMsg{loaded: loaded})
+}
+
+func (a *App) restyle() tea.Cmd {
+	a.c.Styles = theme.New(a.dark, a.opts.Profile)
+	return a.broadcast(themeChangedMsg{})
+}
+
+// broadcast gives msg to every pane and overlay.
+func (a *App) broadcast(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, p := range a.panes {
+		cmds = append(cmds, p.Update(msg))
+	}
+	for _, o := range a.overlays {
+		cmds = append(cmds, o.Update(msg))
+	}
+	return tea.Batch(cmds...)
+}
+
+// typing is the screen that owns the keyboard, if one does: the top
+// overlay, else the focused pane.
+func (a *App) typing() Screen {
+	var s Screen = a.panes[a.focus]
+	if n := len(a.overlays); n > 0 {
+		s = a.overlays[n-1]
+	}
+	if s.Capturing() {
+		return s
 	}
 	return nil
 }
@@ -174,283 +215,117 @@ func (a *App) quit() tea.Cmd {
 
 func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := a.c.Keys
-	if msg.String() == "ctrl+c" || a.img.err != nil {
+	switch {
+	case key.Matches(msg, k.ForceQuit), a.img.err != nil:
 		return a.quit() // after a failed load any key ends the program
-	}
-	if a.tooSmall() {
+	case a.tooSmall():
 		if key.Matches(msg, k.Quit) {
 			return a.quit()
 		}
 		return nil
 	}
+	if s := a.typing(); s != nil {
+		return s.Update(msg)
+	}
 	if n := len(a.overlays); n > 0 {
 		top := a.overlays[n-1]
-		_, typing := top.(*exportDialog)
 		switch {
-		case key.Matches(msg, k.Back):
+		case key.Matches(msg, k.Back), key.Matches(msg, k.Quit):
 			a.overlays = a.overlays[:n-1]
 			return nil
-		case typing:
-			return top.Update(msg)
-		case key.Matches(msg, k.Quit):
-			return a.quit()
-		case key.Matches(msg, k.Help):
-			a.toggle(newHelpView(a.c))
-			return nil
-		case key.Matches(msg, k.Waste):
-			a.toggle(newWasteList(a.c, a.img))
-			return nil
+		}
+		if cmd, ok := a.openOverlay(msg); ok {
+			return cmd
 		}
 		return top.Update(msg)
 	}
-	if a.tree.capturing() {
-		return a.tree.Update(msg)
+	if cmd, ok := a.openOverlay(msg); ok {
+		return cmd
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return a.quit()
-	case key.Matches(msg, k.Help):
-		a.push(newHelpView(a.c))
-	case key.Matches(msg, k.Waste):
-		if a.img.loaded() {
-			a.push(newWasteList(a.c, a.img))
-		}
-	case key.Matches(msg, k.Export):
-		if a.img.loaded() {
-			a.push(newExportDialog(a.c, a.img))
-		}
 	case key.Matches(msg, k.NextPane):
-		a.setFocus((a.focus + 1) % paneCount)
+		a.setFocus((a.focus + 1) % len(a.panes))
 	case key.Matches(msg, k.PrevPane):
-		a.setFocus((a.focus + paneCount - 1) % paneCount)
+		a.setFocus((a.focus + len(a.panes) - 1) % len(a.panes))
 	case key.Matches(msg, k.NextLayer):
-		a.layers.stepLayer(1)
+		return a.panes[paneLayers].Update(moveLayerMsg{1})
 	case key.Matches(msg, k.PrevLayer):
-		a.layers.stepLayer(-1)
+		return a.panes[paneLayers].Update(moveLayerMsg{-1})
 	case key.Matches(msg, k.Back):
-		a.tree.clearFilter()
+		return a.broadcast(msg) // clears what each pane narrowed (the filter)
 	default:
-		return a.pane(a.focus).Update(msg)
+		return a.panes[a.focus].Update(msg)
 	}
 	return nil
 }
 
-// toggle closes the topmost overlay if it is of the same kind, else opens c.
-func (a *App) toggle(c Component) {
-	if n := len(a.overlays); n > 0 && fmt.Sprintf("%T", a.overlays[n-1]) == fmt.Sprintf("%T", c) {
-		a.overlays = a.overlays[:n-1]
-		return
-	}
-	a.push(c)
-}
-
-func (a *App) push(c Component) {
-	a.overlays = append(a.overlays, c)
-	a.layoutOverlays()
-}
-
-func (a *App) pane(p pane) Component {
-	switch p {
-	case paneTree:
-		return a.tree
-	case paneDetails:
-		return a.details
-	}
-	return a.layers
-}
-
-func (a *App) setFocus(p pane) {
-	a.focus = p
-	a.layers.focused = p == paneLayers
-	a.tree.focused = p == paneTree
-	a.details.focused = p == paneDetails
-}
-
-// sync points the details and the tree at the selected step.
-func (a *App) sync() tea.Cmd {
-	row, i := a.layers.selected()
-	a.details.show(row)
-	if i < 0 {
-		return nil
-	}
-	return a.tree.setLayer(a.img.layerAsOf(i), row.layer >= 0)
-}
-
-func (a *App) click(m tea.Mouse) {
-	if a.tooSmall() || m.Button != tea.MouseLeft {
-		return
-	}
-	if n := len(a.overlays); n > 0 {
-		if w, ok := a.overlays[n-1].(*wasteList); ok && a.overlay.has(m.X, m.Y) {
-			w.click(m.Y - a.overlay.y)
-		}
-		return
-	}
-	for p := range paneCount {
-		r := a.rects[p]
-		if !r.has(m.X, m.Y) {
+// openOverlay opens (or, when it is on top, closes) the overlay a key
+// names; it tells whether the key named one.
+func (a *App) openOverlay(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	for _, o := range openers {
+		if !key.Matches(msg, o.binding(a.c.Keys)) {
 			continue
 		}
-		a.setFocus(p)
-		switch p {
-		case paneLayers:
-			a.layers.click(m.Y - r.y)
-		case paneTree:
-			a.tree.click(m.Y - r.y)
+		if o.needsImage && !a.img.loaded() {
+			a.notice = o.what + " is available once the image is read"
+			return nil, true
+		}
+		if n := len(a.overlays); n > 0 && a.overlays[n-1].ID() == o.id {
+			a.overlays = a.overlays[:n-1]
+			return nil, true
+		}
+		a.overlays = append(a.overlays, a.place(o.open(a.c, a.img)))
+		return nil, true
+	}
+	return nil, false
+}
+
+func (a *App) setFocus(p int) {
+	a.focus = p
+	for i, s := range a.panes {
+		s.Update(focusMsg{focused: i == p})
+	}
+}
+
+func (a *App) click(m tea.Mouse) tea.Cmd {
+	if a.tooSmall() || m.Button != tea.MouseLeft {
+		return nil
+	}
+	if n := len(a.overlays); n > 0 {
+		if top := a.overlays[n-1]; top.r.has(m.X, m.Y) {
+			return top.Click(m.X-top.r.x, m.Y-top.r.y)
+		}
+		return nil
+	}
+	for i, r := range a.rects {
+		if r.has(m.X, m.Y) {
+			a.setFocus(i)
+			return a.panes[i].Click(m.X-r.x, m.Y-r.y)
 		}
 	}
+	return nil
 }
 
 func (a *App) wheel(m tea.Mouse) {
 	d := 3
-	if m.Button == tea.MouseWheelUp {
+	switch m.Button {
+	case tea.MouseWheelUp:
 		d = -3
-	} else if m.Button != tea.MouseWheelDown {
+	case tea.MouseWheelDown:
+	default:
 		return
 	}
 	if n := len(a.overlays); n > 0 {
-		if w, ok := a.overlays[n-1].(*wasteList); ok {
-			w.l.scroll(d)
+		if top := a.overlays[n-1]; top.r.has(m.X, m.Y) {
+			top.Scroll(d)
 		}
 		return
 	}
-	for p := range paneCount {
-		if !a.rects[p].has(m.X, m.Y) {
-			continue
-		}
-		switch p {
-		case paneLayers:
-			a.layers.l.scroll(d)
-		case paneTree:
-			a.tree.l.scroll(d)
-		case paneDetails:
-			a.details.l.scroll(d)
+	for i, r := range a.rects {
+		if r.has(m.X, m.Y) {
+			a.panes[i].Scroll(d)
 		}
 	}
-}
-
-func (a *App) tooSmall() bool { return a.width < MinWidth || a.height < MinHeight }
-
-// resize lays the panes out: the layer list across the top; below it the
-// tree and the details side by side when wide, stacked when narrow.
-func (a *App) resize(w, h int) {
-	a.width, a.height = w, h
-	if a.tooSmall() {
-		return
-	}
-	bodyY, bodyH := 1, h-2
-	if w >= wideWidth {
-		lh := min(max(len(a.img.rows)+3, 8), bodyH*2/5)
-		dw := min(max(w/3, 44), 64)
-		a.rects[paneLayers] = rect{0, bodyY, w, lh}
-		a.rects[paneTree] = rect{0, bodyY + lh, w - dw, bodyH - lh}
-		a.rects[paneDetails] = rect{w - dw, bodyY + lh, dw, bodyH - lh}
-	} else {
-		lh := min(max(len(a.img.rows)+3, 6), bodyH/3)
-		dh := max(bodyH/4, 5)
-		a.rects[paneLayers] = rect{0, bodyY, w, lh}
-		a.rects[paneTree] = rect{0, bodyY + lh, w, bodyH - lh - dh}
-		a.rects[paneDetails] = rect{0, bodyY + bodyH - dh, w, dh}
-	}
-	for p := range paneCount {
-		a.pane(p).SetSize(a.rects[p].w, a.rects[p].h)
-	}
-	a.layoutOverlays()
-}
-
-func (a *App) layoutOverlays() {
-	if a.tooSmall() {
-		return
-	}
-	for _, o := range a.overlays {
-		w, h := min(a.width-4, 120), a.height-4
-		switch o := o.(type) {
-		case *exportDialog:
-			w, h = min(a.width-8, 76), min(a.height-4, 12+len(report.Formats))
-		case *helpView:
-			o.SetSize(w, h)
-			h = strings.Count(o.View(), "\n") + 1
-		}
-		a.overlay = rect{(a.width - w) / 2, (a.height - h) / 2, w, h}
-		o.SetSize(w, h)
-	}
-}
-
-// View draws the whole screen.
-func (a *App) View() tea.View {
-	v := tea.NewView(a.render())
-	v.AltScreen = true
-	v.MouseMode = tea.MouseModeCellMotion
-	v.WindowTitle = "lx " + a.ref()
-	return v
-}
-
-func (a *App) ref() string {
-	if a.img.cfg.Ref != "" {
-		return a.img.cfg.Ref
-	}
-	return a.opts.Ref
-}
-
-func (a *App) render() string {
-	s := a.c.Styles
-	if a.width == 0 {
-		return ""
-	}
-	if a.tooSmall() {
-		msg := fmt.Sprintf("lx needs at least %d×%d;\nthis terminal is %d×%d.\n\nEnlarge it,\nor press q to quit.", MinWidth, MinHeight, a.width, a.height)
-		lines := strings.Split(msg, "\n")
-		for i, l := range lines {
-			lines[i] = s.Bold.Render(ansi.Truncate(l, a.width, "…"))
-		}
-		return lipgloss.Place(a.width, a.height, lipgloss.Center, lipgloss.Center, strings.Join(lines, "\n"))
-	}
-	if a.img.err != nil {
-		return a.failure()
-	}
-	// A layer list that grew since the last layout (the config arrived)
-	// gets its height.
-	if lh := a.rects[paneLayers].h; lh < min(len(a.img.rows)+3, a.height/3) {
-		a.resize(a.width, a.height)
-	}
-	// Every pane draws lines of exactly its width, so the screen is their
-	// lines side by side: no cell buffer needed.
-	lines := make([]string, a.height)
-	lines[0] = a.header()
-	for p := range paneCount {
-		r := a.rects[p]
-		for i, l := range strings.Split(a.pane(p).View(), "\n") {
-			if y := r.y + i; y > 0 && y < a.height-1 && i < r.h {
-				lines[y] += l
-			}
-		}
-	}
-	lines[a.height-1] = a.footer()
-	for _, o := range a.overlays {
-		for i, l := range strings.Split(o.View(), "\n") {
-			if y := a.overlay.y + i; y >= 0 && y < a.height {
-				lines[y] = overlay(lines[y], l, a.overlay.x, a.width)
-			}
-		}
-	}
-	return strings.Join(lines, "\n")
-}
-
-// overlay draws box over a line of width w from column x.
-func overlay(line, box string, x, w int) string {
-	line = fit(line, w)
-	bw := ansi.StringWidth(box)
-	return ansi.Truncate(line, x, "") + "\x1b[m" + box + "\x1b[m" + ansi.TruncateLeft(line, x+bw, "")
-}
-
-func (a *App) failure() string {
-	s := a.c.Styles
-	w := min(a.width-4, 100)
-	body := []string{s.Error.Render("lx could not read the image:"), ""}
-	for _, line := range wrapCommand(a.img.err.Error(), w-4) {
-		body = append(body, s.Text.Render(line))
-	}
-	body = append(body, "", s.Dim.Render("Press any key to exit."))
-	box := a.c.frame("Error", true, w, len(body)+2, body)
-	return lipgloss.Place(a.width, a.height, lipgloss.Center, lipgloss.Center, box)
 }

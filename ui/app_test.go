@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"fmt"
+
 	"errors"
+	"lx.dev/lx/theme"
 	"strings"
 	"testing"
 
@@ -111,11 +114,11 @@ func TestWasteEnterJumpsToTheCopy(t *testing.T) {
 	if len(a.overlays) != 0 || a.focus != paneTree {
 		t.Fatalf("overlays %d, focus %d; want the tree focused", len(a.overlays), a.focus)
 	}
-	n, ok := a.tree.selectedNode()
-	if !ok || a.img.img.Path(n) != "data/one" || a.tree.k != 3 {
-		t.Fatalf("tree on %q at layer %d, want data/one at layer 3", a.img.img.Path(n), a.tree.k)
+	n, ok := treeOf(a).selectedNode()
+	if !ok || a.img.img.Path(n) != "data/one" || treeOf(a).k != 3 {
+		t.Fatalf("tree on %q at layer %d, want data/one at layer 3", a.img.img.Path(n), treeOf(a).k)
 	}
-	if row, _ := a.layers.selected(); row.layer != 3 {
+	if row, _ := layersOf(a).selected(); row.layer != 3 {
 		t.Fatalf("layer list on layer %d, want 3", row.layer)
 	}
 	if !strings.Contains(screen(a), "✗ removed by layer 6") {
@@ -143,18 +146,41 @@ func TestMouse(t *testing.T) {
 	loaded(t, a, seed(t))
 	r := a.rects[paneLayers]
 	send(a, tea.MouseClickMsg{X: 5, Y: r.y + 2 + 3, Button: tea.MouseLeft}) // fourth row: layer 2
-	if row, _ := a.layers.selected(); row.layer != 2 {
+	if row, _ := layersOf(a).selected(); row.layer != 2 {
 		t.Fatalf("click selected layer %d, want 2", row.layer)
 	}
 	tr := a.rects[paneTree]
 	send(a, tea.MouseClickMsg{X: tr.x + 3, Y: tr.y + 2, Button: tea.MouseLeft})
-	if a.focus != paneTree || a.tree.l.cursor != 0 {
-		t.Fatalf("click on the tree: focus %d cursor %d", a.focus, a.tree.l.cursor)
+	if a.focus != paneTree || treeOf(a).l.cursor != 0 {
+		t.Fatalf("click on the tree: focus %d cursor %d", a.focus, treeOf(a).l.cursor)
 	}
-	keys(a, "+")
+}
+
+// The wheel scrolls the pane under the pointer, on a list longer than the
+// pane (every path of the seed open in a 24-line terminal), and the
+// overlay on top when it is over it.
+func TestMouseWheel(t *testing.T) {
+	a := newTestApp(t, true, 80, 24)
+	loaded(t, a, seed(t))
+	keys(a, "] ] ] ] ] ] tab +")
+	tree := treeOf(a)
+	if len(tree.rows) <= tree.l.h {
+		t.Fatalf("%d rows fit in %d lines: the test needs a longer list", len(tree.rows), tree.l.h)
+	}
+	tr := a.rects[paneTree]
 	send(a, tea.MouseWheelMsg{X: tr.x + 3, Y: tr.y + 3, Button: tea.MouseWheelDown})
-	if a.tree.l.offset == 0 && len(a.tree.rows) > a.tree.l.h {
-		t.Fatal("the wheel did not scroll the tree")
+	if tree.l.offset != 3 {
+		t.Fatalf("the wheel scrolled the tree to %d, want 3", tree.l.offset)
+	}
+	send(a, tea.MouseWheelMsg{X: tr.x + 3, Y: tr.y + 3, Button: tea.MouseWheelUp})
+	if tree.l.offset != 0 {
+		t.Fatalf("the wheel up left the tree at %d", tree.l.offset)
+	}
+	keys(a, "?") // help is longer than 24 lines: it scrolls under the wheel
+	top := a.overlays[len(a.overlays)-1]
+	send(a, tea.MouseWheelMsg{X: top.r.x + 2, Y: top.r.y + 2, Button: tea.MouseWheelDown})
+	if h := top.Overlay.(*helpView); h.l.offset != 3 {
+		t.Fatalf("the wheel scrolled help to %d, want 3", h.l.offset)
 	}
 }
 
@@ -201,5 +227,61 @@ func TestWasteListShowsFixHints(t *testing.T) {
 	// The list itself still shows every copy above the hints.
 	if n := strings.Count(s, "recopied"); n < 2 {
 		t.Errorf("%d recopied rows, want the two copies listed", n)
+	}
+}
+
+// Stacked overlays each keep their own rectangle: help over the waste list
+// leaves the list's title and border where they were, and closing help
+// shows the list exactly as it was.
+func TestStackedOverlays(t *testing.T) {
+	for _, sz := range [][2]int{{160, 60}, {85, 26}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			a := newTestApp(t, true, sz[0], sz[1])
+			loaded(t, a, seed(t))
+			keys(a, "w")
+			before := screen(a)
+			waste := a.overlays[0].r
+			keys(a, "?")
+			if len(a.overlays) != 2 || a.overlays[0].r != waste {
+				t.Fatalf("help moved the waste list: %+v, was %+v", a.overlays[0].r, waste)
+			}
+			lines := strings.Split(screen(a), "\n")
+			if help := a.overlays[1].r; help.y > waste.y && !strings.Contains(lines[waste.y], "Wasted copies") {
+				t.Errorf("the waste list's title is hidden under help:\n%s", screen(a))
+			}
+			if !strings.Contains(lines[len(lines)-1], "close") {
+				t.Errorf("the footer is overwritten: %q", lines[len(lines)-1])
+			}
+			golden.RequireEqual(t, a.View().Content)
+			keys(a, "esc")
+			if after := screen(a); after != before {
+				t.Errorf("closing help does not show the waste list as it was:\n%s\nwas:\n%s", after, before)
+			}
+		})
+	}
+}
+
+// Every hint and footer follows the key map in force: rebound keys show.
+func TestHintsFollowRebinding(t *testing.T) {
+	k := DefaultKeyMap()
+	if err := k.Rebind(map[string][]string{"back": {"x"}, "formatNext": {"ctrl+n"}, "enter": {"o"}}); err != nil {
+		t.Fatal(err)
+	}
+	a := New(Options{Ref: "seed", Theme: theme.DarkTheme, Keys: k, Now: testClock, Profile: colorprofile.TrueColor})
+	send(a, tea.WindowSizeMsg{Width: 140, Height: 40})
+	loaded(t, a, seed(t))
+	keys(a, "w")
+	s := screen(a)
+	if !strings.Contains(s, "o shows the copy in the tree · x closes") || strings.Contains(s, "esc") || strings.Contains(s, "Esc") {
+		t.Errorf("the waste list's hints do not follow the rebinding:\n%s", s)
+	}
+	keys(a, "x e")
+	s = screen(a)
+	if !strings.Contains(s, "Ctrl-N format") || !strings.Contains(s, "o writes · x cancels") || strings.Contains(s, "tab/") {
+		t.Errorf("the export dialog's hints do not follow the rebinding:\n%s", s)
+	}
+	keys(a, "x ?")
+	if s = screen(a); !strings.Contains(s, "x closes") || !strings.Contains(s, "Ctrl-N") {
+		t.Errorf("help does not show the keys in force:\n%s", s)
 	}
 }

@@ -1,6 +1,6 @@
 // Package ui is lx's interactive explorer: a Bubble Tea program of small
-// components (layers, details, tree, waste list, export dialog, help), each
-// with the same contract, laid out and routed by App.
+// screens (layers, details, tree, waste list, export dialog, help), each
+// keeping the Screen contract, laid out and routed by App.
 package ui
 
 import (
@@ -14,19 +14,8 @@ import (
 	"lx.dev/lx/theme"
 )
 
-// Component is the contract every part of the screen keeps.
-type Component interface {
-	// Update handles a message meant for the component.
-	Update(msg tea.Msg) tea.Cmd
-	// View renders exactly the size last set.
-	View() string
-	SetSize(width, height int)
-	ShortHelp() []key.Binding
-	FullHelp() [][]key.Binding
-}
-
-// Common is what every component shares: the styles, the keys and the
-// clock. One value, owned by App.
+// Common is what every screen shares: the styles, the keys and the clock.
+// One value, owned by App.
 type Common struct {
 	Styles *theme.Styles
 	Keys   *KeyMap
@@ -127,26 +116,43 @@ func (l *list) visible() (int, int) {
 	return l.offset, min(l.offset+l.h, l.n)
 }
 
-// navigate applies the common movement keys to a list; it tells whether
-// the key was one of them.
+// navigate applies the movement keys to a list: the cursor moves. It
+// tells whether the key was one of them.
 func (l *list) navigate(k *KeyMap, msg tea.KeyPressMsg) bool {
+	d, ok := l.delta(k, msg)
+	if ok {
+		l.move(d)
+	}
+	return ok
+}
+
+// scrollKeys applies the movement keys to a list read as a page (help,
+// details): the window moves, the top line is the cursor.
+func (l *list) scrollKeys(k *KeyMap, msg tea.KeyPressMsg) bool {
+	d, ok := l.delta(k, msg)
+	if ok {
+		l.scroll(d)
+	}
+	return ok
+}
+
+// delta is how far a movement key moves: a line, a page, or to an end.
+func (l *list) delta(k *KeyMap, msg tea.KeyPressMsg) (int, bool) {
 	switch {
 	case key.Matches(msg, k.Up):
-		l.move(-1)
+		return -1, true
 	case key.Matches(msg, k.Down):
-		l.move(1)
+		return 1, true
 	case key.Matches(msg, k.PageUp):
-		l.move(-l.page())
+		return -l.page(), true
 	case key.Matches(msg, k.PageDown):
-		l.move(l.page())
+		return l.page(), true
 	case key.Matches(msg, k.Home):
-		l.to(0)
+		return -l.n, true
 	case key.Matches(msg, k.End):
-		l.to(l.n - 1)
-	default:
-		return false
+		return l.n, true
 	}
-	return true
+	return 0, false
 }
 
 // cursorRow fits a row to w cells and, when it is the cursor's, draws it

@@ -14,7 +14,9 @@ import (
 )
 
 // detailsPane shows the selected step in full and the image's summary.
+// Its text is made when something it shows changes, never in View.
 type detailsPane struct {
+	passive
 	c       *Common
 	img     *image
 	row     stepRow
@@ -34,45 +36,33 @@ func (p *detailsPane) SetSize(w, h int) {
 	p.refresh()
 }
 
-func (p *detailsPane) ShortHelp() []key.Binding {
+func (p *detailsPane) KeyHelp() []key.Binding {
 	k := p.c.Keys
 	return []key.Binding{k.Up, k.Down, k.NextLayer, k.PrevLayer}
 }
 
-func (p *detailsPane) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
-
 func (p *detailsPane) Update(msg tea.Msg) tea.Cmd {
-	if msg, ok := msg.(tea.KeyPressMsg); ok {
-		// The pane scrolls: the cursor is the top line.
-		switch {
-		case key.Matches(msg, p.c.Keys.Up):
-			p.l.scroll(-1)
-		case key.Matches(msg, p.c.Keys.Down):
-			p.l.scroll(1)
-		case key.Matches(msg, p.c.Keys.PageUp):
-			p.l.scroll(-p.l.page())
-		case key.Matches(msg, p.c.Keys.PageDown):
-			p.l.scroll(p.l.page())
-		case key.Matches(msg, p.c.Keys.Home):
-			p.l.scroll(-len(p.lines))
-		case key.Matches(msg, p.c.Keys.End):
-			p.l.scroll(len(p.lines))
+	switch msg := msg.(type) {
+	case focusMsg:
+		p.focused = msg.focused
+	case stepSelectedMsg:
+		if msg.Row != p.row {
+			p.row = msg.Row
+			p.l.to(0)
 		}
+		p.refresh()
+	case imageChangedMsg, themeChangedMsg:
+		p.refresh()
+	case tea.KeyPressMsg:
+		p.l.scrollKeys(p.c.Keys, msg)
 	}
 	return nil
 }
 
-// show sets the step the pane describes.
-func (p *detailsPane) show(r stepRow) {
-	if r != p.row {
-		p.row = r
-		p.l.scroll(-len(p.lines))
-	}
-	p.refresh()
-}
+func (p *detailsPane) Scroll(d int) { p.l.scroll(d) }
 
-// refresh rebuilds the text: on a new selection, a resize, or news of the
-// load. It costs O(the text), not O(the image).
+// refresh rebuilds the text: on a new selection, a resize, a theme, or
+// news of the load. It costs O(the text), not O(the image).
 func (p *detailsPane) refresh() {
 	p.lines = p.text(max(p.w-2, 10))
 	p.l.setLen(len(p.lines))

@@ -37,11 +37,12 @@ const (
 // exportDialog writes the same report as `lx report`, in a format the
 // report package knows, to a fresh file (or, when asked, over one).
 type exportDialog struct {
+	passive
 	c       *Common
 	img     *image
 	formats []string
 	format  int
-	path    string
+	path    textField
 	auto    bool // the path is still the default: it follows the format
 	state   exportState
 	err     error
@@ -49,7 +50,9 @@ type exportDialog struct {
 	w, h    int
 }
 
-func newExportDialog(c *Common, img *image) *exportDialog {
+const exportID OverlayID = "export"
+
+func newExportDialog(c *Common, img *image) Overlay {
 	d := &exportDialog{c: c, img: img, formats: report.Formats, auto: true}
 	first := c.ExportFormat
 	if first == "" {
@@ -60,18 +63,36 @@ func newExportDialog(c *Common, img *image) *exportDialog {
 			d.format = i
 		}
 	}
-	d.path = d.defaultPath()
+	d.path = newTextField(c, d.defaultPath())
+	d.path.focus()
 	return d
 }
 
-func (d *exportDialog) SetSize(w, h int) { d.w, d.h = w, h }
+func (d *exportDialog) ID() OverlayID { return exportID }
 
-func (d *exportDialog) ShortHelp() []key.Binding {
-	k := d.c.Keys
-	return []key.Binding{k.FormatNext, k.Enter, k.Back}
+func (d *exportDialog) Area(w, h int) (int, int) {
+	return min(w-8, 76), min(h-4, 12+len(d.formats))
 }
 
-func (d *exportDialog) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
+func (d *exportDialog) SetSize(w, h int) {
+	d.w, d.h = w, h
+	d.path.setWidth(w - 6)
+}
+
+// Capturing: the file name is typed while the dialog is open, until the
+// report is written.
+func (d *exportDialog) Capturing() bool { return d.state == exportEditing || d.state == exportConfirm }
+
+func (d *exportDialog) KeyHelp() []key.Binding {
+	k := d.c.Keys
+	switch d.state {
+	case exportConfirm:
+		return []key.Binding{k.Confirm, k.Deny}
+	case exportEditing:
+		return []key.Binding{k.FormatNext, k.FormatPrev, relabel(k.Enter, "write"), relabel(k.Back, "cancel")}
+	}
+	return []key.Binding{relabel(k.Back, "close")}
+}
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
@@ -112,11 +133,18 @@ func (d *exportDialog) Update(msg tea.Msg) tea.Cmd {
 	case ExportedMsg:
 		if msg.Err != nil {
 			d.state, d.err = exportEditing, msg.Err
+			d.path.focus()
 		} else {
 			d.state, d.wrote = exportDone, msg
 		}
+	case themeChangedMsg:
+		d.path.restyle(d.c)
 	case tea.KeyPressMsg:
 		return d.key(msg)
+	case tea.PasteMsg, tea.ClipboardMsg:
+		if d.state == exportEditing {
+			return d.edit(msg)
+		}
 	}
 	return nil
 }
@@ -125,52 +153,60 @@ func (d *exportDialog) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := d.c.Keys
 	switch d.state {
 	case exportConfirm:
-		switch msg.String() {
-		case "y", "Y":
+		switch {
+		case key.Matches(msg, k.Confirm):
 			return d.write()
-		case "n", "N":
+		case key.Matches(msg, k.Deny), key.Matches(msg, k.Back):
 			d.state = exportEditing
+			d.path.focus()
 		}
 		return nil
 	case exportWriting, exportDone:
 		return nil
 	}
 	switch {
+	case key.Matches(msg, k.Back):
+		return closeOverlay(exportID)
 	case key.Matches(msg, k.Enter):
-		if strings.TrimSpace(d.path) == "" {
+		if strings.TrimSpace(d.path.value()) == "" {
 			d.err = errors.New("give a file name")
 			return nil
 		}
-		if exists(d.path) {
+		if exists(d.path.value()) {
 			d.state = exportConfirm
+			d.path.blur()
 			return nil
 		}
 		return d.write()
-	case key.Matches(msg, k.FormatNext):
+	case key.Matches(msg, k.FormatNext), key.Matches(msg, k.FormatPrev):
 		step := 1
-		if s := msg.String(); s == "shift+tab" || s == "up" {
+		if key.Matches(msg, k.FormatPrev) {
 			step = -1
 		}
 		d.format = (d.format + step + len(d.formats)) % len(d.formats)
 		if d.auto {
-			d.path = d.defaultPath()
+			d.path.set(d.defaultPath())
 		}
 		return nil
 	}
-	path, changed := editLine(d.path, msg)
-	if !changed {
-		return nil
+	return d.edit(msg)
+}
+
+// edit types into the file name; a typed name no longer follows the format.
+func (d *exportDialog) edit(msg tea.Msg) tea.Cmd {
+	changed, cmd := d.path.update(d.c.Keys, msg)
+	if changed {
+		d.auto, d.err = false, nil
 	}
-	d.path = path
-	d.auto, d.err = false, nil
-	return nil
+	return cmd
 }
 
 // write returns the command that writes the report: the work happens off
 // the update loop.
 func (d *exportDialog) write() tea.Cmd {
 	d.state, d.err = exportWriting, nil
-	img, format, path := d.img.img, d.formats[d.format], d.path
+	d.path.blur()
+	img, format, path := d.img.img, d.formats[d.format], d.path.value()
 	return func() tea.Msg { return writeReport(img, format, path) }
 }
 
@@ -209,14 +245,11 @@ func (d *exportDialog) View() string {
 		body = append(body, "  "+st.Render(mark+f))
 	}
 	body = append(body, "", s.Bold.Render("File"))
-	cursor := ""
-	if d.state == exportEditing {
-		cursor = "█"
-	}
-	body = append(body, "  "+s.Input.Render(d.path)+cursor, "")
+	body = append(body, "  "+d.path.view(), "")
+	k := d.c.Keys
 	switch d.state {
 	case exportConfirm:
-		body = append(body, s.Error.Render(d.path+" exists. Overwrite it? y/n"))
+		body = append(body, s.Error.Render(fmt.Sprintf("%s exists. Overwrite it? %s/%s", d.path.value(), shortKey(k.Confirm), shortKey(k.Deny))))
 	case exportWriting:
 		body = append(body, s.Dim.Render("writing…"))
 	case exportDone:
@@ -227,14 +260,14 @@ func (d *exportDialog) View() string {
 		for _, l := range strings.Split(ansi.Hardwrap("Wrote "+abs, d.w-2, true), "\n") {
 			body = append(body, s.Good.Render(l))
 		}
-		body = append(body, s.Dim.Render(fmt.Sprintf("%s · esc closes", size(d.wrote.Bytes))))
+		body = append(body, s.Dim.Render(size(d.wrote.Bytes)+" · "+keyHint(k.Back, "closes")))
 	default:
 		if d.err != nil {
 			for _, l := range strings.Split(ansi.Hardwrap(d.err.Error(), d.w-2, true), "\n") {
 				body = append(body, s.Error.Render(l))
 			}
 		} else {
-			body = append(body, s.Dim.Render("tab/↑/↓ format · type the file name · enter writes · esc cancels"))
+			body = append(body, s.Dim.Render(keyHint(k.FormatNext, "format")+" · type the file name · "+keyHint(k.Enter, "writes")+" · "+keyHint(k.Back, "cancels")))
 		}
 	}
 	return d.c.frame("Export report", true, d.w, d.h, body)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -36,7 +37,7 @@ func TestExportWritesAndNeverOverwrites(t *testing.T) {
 		t.Fatalf("no question before overwriting:\n%s", screen(a))
 	}
 	keys(a, "n")
-	if b, _ := os.ReadFile(first); string(b) != "keep me" || a.overlays[0].(*exportDialog).state != exportEditing {
+	if b, _ := os.ReadFile(first); string(b) != "keep me" || a.overlays[0].Overlay.(*exportDialog).state != exportEditing {
 		t.Fatal("the file was overwritten after no, or the dialog did not return to editing")
 	}
 	keys(a, "enter y")
@@ -50,7 +51,7 @@ func TestExportFormatsAndErrors(t *testing.T) {
 	a := newTestApp(t, true, 140, 36)
 	loaded(t, a, seed(t))
 	keys(a, "e tab")
-	if !strings.Contains(screen(a), "(•) html") && !strings.Contains(screen(a), "lx-report-seed-latest-2025-03-04.json") {
+	if !strings.Contains(screen(a), "(•) html") || !strings.Contains(screen(a), "lx-report-seed-latest-2025-03-04.html") {
 		t.Fatalf("tab does not change the format and the path's extension:\n%s", screen(a))
 	}
 	keys(a, "shift+tab shift+tab")
@@ -79,4 +80,17 @@ func dialogText(a *App) string {
 		b.WriteString(strings.TrimSpace(strings.Trim(l, "│")))
 	}
 	return strings.Join(strings.Fields(b.String()), "")
+}
+
+// A path pasted into the export dialog is where the report goes.
+func TestPasteIntoExportPath(t *testing.T) {
+	dir := t.TempDir()
+	a := newTestApp(t, true, 140, 36)
+	loaded(t, a, seed(t))
+	keys(a, "e ctrl+u")
+	send(a, tea.PasteMsg{Content: filepath.Join(dir, "pasted.md")})
+	keys(a, "enter")
+	if b, err := os.ReadFile(filepath.Join(dir, "pasted.md")); err != nil || !strings.Contains(string(b), "3,145,728") {
+		t.Fatalf("the pasted path was not written: %v %q", err, b)
+	}
 }

@@ -16,10 +16,10 @@ import (
 // relative to the root ("usr/lib/x"); the directories above every match
 // stay shown.
 type filter struct {
-	editing bool
-	text    string
-	re      *regexp.Regexp
-	err     string // the text is not a valid regex: it is matched as text
+	input textField
+	text  string
+	re    *regexp.Regexp
+	err   string // the text is not a valid regex: it is matched as text
 
 	k       int // the layer keep was computed for
 	matched []model.NodeID
@@ -27,34 +27,46 @@ type filter struct {
 	forText string // the text keep was computed for
 }
 
-func (f *filter) shown() bool  { return f.editing || f.text != "" }
-func (f *filter) active() bool { return f.text != "" }
+func newFilter(c *Common) filter { return filter{input: newTextField(c, "")} }
+
+func (f *filter) editing() bool { return f.input.focused() }
+func (f *filter) shown() bool   { return f.editing() || f.text != "" }
+func (f *filter) active() bool  { return f.text != "" }
 
 // applied tells whether rows are filtered: a search has answered.
 func (f *filter) applied() bool { return f.text != "" && f.keep != nil }
 
+// start begins typing the filter.
+func (f *filter) start() { f.input.focus() }
+
 func (f *filter) clear() {
-	*f = filter{}
+	f.input.blur()
+	f.input.set("")
+	f.text, f.re, f.err = "", nil, ""
+	f.k, f.matched, f.keep, f.forText = 0, nil, nil, ""
 }
 
-// key edits the text; it tells whether the text changed.
-func (f *filter) key(k *KeyMap, msg tea.KeyPressMsg) bool {
-	switch {
-	case key.Matches(msg, k.Enter):
-		f.editing = false
-		return false
-	case key.Matches(msg, k.Back):
-		changed := f.text != ""
-		f.clear()
-		return changed
+// update takes a key or a paste while the filter is typed: Enter keeps the
+// filter and stops typing, Back drops it. It tells whether the text
+// changed.
+func (f *filter) update(k *KeyMap, msg tea.Msg) (bool, tea.Cmd) {
+	if m, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(m, k.Enter):
+			f.input.blur()
+			return false, nil
+		case key.Matches(m, k.Back):
+			changed := f.text != ""
+			f.clear()
+			return changed, nil
+		}
 	}
-	text, changed := editLine(f.text, msg)
-	if !changed {
-		return false
+	changed, cmd := f.input.update(k, msg)
+	if changed {
+		f.text = f.input.value()
+		f.compile()
 	}
-	f.text = text
-	f.compile()
-	return true
+	return changed, cmd
 }
 
 const regexChars = `\.*+?()[]{}|^$`
@@ -137,23 +149,4 @@ func (f *filter) take(m filterMsg) bool {
 	}
 	f.k, f.forText, f.matched, f.keep = m.k, m.text, m.matched, m.keep
 	return true
-}
-
-// editLine applies a key to a one-line text field: typing, backspace,
-// ctrl+u. It tells whether the text changed.
-func editLine(s string, msg tea.KeyPressMsg) (string, bool) {
-	switch msg.String() {
-	case "backspace":
-		r := []rune(s)
-		if len(r) == 0 {
-			return s, false
-		}
-		return string(r[:len(r)-1]), true
-	case "ctrl+u":
-		return "", s != ""
-	}
-	if msg.Text == "" || msg.Mod&(tea.ModCtrl|tea.ModAlt) != 0 {
-		return s, false
-	}
-	return s + msg.Text, true
 }

@@ -68,10 +68,26 @@ func run(cmd tea.Cmd) []tea.Msg {
 			out = append(out, run(c)...)
 		}
 		return out
-	case JumpMsg, ExportedMsg, filterMsg:
+	case nil:
+		return nil
+	default:
+		if msg == tea.Quit() {
+			return nil
+		}
 		return []tea.Msg{msg}
 	}
-	return nil
+}
+
+// The panes, as tests look inside them (App itself never does).
+func treeOf(a *App) *treePane     { return a.panes[paneTree].(*treePane) }
+func layersOf(a *App) *layersPane { return a.panes[paneLayers].(*layersPane) }
+
+// selected is the layer list's selected row and its index.
+func (p *layersPane) selected() (stepRow, int) {
+	if len(p.img.rows) == 0 {
+		return stepRow{step: -1, layer: -1}, -1
+	}
+	return p.img.rows[p.l.cursor], p.l.cursor
 }
 
 // keys turns "] ] w enter" into key presses.

@@ -8,105 +8,231 @@ import (
 	"charm.land/bubbles/v2/key"
 )
 
-// KeyMap is every binding of the explorer, in one place: help is generated
-// from it and the README's key table follows it.
+// KeyMap is every binding of the explorer. Its fields are filled from
+// keyTable, the one place a binding is defined: the help screen, the
+// footers, the README's key table and the configuration's action names all
+// come from that table.
 type KeyMap struct {
 	Up, Down, Left, Right            key.Binding
 	PageUp, PageDown, Home, End      key.Binding
 	NextPane, PrevPane               key.Binding
 	NextLayer, PrevLayer             key.Binding
-	Enter, Back, Quit, Help          key.Binding
-	Waste, Export, Filter            key.Binding
+	Enter, Back, Quit, ForceQuit     key.Binding
+	Help, Waste, Export, Filter      key.Binding
 	Toggle, ExpandAll, CollapseAll   key.Binding
 	ChangesOnly, HideUnchanged, Sort key.Binding
-	FormatNext                       key.Binding // in the export dialog
+	FormatNext, FormatPrev           key.Binding // in the export dialog
+	Confirm, Deny                    key.Binding // a yes/no question
+
+	// Text fields (the filter, the export path).
+	CharLeft, CharRight, WordLeft, WordRight key.Binding
+	LineStart, LineEnd                       key.Binding
+	DeleteLeft, DeleteRight, DeleteWordLeft  key.Binding
+	DeleteWordRight, DeleteToStart           key.Binding
+	DeleteToEnd, Paste                       key.Binding
 }
 
-// DefaultKeyMap is the explorer's bindings.
+// The groups of the help screen and the README table. A scope is where
+// keys must be told apart: a key may serve two actions only in groups
+// that are never active at once.
+const (
+	groupMove    = "Move"
+	groupTree    = "Tree"
+	groupScreens = "Screens"
+	groupExport  = "Export dialog"
+	groupText    = "Text fields"
+)
+
+var scopes = map[string]string{
+	groupMove: "main", groupTree: "main", groupScreens: "main",
+	groupExport: "dialog", groupText: "text",
+}
+
+// keyDef is one binding: its action name (the configuration's key), its
+// default keys, what it does, its group, and the field it fills.
+type keyDef struct {
+	action string
+	keys   []string
+	desc   string
+	group  string
+	field  func(*KeyMap) *key.Binding
+}
+
+// keyTable defines every binding, in the order help lists them.
+var keyTable = []keyDef{
+	{"up", []string{"up", "k"}, "up", groupMove, func(k *KeyMap) *key.Binding { return &k.Up }},
+	{"down", []string{"down", "j"}, "down", groupMove, func(k *KeyMap) *key.Binding { return &k.Down }},
+	{"pageUp", []string{"pgup"}, "page up", groupMove, func(k *KeyMap) *key.Binding { return &k.PageUp }},
+	{"pageDown", []string{"pgdown"}, "page down", groupMove, func(k *KeyMap) *key.Binding { return &k.PageDown }},
+	{"home", []string{"home", "g"}, "first", groupMove, func(k *KeyMap) *key.Binding { return &k.Home }},
+	{"end", []string{"end", "G"}, "last", groupMove, func(k *KeyMap) *key.Binding { return &k.End }},
+	{"nextPane", []string{"tab"}, "next pane", groupMove, func(k *KeyMap) *key.Binding { return &k.NextPane }},
+	{"prevPane", []string{"shift+tab"}, "previous pane", groupMove, func(k *KeyMap) *key.Binding { return &k.PrevPane }},
+	{"nextLayer", []string{"]"}, "next layer", groupMove, func(k *KeyMap) *key.Binding { return &k.NextLayer }},
+	{"prevLayer", []string{"["}, "previous layer", groupMove, func(k *KeyMap) *key.Binding { return &k.PrevLayer }},
+
+	{"left", []string{"left", "h"}, "collapse / to parent", groupTree, func(k *KeyMap) *key.Binding { return &k.Left }},
+	{"right", []string{"right", "l"}, "expand", groupTree, func(k *KeyMap) *key.Binding { return &k.Right }},
+	{"toggle", []string{"space"}, "expand / collapse", groupTree, func(k *KeyMap) *key.Binding { return &k.Toggle }},
+	{"expandAll", []string{"+", "="}, "expand all", groupTree, func(k *KeyMap) *key.Binding { return &k.ExpandAll }},
+	{"collapseAll", []string{"-"}, "collapse all", groupTree, func(k *KeyMap) *key.Binding { return &k.CollapseAll }},
+	{"changesOnly", []string{"c"}, "layer changes / whole fs", groupTree, func(k *KeyMap) *key.Binding { return &k.ChangesOnly }},
+	{"hideUnchanged", []string{"u"}, "hide unchanged", groupTree, func(k *KeyMap) *key.Binding { return &k.HideUnchanged }},
+	{"sort", []string{"s"}, "sort by name / size", groupTree, func(k *KeyMap) *key.Binding { return &k.Sort }},
+	{"filter", []string{"/"}, "filter paths", groupTree, func(k *KeyMap) *key.Binding { return &k.Filter }},
+
+	{"waste", []string{"w"}, "wasted copies", groupScreens, func(k *KeyMap) *key.Binding { return &k.Waste }},
+	{"export", []string{"e"}, "export report", groupScreens, func(k *KeyMap) *key.Binding { return &k.Export }},
+	{"help", []string{"?"}, "help", groupScreens, func(k *KeyMap) *key.Binding { return &k.Help }},
+	{"enter", []string{"enter"}, "open / jump / confirm", groupScreens, func(k *KeyMap) *key.Binding { return &k.Enter }},
+	{"back", []string{"esc"}, "close / clear", groupScreens, func(k *KeyMap) *key.Binding { return &k.Back }},
+	{"quit", []string{"q"}, "quit", groupScreens, func(k *KeyMap) *key.Binding { return &k.Quit }},
+	{"forceQuit", []string{"ctrl+c"}, "quit, even while typing", groupScreens, func(k *KeyMap) *key.Binding { return &k.ForceQuit }},
+
+	{"formatNext", []string{"tab", "down"}, "next format", groupExport, func(k *KeyMap) *key.Binding { return &k.FormatNext }},
+	{"formatPrev", []string{"shift+tab", "up"}, "previous format", groupExport, func(k *KeyMap) *key.Binding { return &k.FormatPrev }},
+	{"confirm", []string{"y"}, "yes, replace the file", groupExport, func(k *KeyMap) *key.Binding { return &k.Confirm }},
+	{"deny", []string{"n"}, "no, keep it", groupExport, func(k *KeyMap) *key.Binding { return &k.Deny }},
+
+	{"charLeft", []string{"left", "ctrl+b"}, "cursor left", groupText, func(k *KeyMap) *key.Binding { return &k.CharLeft }},
+	{"charRight", []string{"right", "ctrl+f"}, "cursor right", groupText, func(k *KeyMap) *key.Binding { return &k.CharRight }},
+	{"wordLeft", []string{"alt+left", "ctrl+left", "alt+b"}, "word left", groupText, func(k *KeyMap) *key.Binding { return &k.WordLeft }},
+	{"wordRight", []string{"alt+right", "ctrl+right", "alt+f"}, "word right", groupText, func(k *KeyMap) *key.Binding { return &k.WordRight }},
+	{"lineStart", []string{"home", "ctrl+a"}, "start of line", groupText, func(k *KeyMap) *key.Binding { return &k.LineStart }},
+	{"lineEnd", []string{"end", "ctrl+e"}, "end of line", groupText, func(k *KeyMap) *key.Binding { return &k.LineEnd }},
+	{"deleteLeft", []string{"backspace", "ctrl+h"}, "delete left", groupText, func(k *KeyMap) *key.Binding { return &k.DeleteLeft }},
+	{"deleteRight", []string{"delete", "ctrl+d"}, "delete right", groupText, func(k *KeyMap) *key.Binding { return &k.DeleteRight }},
+	{"deleteWordLeft", []string{"alt+backspace", "ctrl+w"}, "delete word left", groupText, func(k *KeyMap) *key.Binding { return &k.DeleteWordLeft }},
+	{"deleteWordRight", []string{"alt+delete", "alt+d"}, "delete word right", groupText, func(k *KeyMap) *key.Binding { return &k.DeleteWordRight }},
+	{"deleteToStart", []string{"ctrl+u"}, "delete to start", groupText, func(k *KeyMap) *key.Binding { return &k.DeleteToStart }},
+	{"deleteToEnd", []string{"ctrl+k"}, "delete to end", groupText, func(k *KeyMap) *key.Binding { return &k.DeleteToEnd }},
+	{"paste", []string{"ctrl+v"}, "paste (or the terminal's paste)", groupText, func(k *KeyMap) *key.Binding { return &k.Paste }},
+}
+
+// DefaultKeyMap is the explorer's bindings, as keyTable defines them.
 func DefaultKeyMap() *KeyMap {
-	b := func(keys []string, help, desc string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	k := &KeyMap{}
+	for _, d := range keyTable {
+		*d.field(k) = binding(d.keys, d.desc)
 	}
-	return &KeyMap{
-		Up:            b([]string{"up", "k"}, "↑/k", "up"),
-		Down:          b([]string{"down", "j"}, "↓/j", "down"),
-		Left:          b([]string{"left", "h"}, "←/h", "collapse / to parent"),
-		Right:         b([]string{"right", "l"}, "→/l", "expand"),
-		PageUp:        b([]string{"pgup"}, "pgup", "page up"),
-		PageDown:      b([]string{"pgdown"}, "pgdn", "page down"),
-		Home:          b([]string{"home", "g"}, "home/g", "first"),
-		End:           b([]string{"end", "G"}, "end/G", "last"),
-		NextPane:      b([]string{"tab"}, "tab", "next pane"),
-		PrevPane:      b([]string{"shift+tab"}, "shift+tab", "previous pane"),
-		NextLayer:     b([]string{"]"}, "]", "next layer"),
-		PrevLayer:     b([]string{"["}, "[", "previous layer"),
-		Enter:         b([]string{"enter"}, "enter", "open / jump / confirm"),
-		Back:          b([]string{"esc"}, "esc", "close / clear"),
-		Quit:          b([]string{"q", "ctrl+c"}, "q", "quit"),
-		Help:          b([]string{"?"}, "?", "help"),
-		Waste:         b([]string{"w"}, "w", "wasted copies"),
-		Export:        b([]string{"e"}, "e", "export report"),
-		Filter:        b([]string{"/"}, "/", "filter paths"),
-		Toggle:        b([]string{"space"}, "space", "expand / collapse"),
-		ExpandAll:     b([]string{"+", "="}, "+", "expand all"),
-		CollapseAll:   b([]string{"-"}, "-", "collapse all"),
-		ChangesOnly:   b([]string{"c"}, "c", "layer changes / whole fs"),
-		HideUnchanged: b([]string{"u"}, "u", "hide unchanged"),
-		Sort:          b([]string{"s"}, "s", "sort by name / size"),
-		FormatNext:    b([]string{"tab", "shift+tab", "up", "down"}, "tab/↑/↓", "format"),
-	}
+	return k
 }
 
-// actions names every binding, as the configuration file's keys: section
-// spells them.
-func (k *KeyMap) actions() map[string]*key.Binding {
-	return map[string]*key.Binding{
-		"up": &k.Up, "down": &k.Down, "left": &k.Left, "right": &k.Right,
-		"pageUp": &k.PageUp, "pageDown": &k.PageDown, "home": &k.Home, "end": &k.End,
-		"nextPane": &k.NextPane, "prevPane": &k.PrevPane, "nextLayer": &k.NextLayer, "prevLayer": &k.PrevLayer,
-		"enter": &k.Enter, "back": &k.Back, "quit": &k.Quit, "help": &k.Help,
-		"waste": &k.Waste, "export": &k.Export, "filter": &k.Filter,
-		"toggle": &k.Toggle, "expandAll": &k.ExpandAll, "collapseAll": &k.CollapseAll,
-		"changesOnly": &k.ChangesOnly, "hideUnchanged": &k.HideUnchanged, "sort": &k.Sort,
-		"formatNext": &k.FormatNext,
+// binding makes a binding whose help shows every key, as keyboards print
+// them ("↑/k").
+func binding(keys []string, desc string) key.Binding {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = keyName(k)
 	}
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(strings.Join(names, "/"), desc))
 }
 
 // ActionNames lists the actions a configuration can rebind, sorted.
 func ActionNames() []string {
-	var names []string
-	for n := range DefaultKeyMap().actions() {
-		names = append(names, n)
+	names := make([]string, len(keyTable))
+	for i, d := range keyTable {
+		names[i] = d.action
 	}
 	sort.Strings(names)
 	return names
 }
 
+// DefaultBindings is every action's default keys, by action name.
+func DefaultBindings() map[string][]string {
+	out := make(map[string][]string, len(keyTable))
+	for _, d := range keyTable {
+		out[d.action] = append([]string(nil), d.keys...)
+	}
+	return out
+}
+
+// RebindError says what is wrong with one action of a rebinding, so a
+// configuration can point at the line that gave it.
+type RebindError struct {
+	Action  string
+	Problem string
+}
+
+func (e *RebindError) Error() string { return e.Action + ": " + e.Problem }
+
 // Rebind gives the named actions new keys (as Bubble Tea names them: "q",
-// "ctrl+c", "pgdown", "space"); help shows the new keys.
+// "ctrl+c", "pgdown", "space"); help shows the new keys. It refuses an
+// unknown action, an action with no keys, a key name no terminal sends,
+// and a key that would serve two actions active at the same time. The
+// errors are *RebindError, the first by action name.
 func (k *KeyMap) Rebind(keys map[string][]string) error {
-	acts := k.actions()
-	for name, ks := range keys {
-		b, ok := acts[name]
-		if !ok {
-			return fmt.Errorf("unknown action %q (known: %s)", name, strings.Join(ActionNames(), ", "))
+	byAction := map[string]keyDef{}
+	for _, d := range keyTable {
+		byAction[d.action] = d
+	}
+	names := make([]string, 0, len(keys))
+	for name := range keys {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	final := DefaultBindings()
+	for _, name := range names {
+		if _, ok := byAction[name]; !ok {
+			return &RebindError{name, fmt.Sprintf("unknown action (known: %s)", strings.Join(ActionNames(), ", "))}
 		}
-		if len(ks) == 0 {
-			return fmt.Errorf("%s: no keys given", name)
+		if len(keys[name]) == 0 {
+			return &RebindError{name, "no keys given"}
 		}
-		*b = key.NewBinding(key.WithKeys(ks...), key.WithHelp(strings.Join(ks, "/"), b.Help().Desc))
+		for _, key := range keys[name] {
+			if err := checkKeyName(key); err != nil {
+				return &RebindError{name, err.Error()}
+			}
+		}
+		final[name] = keys[name]
+	}
+	for _, name := range names {
+		if other, key, ok := sharedKey(name, final); ok {
+			return &RebindError{name, fmt.Sprintf("%q is also bound to %s", key, other)}
+		}
+	}
+	for _, name := range names {
+		d := byAction[name]
+		*d.field(k) = binding(keys[name], d.desc)
 	}
 	return nil
 }
 
+// sharedKey finds a key of action that another action of the same scope
+// also has.
+func sharedKey(action string, final map[string][]string) (other, key string, ok bool) {
+	scope := ""
+	for _, d := range keyTable {
+		if d.action == action {
+			scope = scopes[d.group]
+		}
+	}
+	for _, d := range keyTable {
+		if d.action == action || scopes[d.group] != scope {
+			continue
+		}
+		for _, a := range final[action] {
+			for _, b := range final[d.action] {
+				if a == b {
+					return d.action, a, true
+				}
+			}
+		}
+	}
+	return "", "", false
+}
+
 // Groups is the key map by topic, for the help screen.
 func (k *KeyMap) Groups() []KeyGroup {
-	return []KeyGroup{
-		{"Move", []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.NextPane, k.PrevPane, k.NextLayer, k.PrevLayer}},
-		{"Tree", []key.Binding{k.Left, k.Right, k.Toggle, k.ExpandAll, k.CollapseAll, k.ChangesOnly, k.HideUnchanged, k.Sort, k.Filter}},
-		{"Screens", []key.Binding{k.Waste, k.Export, k.Help, k.Enter, k.Back, k.Quit}},
-		{"Export dialog", []key.Binding{k.FormatNext}},
+	var out []KeyGroup
+	for _, d := range keyTable {
+		if len(out) == 0 || out[len(out)-1].Title != d.group {
+			out = append(out, KeyGroup{Title: d.group})
+		}
+		g := &out[len(out)-1]
+		g.Bindings = append(g.Bindings, *d.field(k))
 	}
+	return out
 }
 
 // KeyGroup is a titled set of bindings.

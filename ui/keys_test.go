@@ -1,6 +1,11 @@
 package ui
 
 import (
+	"errors"
+	"reflect"
+	"sort"
+
+	"charm.land/bubbles/v2/key"
 	"strings"
 	"testing"
 
@@ -14,7 +19,7 @@ func TestRebind(t *testing.T) {
 	if err := k.Rebind(map[string][]string{"quit": {"x", "ctrl+q"}, "nextLayer": {"n"}}); err != nil {
 		t.Fatal(err)
 	}
-	if got := k.Quit.Keys(); strings.Join(got, " ") != "x ctrl+q" || k.Quit.Help().Key != "x/ctrl+q" || k.Quit.Help().Desc != "quit" {
+	if got := k.Quit.Keys(); strings.Join(got, " ") != "x ctrl+q" || k.Quit.Help().Key != "x/Ctrl-Q" || k.Quit.Help().Desc != "quit" {
 		t.Errorf("quit: keys %v help %+v", got, k.Quit.Help())
 	}
 	if err := k.Rebind(map[string][]string{"jump": {"j"}}); err == nil || !strings.Contains(err.Error(), "unknown action") {
@@ -25,24 +30,67 @@ func TestRebind(t *testing.T) {
 	}
 }
 
-// Every binding can be rebound: the names cover the whole key map.
-func TestActionNamesCoverTheKeyMap(t *testing.T) {
-	k := DefaultKeyMap()
-	seen := map[string]bool{}
-	for _, g := range k.Groups() {
-		for _, b := range g.Bindings {
-			seen[b.Help().Desc] = true
+// Every field of the key map is defined by exactly one row of the key
+// table, so every binding has an action name, help text and a group: a
+// field added without its row fails here.
+func TestKeyTableDefinesEveryField(t *testing.T) {
+	var k KeyMap
+	rows := map[*key.Binding]string{}
+	for _, d := range keyTable {
+		f := d.field(&k)
+		if prev, ok := rows[f]; ok {
+			t.Errorf("actions %s and %s fill the same field", prev, d.action)
+		}
+		rows[f] = d.action
+		if d.desc == "" || d.group == "" || len(d.keys) == 0 || scopes[d.group] == "" {
+			t.Errorf("action %s lacks keys, help, or a group with a scope: %+v", d.action, d)
 		}
 	}
-	acts := k.actions()
-	if len(acts) != len(ActionNames()) {
-		t.Fatalf("%d actions, %d names", len(acts), len(ActionNames()))
+	v := reflect.ValueOf(&k).Elem()
+	for i := range v.NumField() {
+		f := v.Field(i).Addr().Interface().(*key.Binding)
+		if _, ok := rows[f]; !ok {
+			t.Errorf("KeyMap.%s has no row in the key table", v.Type().Field(i).Name)
+		}
 	}
-	for _, b := range acts {
-		delete(seen, b.Help().Desc)
+	names := ActionNames()
+	if len(names) != len(keyTable) || !sort.StringsAreSorted(names) {
+		t.Errorf("action names %v", names)
 	}
-	if len(seen) > 0 {
-		t.Errorf("bindings in help that no action names: %v", seen)
+	for i := 1; i < len(names); i++ {
+		if names[i] == names[i-1] {
+			t.Errorf("action %s defined twice", names[i])
+		}
+	}
+}
+
+func TestRebindRefusesWhatTheExplorerCannotUse(t *testing.T) {
+	for _, tc := range []struct {
+		keys map[string][]string
+		says string
+	}{
+		{map[string][]string{"quit": {"ctrl+shift+banana"}}, `quit: unknown key "ctrl+shift+banana"`},
+		{map[string][]string{"quit": {"shift+ctrl+x"}}, "order ctrl+alt+shift"},
+		{map[string][]string{"quit": {"w"}}, `quit: "w" is also bound to waste`},
+		{map[string][]string{"quit": {"x"}, "waste": {"x"}}, `quit: "x" is also bound to waste`},
+		{map[string][]string{"jump": {"j"}}, "jump: unknown action"},
+		{map[string][]string{"quit": {}}, "quit: no keys given"},
+	} {
+		err := DefaultKeyMap().Rebind(tc.keys)
+		var re *RebindError
+		if err == nil || !errors.As(err, &re) || !strings.Contains(err.Error(), tc.says) {
+			t.Errorf("Rebind(%v) = %v, want an error saying %q", tc.keys, err, tc.says)
+		}
+	}
+	// A key may serve two actions that are never active at once: the
+	// dialog's format keys share tab with the panes.
+	for _, ok := range []map[string][]string{
+		{"formatNext": {"tab"}, "nextPane": {"tab"}},
+		{"quit": {"ctrl+q", "Q"}, "help": {"f1"}, "expandAll": {"+"}},
+	} {
+		if err := DefaultKeyMap().Rebind(ok); err != nil {
+			t.Errorf("Rebind(%v): %v", ok, err)
+		}
 	}
 }
 
@@ -65,11 +113,11 @@ func TestOptionsKeysAndExportDefaults(t *testing.T) {
 		t.Fatal("W does not open the waste list")
 	}
 	keys(a, "esc e")
-	d, ok := a.overlays[len(a.overlays)-1].(*exportDialog)
+	d, ok := a.overlays[len(a.overlays)-1].Overlay.(*exportDialog)
 	if !ok {
 		t.Fatal("e does not open the export dialog")
 	}
-	if d.formats[d.format] != "html" || !strings.HasPrefix(d.path, "/reports/lx-report-") || !strings.HasSuffix(d.path, ".html") {
-		t.Errorf("the dialog proposes %s as %s", d.path, d.formats[d.format])
+	if d.formats[d.format] != "html" || !strings.HasPrefix(d.path.value(), "/reports/lx-report-") || !strings.HasSuffix(d.path.value(), ".html") {
+		t.Errorf("the dialog proposes %s as %s", d.path.value(), d.formats[d.format])
 	}
 }

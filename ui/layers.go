@@ -7,53 +7,81 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// layersPane lists every history step; the selected one drives the tree
-// and the details.
+// layersPane lists every history step; moving its cursor selects the
+// step whose filesystem the tree shows and the details describe.
 type layersPane struct {
+	passive
 	c       *Common
 	img     *image
 	l       list
 	w, h    int
 	focused bool
+	sent    int // the row the last stepSelectedMsg named, -1 before any
 }
 
 func newLayersPane(c *Common, img *image) *layersPane {
-	return &layersPane{c: c, img: img}
+	return &layersPane{c: c, img: img, sent: -1}
 }
+
+// stepSelectedMsg says which step the layer list selects; App passes it
+// on to every screen. Layer is the filesystem the step sees (the last
+// layer at or above it), Own whether the step made that layer.
+type stepSelectedMsg struct {
+	Row   stepRow
+	Layer int
+	Own   bool
+}
+
+// moveLayerMsg moves the selection to the next (Delta > 0) or previous row
+// that owns a layer; selectLayerMsg to layer Layer's row.
+type (
+	moveLayerMsg   struct{ Delta int }
+	selectLayerMsg struct{ Layer int }
+)
 
 func (p *layersPane) SetSize(w, h int) {
 	p.w, p.h = w, h
 	p.l.setHeight(h - 3) // borders and the column header
 }
 
-func (p *layersPane) ShortHelp() []key.Binding {
+func (p *layersPane) KeyHelp() []key.Binding {
 	k := p.c.Keys
 	return []key.Binding{k.Up, k.Down, k.NextLayer, k.PrevLayer}
 }
 
-func (p *layersPane) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
-
 func (p *layersPane) Update(msg tea.Msg) tea.Cmd {
-	p.l.setLen(len(p.img.rows))
-	if msg, ok := msg.(tea.KeyPressMsg); ok {
+	switch msg := msg.(type) {
+	case focusMsg:
+		p.focused = msg.focused
+	case imageChangedMsg:
+		p.l.setLen(len(p.img.rows))
+		p.sent = -1 // the rows may be new: say the selection again
+	case moveLayerMsg:
+		p.stepLayer(msg.Delta)
+	case selectLayerMsg:
+		if i := p.img.rowOfLayer(msg.Layer); i >= 0 {
+			p.l.to(i)
+		}
+	case tea.KeyPressMsg:
 		p.l.navigate(p.c.Keys, msg)
 	}
-	return nil
+	return p.announce()
 }
 
-// selected is the row under the cursor.
-func (p *layersPane) selected() (stepRow, int) {
-	p.l.setLen(len(p.img.rows))
-	if len(p.img.rows) == 0 {
-		return stepRow{step: -1, layer: -1}, -1
+// announce tells App when the selected row changed.
+func (p *layersPane) announce() tea.Cmd {
+	if len(p.img.rows) == 0 || p.l.cursor == p.sent {
+		return nil
 	}
-	return p.img.rows[p.l.cursor], p.l.cursor
+	p.sent = p.l.cursor
+	row := p.img.rows[p.l.cursor]
+	sel := stepSelectedMsg{Row: row, Layer: p.img.layerAsOf(p.l.cursor), Own: row.layer >= 0}
+	return func() tea.Msg { return sel }
 }
 
 // stepLayer moves to the next (d > 0) or previous row that owns a layer,
 // staying put at the ends.
 func (p *layersPane) stepLayer(d int) {
-	p.l.setLen(len(p.img.rows))
 	for i := p.l.cursor + d; i >= 0 && i < len(p.img.rows); i += d {
 		if p.img.rows[i].layer >= 0 {
 			p.l.to(i)
@@ -62,19 +90,13 @@ func (p *layersPane) stepLayer(d int) {
 	}
 }
 
-// selectLayer moves the cursor to layer k's row.
-func (p *layersPane) selectLayer(k int) {
-	p.l.setLen(len(p.img.rows))
-	if i := p.img.rowOfLayer(k); i >= 0 {
-		p.l.to(i)
-	}
-}
+func (p *layersPane) Scroll(d int) { p.l.scroll(d) }
 
-func (p *layersPane) click(y int) {
-	p.l.setLen(len(p.img.rows))
+func (p *layersPane) Click(_, y int) tea.Cmd {
 	if y >= 2 && y < p.h-1 {
 		p.l.to(p.l.offset + y - 2)
 	}
+	return p.announce()
 }
 
 // The layer list's columns; a narrow pane leaves out the waste columns
@@ -87,7 +109,6 @@ const (
 
 func (p *layersPane) View() string {
 	s := p.c.Styles
-	p.l.setLen(len(p.img.rows))
 	cols := layerColumns
 	if p.w < narrowLayers {
 		cols = layerColumnsNarrow

@@ -5,10 +5,86 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"lx.dev/lx/model/report"
 )
+
+// View draws the whole screen. It changes nothing: every size and every
+// text was settled by Update.
+func (a *App) View() tea.View {
+	v := tea.NewView(a.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "lx " + a.ref()
+	return v
+}
+
+func (a *App) ref() string {
+	if a.img.cfg.Ref != "" {
+		return a.img.cfg.Ref
+	}
+	return a.opts.Ref
+}
+
+func (a *App) render() string {
+	s := a.c.Styles
+	switch {
+	case a.width == 0:
+		return ""
+	case a.tooSmall():
+		msg := fmt.Sprintf("lx needs at least %d×%d;\nthis terminal is %d×%d.\n\nEnlarge it,\nor press %s to quit.", MinWidth, MinHeight, a.width, a.height, shortKey(a.c.Keys.Quit))
+		lines := strings.Split(msg, "\n")
+		for i, l := range lines {
+			lines[i] = s.Bold.Render(ansi.Truncate(l, a.width, "…"))
+		}
+		return lipgloss.Place(a.width, a.height, lipgloss.Center, lipgloss.Center, strings.Join(lines, "\n"))
+	case a.img.err != nil:
+		return a.failure()
+	}
+	// Every pane draws lines of exactly its width, so the screen is their
+	// lines side by side: no cell buffer needed.
+	lines := make([]string, a.height)
+	lines[0] = a.header()
+	for i, p := range a.panes {
+		r := a.rects[i]
+		for j, l := range strings.Split(p.View(), "\n") {
+			if y := r.y + j; y > 0 && y < a.height-1 && j < r.h {
+				lines[y] += l
+			}
+		}
+	}
+	lines[a.height-1] = a.footer()
+	for _, o := range a.overlays {
+		for j, l := range strings.Split(o.View(), "\n") {
+			if y := o.r.y + j; y >= 0 && y < a.height && j < o.r.h {
+				lines[y] = overlay(lines[y], l, o.r.x, a.width)
+			}
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// overlay draws box over a line of width w from column x.
+func overlay(line, box string, x, w int) string {
+	line = fit(line, w)
+	bw := ansi.StringWidth(box)
+	return ansi.Truncate(line, x, "") + "\x1b[m" + box + "\x1b[m" + ansi.TruncateLeft(line, x+bw, "")
+}
+
+func (a *App) failure() string {
+	s := a.c.Styles
+	w := min(a.width-4, 100)
+	body := []string{s.Error.Render("lx could not read the image:"), ""}
+	for _, line := range wrapCommand(a.img.err.Error(), w-4) {
+		body = append(body, s.Text.Render(line))
+	}
+	body = append(body, "", s.Dim.Render("Press any key to exit."))
+	box := a.c.frame("Error", true, w, len(body)+2, body)
+	return lipgloss.Place(a.width, a.height, lipgloss.Center, lipgloss.Center, box)
+}
 
 // header is the top line: the image, then the load's progress or the
 // image's verdict.
@@ -60,21 +136,31 @@ func (a *App) progress(width int) string {
 	return s.Dim.Render("reading ") + bar + s.Text.Render(text)
 }
 
-// footer is the bottom line: the keys that matter where the focus is.
+// footer is the bottom line: a notice, or the keys that matter where the
+// focus is (the top overlay's, else help, quit and the focused pane's).
 func (a *App) footer() string {
 	s := a.c.Styles
+	if a.notice != "" {
+		return fit(" "+s.Dim.Render(a.notice), a.width)
+	}
 	k := a.c.Keys
 	var binds []key.Binding
-	if n := len(a.overlays); n > 0 {
-		binds = a.overlays[n-1].ShortHelp()
-	} else {
-		binds = append([]key.Binding{k.Help, k.Quit, k.NextPane, k.Waste, k.Export}, a.pane(a.focus).ShortHelp()...)
+	switch {
+	case len(a.overlays) > 0:
+		binds = a.overlays[len(a.overlays)-1].KeyHelp()
+	case a.panes[a.focus].Capturing():
+		binds = a.panes[a.focus].KeyHelp()
+	default:
+		binds = append([]key.Binding{k.Help, k.Quit, k.NextPane, k.Waste, k.Export}, a.panes[a.focus].KeyHelp()...)
 	}
 	var parts []string
 	for _, b := range binds {
 		if b.Enabled() {
-			parts = append(parts, s.Key.Render(b.Help().Key)+" "+s.Desc.Render(b.Help().Desc))
+			parts = append(parts, s.Key.Render(shortKey(b))+" "+s.Desc.Render(b.Help().Desc))
 		}
 	}
 	return fit(" "+strings.Join(parts, s.Dim.Render(" · ")), a.width)
 }
+
+// keyHint is "KEY does" for a hint line, with the binding's first key.
+func keyHint(b key.Binding, does string) string { return shortKey(b) + " " + does }

@@ -56,12 +56,21 @@ func newTreePane(c *Common, img *image) *treePane {
 		c: c, img: img, k: -1, touchedK: -1,
 		open: map[model.NodeID]bool{}, shut: map[model.NodeID]bool{},
 		children: map[model.NodeID][]model.NodeID{},
+		filter:   newFilter(c),
 	}
+}
+
+// revealMsg asks the tree to show path Node in the filesystem after
+// layer Layer (the waste list's jump).
+type revealMsg struct {
+	Node  model.NodeID
+	Layer int
 }
 
 func (p *treePane) SetSize(w, h int) {
 	p.w, p.h = w, h
 	p.l.setHeight(p.listHeight())
+	p.filter.input.setWidth(w - 20)
 }
 
 func (p *treePane) listHeight() int {
@@ -72,18 +81,25 @@ func (p *treePane) listHeight() int {
 	return max(h, 1)
 }
 
-func (p *treePane) ShortHelp() []key.Binding {
+func (p *treePane) KeyHelp() []key.Binding {
 	k := p.c.Keys
-	return []key.Binding{k.Toggle, k.ChangesOnly, k.HideUnchanged, k.Sort, k.Filter}
+	if p.filter.editing() {
+		return []key.Binding{relabel(k.Enter, "keep the filter"), relabel(k.Back, "clear it")}
+	}
+	return []key.Binding{k.Filter, k.Toggle, k.ChangesOnly, k.HideUnchanged, k.Sort}
 }
 
-func (p *treePane) FullHelp() [][]key.Binding {
-	k := p.c.Keys
-	return [][]key.Binding{{k.Up, k.Down, k.Left, k.Right}, {k.Toggle, k.ExpandAll, k.CollapseAll}, p.ShortHelp()}
-}
+// Capturing tells whether the pane takes every key (the filter is typed).
+func (p *treePane) Capturing() bool { return p.filter.editing() }
 
-// capturing tells whether the pane takes every key (the filter is typed).
-func (p *treePane) capturing() bool { return p.filter.editing }
+func (p *treePane) Scroll(d int) { p.l.scroll(d) }
+
+func (p *treePane) Click(_, y int) tea.Cmd {
+	if y >= 2 && y < 2+p.l.h {
+		p.l.to(p.l.offset + y - 2)
+	}
+	return nil
+}
 
 // setLayer shows the filesystem after layer k; own says whether the
 // selected step made it (then its markers show).
@@ -313,52 +329,79 @@ func (p *treePane) reveal(n model.NodeID, k int, own bool) {
 }
 
 func (p *treePane) Update(msg tea.Msg) tea.Cmd {
-	if m, ok := msg.(filterMsg); ok {
-		if m.k == p.k && p.filter.take(m) {
+	switch msg := msg.(type) {
+	case focusMsg:
+		p.focused = msg.focused
+	case themeChangedMsg:
+		p.filter.input.restyle(p.c)
+	case stepSelectedMsg:
+		return p.setLayer(msg.Layer, msg.Own)
+	case imageChangedMsg:
+		if msg.loaded && p.sizes == nil {
+			p.imageLoaded()
+		}
+	case revealMsg:
+		p.reveal(msg.Node, msg.Layer, true)
+	case filterMsg:
+		if msg.k == p.k && p.filter.take(msg) {
 			p.rebuild()
 		}
-		return nil
-	}
-	msg2, ok := msg.(tea.KeyPressMsg)
-	if !ok {
-		return nil
-	}
-	if p.filter.editing {
-		if p.filter.key(p.c.Keys, msg2) {
-			return p.applyFilter()
+	case tea.KeyPressMsg:
+		if p.filter.editing() {
+			return p.typeFilter(msg)
 		}
-		return nil
+		return p.key(msg)
+	case tea.PasteMsg, tea.ClipboardMsg:
+		if p.filter.editing() {
+			return p.typeFilter(msg)
+		}
 	}
+	return nil
+}
+
+// typeFilter edits the filter; a changed text asks for its matches.
+func (p *treePane) typeFilter(msg tea.Msg) tea.Cmd {
+	changed, cmd := p.filter.update(p.c.Keys, msg)
+	p.l.setHeight(p.listHeight())
+	if changed {
+		return tea.Batch(cmd, p.applyFilter())
+	}
+	return cmd
+}
+
+func (p *treePane) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := p.c.Keys
 	switch {
-	case p.l.navigate(k, msg2):
-	case key.Matches(msg2, k.Right):
+	case p.l.navigate(k, msg):
+	case key.Matches(msg, k.Right):
 		p.openSelected(true)
-	case key.Matches(msg2, k.Left):
+	case key.Matches(msg, k.Left):
 		p.left()
-	case key.Matches(msg2, k.Toggle, k.Enter):
+	case key.Matches(msg, k.Toggle, k.Enter):
 		if n, ok := p.selectedNode(); ok {
 			p.openSelected(!p.isOpen(n))
 		}
-	case key.Matches(msg2, k.ExpandAll):
+	case key.Matches(msg, k.ExpandAll):
 		p.allOpen, p.shut = true, map[model.NodeID]bool{}
 		p.rebuild()
-	case key.Matches(msg2, k.CollapseAll):
+	case key.Matches(msg, k.CollapseAll):
 		p.allOpen, p.open = false, map[model.NodeID]bool{}
 		p.rebuild()
-	case key.Matches(msg2, k.ChangesOnly):
+	case key.Matches(msg, k.ChangesOnly):
 		p.changesOnly = !p.changesOnly
 		p.rebuild()
 		return p.applyFilter()
-	case key.Matches(msg2, k.HideUnchanged):
+	case key.Matches(msg, k.HideUnchanged):
 		p.hideUnchanged = !p.hideUnchanged
 		p.rebuild()
-	case key.Matches(msg2, k.Sort):
+	case key.Matches(msg, k.Sort):
 		p.bySize = !p.bySize
 		p.rebuild()
-	case key.Matches(msg2, k.Filter):
-		p.filter.editing = true
+	case key.Matches(msg, k.Filter):
+		p.filter.start()
 		p.l.setHeight(p.listHeight())
+	case key.Matches(msg, k.Back):
+		p.clearFilter()
 	}
 	return nil
 }
@@ -408,12 +451,6 @@ func (p *treePane) left() {
 			p.l.to(i)
 			return
 		}
-	}
-}
-
-func (p *treePane) click(y int) {
-	if y >= 2 && y < 2+p.l.h {
-		p.l.to(p.l.offset + y - 2)
 	}
 }
 

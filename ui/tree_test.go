@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -9,7 +12,7 @@ import (
 // rowNames lists the tree's rows as indented names (or whole paths).
 func rowNames(a *App) []string {
 	var out []string
-	for _, r := range a.tree.rows {
+	for _, r := range treeOf(a).rows {
 		if r.path != "" {
 			out = append(out, r.path)
 			continue
@@ -32,7 +35,7 @@ func selectRow(t *testing.T, a *App, name string) {
 	t.Helper()
 	for i, n := range rowNames(a) {
 		if strings.TrimSpace(n) == name {
-			a.tree.l.to(i)
+			treeOf(a).l.to(i)
 			return
 		}
 	}
@@ -51,7 +54,7 @@ func TestTreeToggles(t *testing.T) {
 		t.Fatalf("data opened: %q", got)
 	}
 	keys(a, "down down left")
-	if n, _ := a.tree.selectedNode(); a.img.img.Name(n) != "data" {
+	if n, _ := treeOf(a).selectedNode(); a.img.img.Name(n) != "data" {
 		t.Fatalf("left on two went to %q, want its directory", a.img.img.Name(n))
 	}
 	keys(a, "left")
@@ -104,8 +107,8 @@ func TestFilter(t *testing.T) {
 		t.Fatalf("filter one at layer 6: %q, want %q", got, want)
 	}
 	keys(a, "[ [ [ [")
-	if got, want := rowNames(a), []string{"data", " one"}; !reflect.DeepEqual(got, want) || a.tree.k != 2 {
-		t.Fatalf("filter one at layer %d: %q, want %q at layer 2", a.tree.k, got, want)
+	if got, want := rowNames(a), []string{"data", " one"}; !reflect.DeepEqual(got, want) || treeOf(a).k != 2 {
+		t.Fatalf("filter one at layer %d: %q, want %q at layer 2", treeOf(a).k, got, want)
 	}
 	keys(a, "[")
 	if got := rowNames(a); len(got) != 0 || !strings.Contains(screen(a), "no path matches") {
@@ -121,7 +124,27 @@ func TestMetadataStepShowsNoMarkers(t *testing.T) {
 	a := newTestApp(t, true, 140, 36)
 	loaded(t, a, seed(t))
 	keys(a, "down") // CMD ["sh"]: no layer
-	if a.tree.own || a.tree.k != 0 || !strings.Contains(screen(a), "this step changes no files") {
-		t.Fatalf("metadata step: k=%d own=%v\n%s", a.tree.k, a.tree.own, screen(a))
+	if treeOf(a).own || treeOf(a).k != 0 || !strings.Contains(screen(a), "this step changes no files") {
+		t.Fatalf("metadata step: k=%d own=%v\n%s", treeOf(a).k, treeOf(a).own, screen(a))
+	}
+}
+
+// Pasting (the terminal's bracketed paste) types into the filter, and the
+// paste key asks the terminal for its clipboard, whose answer is typed too.
+func TestPasteIntoFilter(t *testing.T) {
+	a := atRmLayer(t)
+	keys(a, "/")
+	send(a, tea.PasteMsg{Content: "tw"})
+	if got, want := rowNames(a), []string{"data", " two"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("after pasting tw: %q, want %q", got, want)
+	}
+	_, cmd := a.Update(press("ctrl+v"))
+	if cmd == nil || fmt.Sprint(cmd()) != fmt.Sprint(tea.ReadClipboard()) {
+		t.Fatal("the paste key does not read the clipboard")
+	}
+	keys(a, "ctrl+u")
+	send(a, tea.ClipboardMsg{Content: "^etc/p"})
+	if got, want := rowNames(a), []string{"etc", " passwd"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("after the clipboard's ^etc/p: %q, want %q", got, want)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"lx.dev/lx/model"
+	"lx.dev/lx/model/report"
 )
 
 // treeColumns heads the tree; treeCells lays out a row the same way.
@@ -55,11 +56,7 @@ func (p *treePane) emptyText() string {
 
 func (p *treePane) filterLine() string {
 	s := p.c.Styles
-	cursor := ""
-	if p.filter.editing {
-		cursor = "█"
-	}
-	line := s.Key.Render("/") + " " + s.Input.Render(p.filter.text) + cursor
+	line := s.Key.Render("/") + " " + p.filter.input.view()
 	if p.filter.active() {
 		n := len(p.filter.matched)
 		if p.changesOnly && p.own {
@@ -155,14 +152,14 @@ func (p *treePane) note(n model.NodeID, fi model.FileInfo, m model.Marker) (stri
 			}
 		case w.MadeBy == fi.Layer && w.KilledBy > p.k:
 			text := fmt.Sprintf("%s by layer %d", w.Cause, w.KilledBy)
-			if w.Changed != "" {
-				text += " (" + w.Changed + ")"
+			if w.Cause == model.Recopied {
+				text += " (" + report.Change(w.Meta) + ")"
 			}
 			add(&fate, w.Cause, text)
 		case p.own && fi.Layer == p.k && w.KilledBy == p.k:
 			switch w.Cause {
 			case model.Recopied:
-				add(&here, w.Cause, fmt.Sprintf("needless recopy of layer %d (%s)", w.MadeBy, w.Changed))
+				add(&here, w.Cause, fmt.Sprintf("needless recopy of layer %d (%s)", w.MadeBy, report.Change(w.Meta)))
 			case model.Overwritten:
 				add(&here, w.Cause, fmt.Sprintf("overwrites layer %d's copy", w.MadeBy))
 			}

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"lx.dev/lx/model"
+	"lx.dev/lx/model/report"
 )
 
 // JumpMsg asks to show a path in the filesystem after a layer: the waste
@@ -19,8 +20,10 @@ type JumpMsg struct {
 	Layer int
 }
 
-// wasteList lists every wasted copy, biggest first.
+// wasteList lists every wasted copy, biggest first, with the fix hints
+// under it.
 type wasteList struct {
+	passive
 	c    *Common
 	img  *image
 	l    list
@@ -30,12 +33,28 @@ type wasteList struct {
 	wrapW, wrapN int
 }
 
-func newWasteList(c *Common, img *image) *wasteList {
-	return &wasteList{c: c, img: img}
+const wasteID OverlayID = "waste"
+
+func newWasteList(c *Common, img *image) Overlay {
+	p := &wasteList{c: c, img: img}
+	p.l.setLen(p.rows())
+	return p
+}
+
+func (p *wasteList) ID() OverlayID { return wasteID }
+
+func (p *wasteList) Area(w, h int) (int, int) { return min(w-4, 120), h - 4 }
+
+func (p *wasteList) rows() int {
+	if p.img.img == nil {
+		return 0
+	}
+	return len(p.img.img.Waste)
 }
 
 func (p *wasteList) SetSize(w, h int) {
 	p.w, p.h = w, h
+	p.wrappedHints(w - 2)
 	p.l.setHeight(p.listHeight())
 }
 
@@ -48,42 +67,42 @@ func (p *wasteList) hintsHeight() int {
 	if len(p.img.hints) == 0 || p.h < 16 {
 		return 0
 	}
-	return min(p.h/3, 1+len(p.wrappedHints(p.w-2)))
+	return min(p.h/3, 1+len(p.wrapped))
 }
 
 // listHeight is the rows the list shows: the pane less its borders,
 // header, footer and the hints.
 func (p *wasteList) listHeight() int { return p.h - 4 - p.hintsHeight() }
 
-func (p *wasteList) ShortHelp() []key.Binding {
+func (p *wasteList) KeyHelp() []key.Binding {
 	k := p.c.Keys
-	return []key.Binding{k.Up, k.Down, k.Enter, k.Back}
+	return []key.Binding{k.Up, k.Down, relabel(k.Enter, "show in the tree"), relabel(k.Back, "close")}
 }
-
-func (p *wasteList) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
 
 func (p *wasteList) Update(msg tea.Msg) tea.Cmd {
-	img := p.img.img
-	if img == nil {
-		return nil
+	switch msg := msg.(type) {
+	case imageChangedMsg:
+		p.l.setLen(p.rows())
+		p.wrapW = 0
+		p.SetSize(p.w, p.h)
+	case tea.KeyPressMsg:
+		img := p.img.img
+		if p.l.navigate(p.c.Keys, msg) || !key.Matches(msg, p.c.Keys.Enter) || img == nil || len(img.Waste) == 0 {
+			return nil
+		}
+		w := img.Waste[p.l.cursor]
+		return func() tea.Msg { return JumpMsg{Node: w.Node, Layer: w.MadeBy} }
 	}
-	p.l.setLen(len(img.Waste))
-	p.l.setHeight(p.listHeight())
-	msg2, ok := msg.(tea.KeyPressMsg)
-	if !ok {
-		return nil
-	}
-	if p.l.navigate(p.c.Keys, msg2) || !key.Matches(msg2, p.c.Keys.Enter) || len(img.Waste) == 0 {
-		return nil
-	}
-	w := img.Waste[p.l.cursor]
-	return func() tea.Msg { return JumpMsg{Node: w.Node, Layer: w.MadeBy} }
+	return nil
 }
 
-func (p *wasteList) click(y int) {
+func (p *wasteList) Scroll(d int) { p.l.scroll(d) }
+
+func (p *wasteList) Click(_, y int) tea.Cmd {
 	if y >= 2 && y < 2+p.l.h {
 		p.l.to(p.l.offset + y - 2)
 	}
+	return nil
 }
 
 func (p *wasteList) View() string {
@@ -102,8 +121,6 @@ func (p *wasteList) View() string {
 	body := []string{s.Header.Render(cell("SIZE", "CAUSE", "PATH", "MADE BY", "KILLED BY"))}
 	title := "Wasted copies"
 	if img != nil {
-		p.l.setLen(len(img.Waste))
-		p.l.setHeight(p.listHeight())
 		title = fmt.Sprintf("Wasted copies · %d, %s", len(img.Waste), size(img.WastedBytes))
 		lo, hi := p.l.visible()
 		for i := lo; i < hi; i++ {
@@ -123,10 +140,10 @@ func (p *wasteList) View() string {
 		body = append(body, "")
 	}
 	body = append(body[:p.h-3-len(hints)], hints...)
-	foot := "enter shows the copy in the tree · esc closes"
+	foot := keyHint(p.c.Keys.Enter, "shows the copy in the tree") + " · " + keyHint(p.c.Keys.Back, "closes")
 	if img != nil && len(img.Waste) > 0 {
-		if w := img.Waste[p.l.cursor]; w.Changed != "" {
-			foot = "changed: " + w.Changed + " · " + foot
+		if w := img.Waste[p.l.cursor]; w.Cause == model.Recopied {
+			foot = "changed: " + report.Change(w.Meta) + " · " + foot
 		} else if w.ReturnedIn >= 0 {
 			foot = fmt.Sprintf("came back in layer %d · %s", w.ReturnedIn, foot)
 		}
@@ -143,7 +160,7 @@ func (p *wasteList) hintLines(w, n int) []string {
 	}
 	s := p.c.Styles
 	out := []string{s.Header.Render(fit("FIX HINTS", w))}
-	for _, line := range p.wrappedHints(w) {
+	for _, line := range p.wrapped {
 		if len(out) == n {
 			break
 		}
@@ -152,8 +169,8 @@ func (p *wasteList) hintLines(w, n int) []string {
 	return out
 }
 
-// wrappedHints is the first fix hints wrapped to width w, plain; wrapped
-// again only when the width or the hints change, not on every key.
+// wrappedHints wraps the first fix hints to width w, plain; again only
+// when the width or the hints change (SetSize, a new image), never in View.
 func (p *wasteList) wrappedHints(w int) []string {
 	hints := p.img.hints[:min(len(p.img.hints), hintsShown)]
 	if p.wrapW == w && p.wrapN == len(hints) {
