@@ -19,7 +19,7 @@ func (img *Image) EveryChild(dir NodeID) []NodeID {
 	for c := img.t.nodes[dir].firstChild; c != 0; c = img.t.nodes[c].nextSibling {
 		out = append(out, c)
 	}
-	sort.Slice(out, func(i, j int) bool { return img.t.nodes[out[i]].name < img.t.nodes[out[j]].name })
+	sort.Slice(out, func(i, j int) bool { return NaturalLess(img.t.nodes[out[i]].name, img.t.nodes[out[j]].name) })
 	return out
 }
 

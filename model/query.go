@@ -11,10 +11,21 @@ const (
 	Added
 	Changed
 	Deleted
+	// Touched is a directory the layer lists again with the same mode,
+	// owner and attributes: a parent of a change, its modification time
+	// new or not. docker diff prints C there; lx shows it apart from a real
+	// change and does not count it.
+	Touched
 )
 
+var markerNames = [...]string{Unchanged: "", Added: "A", Changed: "C", Deleted: "D", Touched: "c"}
+
+// String is the marker's letter; Touched is a lowercase "c".
 func (m Marker) String() string {
-	return [...]string{"", "A", "C", "D"}[m]
+	if int(m) < len(markerNames) {
+		return markerNames[m]
+	}
+	return "?"
 }
 
 // FileInfo is a path's state after some layer.
@@ -75,7 +86,7 @@ func (img *Image) Children(dir NodeID, k int) []NodeID {
 			out = append(out, c)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return img.t.nodes[out[i]].name < img.t.nodes[out[j]].name })
+	sort.Slice(out, func(i, j int) bool { return NaturalLess(img.t.nodes[out[i]].name, img.t.nodes[out[j]].name) })
 	return out
 }
 
@@ -99,6 +110,9 @@ func (img *Image) Marker(n NodeID, k int) Marker {
 	case visBefore && visAfter:
 		b, a := &t.events[before], &t.events[after]
 		if a.kind == KindDir && b.kind == KindDir && sameDirMeta(a, b) && !t.reappearedIn(n, k) {
+			if !a.implicit {
+				return Touched
+			}
 			return Unchanged
 		}
 		return Changed

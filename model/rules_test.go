@@ -103,7 +103,7 @@ func TestOpaqueAppliesBeforeOwnEntriesWherever(t *testing.T) {
 			if got, want := visible(img, 1), []string{"d", "d/new", "d/same"}; !reflect.DeepEqual(got, want) {
 				t.Fatalf("visible = %v, want %v", got, want)
 			}
-			if got, want := markers(img, 1), []string{"A d/new", "C d/same", "D d/old"}; !reflect.DeepEqual(got, want) {
+			if got, want := markers(img, 1), []string{"A d/new", "C d/same", "D d/old", "c d"}; !reflect.DeepEqual(got, want) {
 				t.Fatalf("markers = %v, want %v", got, want)
 			}
 			// The opaque directory killed d/same; its return with the same
@@ -150,8 +150,8 @@ func TestDirOverDirReplacesMetadataOnly(t *testing.T) {
 	if got, want := visible(img, 3), []string{"d", "d/f", "d/g"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("visible = %v, want %v", got, want)
 	}
-	if got, want := markers(img, 1), []string{"A d/g"}; !reflect.DeepEqual(got, want) {
-		t.Fatalf("layer 1 = %v, want %v (a repeated parent gets no marker)", got, want)
+	if got, want := markers(img, 1), []string{"A d/g", "c d"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("layer 1 = %v, want %v (a repeated parent is only touched)", got, want)
 	}
 	for k := 2; k <= 3; k++ {
 		if got, want := markers(img, k), []string{"C d"}; !reflect.DeepEqual(got, want) {
@@ -165,7 +165,7 @@ func TestMarkers(t *testing.T) {
 		[]Entry{dir("etc", 0o755), file("etc/a", 0o644, "one"), file("etc/b", 0o644, "b"), file("etc/c", 0o644, "c"), sym("etc/l", "a"), file("etc/o", 0o644, "o")},
 		[]Entry{dir("etc", 0o755), file("etc/a", 0o644, "two"), file("etc/b", 0o644, "b"), file("etc/c", 0o600, "c"), sym("etc/l", "b"), owned(file("etc/o", 0o644, "o"), 33, 33), file("etc/new", 0o644, "n"), wh("etc/gone")},
 	))
-	want := []string{"A etc/new", "C etc/a", "C etc/b", "C etc/c", "C etc/l", "C etc/o"}
+	want := []string{"A etc/new", "C etc/a", "C etc/b", "C etc/c", "C etc/l", "C etc/o", "c etc"}
 	if got := markers(img, 1); !reflect.DeepEqual(got, want) {
 		t.Fatalf("markers = %v, want %v", got, want)
 	}
@@ -204,5 +204,29 @@ func TestDuplicatePathInOneLayer(t *testing.T) {
 	w := img.Waste
 	if len(w) != 1 || w[0].Cause != Overwritten || w[0].MadeBy != 0 || w[0].KilledBy != 0 {
 		t.Fatalf("waste = %+v, want the earlier copy overwritten within layer 0", w)
+	}
+}
+
+// A directory the layer lists again with the same metadata (a file was
+// written inside it, or below it) is Touched: docker diff's C, shown apart
+// and not counted as a change. A directory the tar does not list is not.
+func TestTouchedDirectory(t *testing.T) {
+	at := func(e Entry, mtime int64) Entry { e.MTime = mtime; return e }
+	img := build(t, layers(
+		[]Entry{at(dir("data", 0o755), 1), at(dir("usr", 0o755), 1), at(dir("usr/lib", 0o755), 1)},
+		[]Entry{at(dir("data", 0o755), 2), at(file("data/one", 0o644, "x"), 2), at(dir("usr", 0o755), 1), at(dir("usr/lib", 0o755), 2), at(file("usr/lib/x", 0o644, "y"), 2), at(file("etc/z", 0o644, "z"), 2)},
+		[]Entry{at(dir("data", 0o777), 2)},
+	))
+	if got, want := markers(img, 1), []string{"A data/one", "A etc", "A etc/z", "A usr/lib/x", "c data", "c usr", "c usr/lib"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("layer 1 = %q, want %q", got, want)
+	}
+	if l := img.Layers[1]; l.Added != 4 || l.Changed != 0 || l.Deleted != 0 {
+		t.Errorf("layer 1 counts A/C/D = %d/%d/%d, want 4/0/0", l.Added, l.Changed, l.Deleted)
+	}
+	if got := img.Marker(mustNode(t, img, "data"), 2); got != Changed {
+		t.Errorf("a mode change is %v, want C", got)
+	}
+	if s := Marker(200).String(); s != "?" {
+		t.Errorf("an unknown marker says %q", s)
 	}
 }

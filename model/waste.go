@@ -96,7 +96,7 @@ func (img *Image) accountWaste() {
 			return a.Bytes > b.Bytes
 		}
 		if a.Path != b.Path {
-			return a.Path < b.Path
+			return PathLess(a.Path, b.Path)
 		}
 		return a.MadeBy < b.MadeBy
 	})

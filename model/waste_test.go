@@ -52,11 +52,11 @@ func TestSeedExampleVFS(t *testing.T) {
 	}
 	wantMarkers := [][]string{
 		1: {"A data"},
-		2: {"A data/one"},
+		2: {"A data/one", "c data"},
 		3: {"C data", "C data/one"},
-		4: {"A data/two"},
-		5: {"C data/two"},
-		6: {"D data/one"},
+		4: {"A data/two", "c data"},
+		5: {"C data/two", "c data"},
+		6: {"D data/one", "c data"},
 	}
 	for k := 1; k < 7; k++ {
 		if got := markers(img, k); !reflect.DeepEqual(got, wantMarkers[k]) {

@@ -61,9 +61,13 @@ type LayerReport struct {
 // ChangeReport is one path a layer changed (with --changes).
 type ChangeReport struct {
 	Path   string `json:"path"`
-	Marker string `json:"marker"`
+	Marker string `json:"marker"` // A, C or D, as docker diff says it
 	Type   string `json:"type"`
 	Size   int64  `json:"size"`
+	// MetadataOnly marks a directory whose only change is its
+	// modification time (a file was written inside it): docker diff's C,
+	// not counted among the layer's changed paths.
+	MetadataOnly bool `json:"metadataOnly,omitempty"`
 }
 
 // StepReport is one history entry, metadata-only steps included.
@@ -151,12 +155,16 @@ func changes(img *model.Image, k int) []ChangeReport {
 	cs := img.Changes(k)
 	out := make([]ChangeReport, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, ChangeReport{
+		cr := ChangeReport{
 			Path: model.DisplayPath(img.Path(c.Node)), Marker: c.Marker.String(),
 			Type: c.Info.Kind.String(), Size: c.Info.Size,
-		})
+		}
+		if c.Marker == model.Touched {
+			cr.Marker, cr.MetadataOnly = model.Changed.String(), true
+		}
+		out = append(out, cr)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	sort.Slice(out, func(i, j int) bool { return model.PathLess(out[i].Path[1:], out[j].Path[1:]) })
 	return out
 }
 

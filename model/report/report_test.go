@@ -111,7 +111,7 @@ func TestJSONContract(t *testing.T) {
 	if l := doc.Layers[6]; l.Deleted != 1 || l.Changed != 0 || l.WastedBytesKilled != mib {
 		t.Errorf("rm layer %+v", l)
 	}
-	if l := doc.Layers[2]; l.Added != 1 || l.WastedBytesMade != mib || len(l.Changes) != 1 || l.Changes[0] != (ChangeReport{"/data/one", "A", "file", mib}) {
+	if l := doc.Layers[2]; l.Added != 1 || l.WastedBytesMade != mib || len(l.Changes) != 2 || l.Changes[0] != (ChangeReport{Path: "/data", Marker: "C", Type: "dir", MetadataOnly: true}) || l.Changes[1] != (ChangeReport{Path: "/data/one", Marker: "A", Type: "file", Size: mib}) {
 		t.Errorf("dd layer %+v", l)
 	}
 	if len(doc.Steps) != 9 || doc.Steps[1].Layer != nil || !doc.Steps[1].EmptyLayer || doc.Steps[8].Layer != nil || *doc.Steps[7].Layer != 6 {
