@@ -78,6 +78,7 @@ func (t *table) applyEntry(k int32, e Entry, warn func(string, ...any)) {
 		if target, ok := t.hardlinkTarget(e.Link, k); ok {
 			ev.copyOf = target
 			ev.size, ev.digest = t.events[target].size, t.events[target].digest
+			t.links[target] = append(t.links[target], int32(len(t.events)))
 		} else {
 			warn("hardlink %s names %s, which this layer does not hold; it counts as an empty file", DisplayPath(e.Path), DisplayPath(e.Link))
 		}

@@ -1,7 +1,8 @@
 package model
 
 // DirSizes holds the size of every directory as of one layer: the bytes of
-// the regular files visible below it (a hardlink adds none of its own).
+// the file copies visible below it, each copy (inode) counted once however
+// many hardlinks show it there.
 // Moving to a neighbouring layer costs O(events in the layers crossed ×
 // depth), never O(files in the image); it keeps one number per path, not
 // one per path and layer.
@@ -41,37 +42,111 @@ func (d *DirSizes) Size(n NodeID) int64 {
 	return d.size[n]
 }
 
-// apply moves the sizes across layer k's events: each path's file bytes
-// as of layer from are replaced by those as of layer to, in every ancestor.
+// apply moves the sizes across layer k's events: each path's copy as of
+// layer from is replaced by its copy as of layer to, in every ancestor. A
+// copy that hardlinks share is moved whole, once: the directories below
+// which any of its paths shows it hold its bytes once.
 func (d *DirSizes) apply(k, from, to int) {
 	t := d.img.t
 	lo, hi := t.layerRange(k)
+	var shared map[int32]bool // hardlinked copies already moved
 	for i := lo; i < hi; i++ {
 		ev := &t.events[i]
 		if ev.next != none && int(t.events[ev.next].layer) == k {
 			continue // only the node's last event in the layer counts
 		}
-		delta := d.img.fileBytes(ev.node, to) - d.img.fileBytes(ev.node, from)
-		if delta == 0 {
+		before, after := t.copyShown(ev.node, from), t.copyShown(ev.node, to)
+		if before == after {
 			continue
 		}
-		for p := ev.node; p != Root; {
-			p = t.nodes[p].parent
-			d.size[p] += delta
+		var delta int64
+		for _, c := range [2]int32{before, after} {
+			if c == none {
+				continue
+			}
+			if len(t.links[c]) > 0 {
+				if shared == nil {
+					shared = map[int32]bool{}
+				}
+				if !shared[c] {
+					shared[c] = true
+					d.moveShared(c, from, to)
+				}
+				continue
+			}
+			if c == after {
+				delta += t.events[c].size
+			} else {
+				delta -= t.events[c].size
+			}
+		}
+		if delta != 0 {
+			d.add(ev.node, delta)
 		}
 	}
 }
 
-// fileBytes is what a path adds to its directories' sizes after layer k:
-// a visible regular file's size, else 0.
+// add adds delta to every directory above n.
+func (d *DirSizes) add(n NodeID, delta int64) {
+	for p := n; p != Root; {
+		p = d.img.t.nodes[p].parent
+		d.size[p] += delta
+	}
+}
+
+// moveShared moves a hardlinked copy's bytes from the directories above
+// its paths as of layer from to those above its paths as of layer to.
+func (d *DirSizes) moveShared(c int32, from, to int) {
+	t := d.img.t
+	size := t.events[c].size
+	was, is := t.dirsShowing(c, from), t.dirsShowing(c, to)
+	for p := range was {
+		if !is[p] {
+			d.size[p] -= size
+		}
+	}
+	for p := range is {
+		if !was[p] {
+			d.size[p] += size
+		}
+	}
+}
+
+// copyShown is the copy (its regular event) that path n shows after layer
+// k, through its own entry or a hardlink; none for anything else.
+func (t *table) copyShown(n NodeID, k int) int32 {
+	ev := t.at(n, k)
+	if ev == none || t.events[ev].op != opEntry {
+		return none
+	}
+	return t.events[ev].copyOf
+}
+
+// dirsShowing is every directory that has, after layer k, a path below it
+// showing copy c.
+func (t *table) dirsShowing(c int32, k int) map[NodeID]bool {
+	out := map[NodeID]bool{}
+	for _, ev := range append([]int32{c}, t.links[c]...) {
+		n := t.events[ev].node
+		if t.copyShown(n, k) != c {
+			continue
+		}
+		for p := n; p != Root; {
+			p = t.nodes[p].parent
+			if out[p] {
+				break
+			}
+			out[p] = true
+		}
+	}
+	return out
+}
+
+// fileBytes is what a path shows of a file after layer k: the bytes of its
+// copy (its own or, for a hardlink, the one it shares), else 0.
 func (img *Image) fileBytes(n NodeID, k int) int64 {
-	ev := img.t.at(n, k)
-	if ev == none {
-		return 0
+	if c := img.t.copyShown(n, k); c != none {
+		return img.t.events[c].size
 	}
-	e := &img.t.events[ev]
-	if e.op != opEntry || e.kind != KindRegular {
-		return 0
-	}
-	return e.size
+	return 0
 }

@@ -16,10 +16,12 @@ func TestDirSizesFollowLayersBothWays(t *testing.T) {
 		[]Entry{blob("a", 0o644, 3, 5)}, // a file replaces the directory
 	))
 	a, b, root := mustNode(t, img, "a"), mustNode(t, img, "a/b"), Root
+	// Layer 2 recopies a/x while the hardlink a/h still shows layer 0's
+	// copy: two inodes of 10 bytes each.
 	want := [][3]int64{ // root, a, a/b after each layer
 		{15, 15, 5},
 		{22, 22, 12},
-		{10, 10, 0},
+		{20, 20, 0},
 		{1, 1, 0},
 		{3, 3, 0},
 	}
@@ -86,4 +88,27 @@ func sorted(s []string) []string {
 	out := append([]string(nil), s...)
 	sort.Strings(out)
 	return out
+}
+
+// A hardlinked file counts once in each directory above any of its names,
+// and still counts after its first name goes (the waste-mix fixture's
+// rm /srv/h1 left /srv at 0 B while /srv/h2 showed 20,000 bytes).
+func TestDirSizesCountEachInodeOnce(t *testing.T) {
+	img := build(t, layers(
+		[]Entry{dir("srv", 0o755), blob("srv/h1", 0o644, 100, 1), hardlink("srv/h2", "srv/h1"), dir("srv/sub", 0o755), hardlink("srv/sub/h3", "srv/h1")},
+		[]Entry{wh("srv/h1")},
+		[]Entry{wh("srv/h2")},
+		[]Entry{wh("srv/sub")},
+	))
+	srv, sub := mustNode(t, img, "srv"), mustNode(t, img, "srv/sub")
+	d := img.DirSizes()
+	for _, tc := range []struct {
+		k           int
+		root, s, ss int64
+	}{{0, 100, 100, 100}, {1, 100, 100, 100}, {2, 100, 100, 100}, {3, 0, 0, 0}, {1, 100, 100, 100}, {0, 100, 100, 100}} {
+		d.At(tc.k)
+		if got := [3]int64{d.Size(Root), d.Size(srv), d.Size(sub)}; got != [3]int64{tc.root, tc.s, tc.ss} {
+			t.Errorf("after layer %d: root, srv, srv/sub = %v, want %v", tc.k, got, [3]int64{tc.root, tc.s, tc.ss})
+		}
+	}
 }

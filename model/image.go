@@ -48,7 +48,8 @@ type Image struct {
 	Waste       []Waste // biggest first
 	WasteBy     map[Cause]int64
 
-	t *table
+	t       *table
+	wasteAt map[int32]int // a dead copy's event → its index in Waste
 }
 
 // Builder applies layers one at a time, bottom first.
@@ -108,17 +109,10 @@ func (b *Builder) Finish() (*Image, error) {
 }
 
 func (img *Image) countChanges(k int) {
+	var c Counts
+	img.eachChange(k, func(_ NodeID, m Marker) { c.add(m) })
 	l := &img.Layers[k]
-	img.eachChange(k, func(n NodeID, m Marker) {
-		switch m {
-		case Added:
-			l.Added++
-		case Changed:
-			l.Changed++
-		case Deleted:
-			l.Deleted++
-		}
-	})
+	l.Added, l.Changed, l.Deleted = c.Added, c.Changed, c.Deleted
 }
 
 // Efficiency is (total − wasted) / total: the share of shipped file bytes

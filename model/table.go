@@ -72,12 +72,16 @@ type table struct {
 	children   map[childKey]NodeID
 	events     []event
 	layerStart []int32 // layerStart[k]: index of layer k's first event
+	// links holds, for a copy that hardlinks share, the hardlink events
+	// naming it (all in the copy's layer); most copies have none.
+	links map[int32][]int32
 }
 
 func newTable() *table {
 	return &table{
 		nodes:    []node{{parent: Root, firstEv: none, lastEv: none}},
 		children: make(map[childKey]NodeID),
+		links:    make(map[int32][]int32),
 	}
 }
 

@@ -57,13 +57,6 @@ type Waste struct {
 // One pass over the events; hardlinks keep a copy alive through other paths.
 func (img *Image) accountWaste() {
 	t := img.t
-	links := map[int32][]int32{} // copy → hardlink events sharing its bytes
-	for i := range t.events {
-		e := &t.events[i]
-		if e.kind == KindHardlink && e.copyOf != none {
-			links[e.copyOf] = append(links[e.copyOf], int32(i))
-		}
-	}
 	img.WasteBy = map[Cause]int64{}
 	for i := range t.events {
 		c := &t.events[i]
@@ -72,7 +65,7 @@ func (img *Image) accountWaste() {
 		}
 		img.TotalBytes += c.size
 		killer := c.next
-		for _, h := range links[int32(i)] {
+		for _, h := range t.links[int32(i)] {
 			end := t.events[h].next
 			if killer == none || end == none {
 				killer = none
@@ -100,14 +93,14 @@ func (img *Image) accountWaste() {
 		}
 		return a.MadeBy < b.MadeBy
 	})
-	at := make(map[int32]int, len(img.Waste))
+	img.wasteAt = make(map[int32]int, len(img.Waste))
 	for i, w := range img.Waste {
-		at[w.copyEv] = i
+		img.wasteAt[w.copyEv] = i
 	}
 	for i := range img.Waste {
 		w := &img.Waste[i]
 		w.Next = -1
-		if j, ok := at[w.nextEv]; ok && w.nextEv != none {
+		if j, ok := img.wasteAt[w.nextEv]; ok && w.nextEv != none {
 			w.Next = j
 		}
 	}

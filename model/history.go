@@ -1,0 +1,106 @@
+package model
+
+// PathChange is what a layer changed of a path that stayed (marker C):
+// its bytes, its kind, its link target, its metadata. None set is a pure
+// recopy (the same entry written again).
+type PathChange struct {
+	Content bool // a regular file's bytes differ
+	Kind    bool // another kind of entry took the path (a file became a symlink…)
+	Link    bool // a symlink's or hardlink's target moved
+	Meta    MetaChange
+}
+
+// PathEvent is one layer's doing to a path: one line of its history.
+type PathEvent struct {
+	Layer  int
+	Marker Marker
+	Change PathChange  // for Changed
+	Cause  DeleteCause // for Deleted: how the path went
+	Info   FileInfo    // the state after the layer; before it, for Deleted
+	// Bytes is what the layer's copy of a regular file (or the copy a
+	// hardlink shows) holds; 0 for other entries.
+	Bytes int64
+	// Fate is what became of the layer's own copy of a regular file: Live,
+	// or the index of its dead copy in Image.Waste. NoCopy when the layer
+	// wrote no copy for this path.
+	Fate int
+	// CameBack says a deleted path returned here with the bytes it had.
+	CameBack bool
+}
+
+// Fates of a PathEvent that are not waste indexes.
+const (
+	Live   = -1
+	NoCopy = -2
+)
+
+// History lists every layer that touched path n, in order: added,
+// changed (and what), deleted (and how), touched, came back; each with
+// the fate of the copy it wrote. It costs O(events of the path).
+func (img *Image) History(n NodeID) []PathEvent {
+	if n == Root {
+		return nil
+	}
+	t := img.t
+	var out []PathEvent
+	var lastGone *event // the bytes the path showed when it was last deleted
+	for ev := t.nodes[n].firstEv; ev != none; ev = t.events[ev].next {
+		e := &t.events[ev]
+		if e.next != none && t.events[e.next].layer == e.layer {
+			continue // the path's last event in a layer decides
+		}
+		k := int(e.layer)
+		m := img.Marker(n, k)
+		if m == Unchanged {
+			continue
+		}
+		pe := PathEvent{Layer: k, Marker: m, Fate: NoCopy}
+		switch m {
+		case Deleted:
+			pe.Cause = e.cause
+			if before := t.at(n, k-1); before != none {
+				pe.Info = t.info(before)
+				if b := &t.events[before]; b.copyOf != none {
+					lastGone = &t.events[b.copyOf]
+				}
+			}
+		default:
+			pe.Info = t.info(ev)
+			if m == Changed {
+				if before := t.at(n, k-1); before != none && t.events[before].op == opEntry {
+					pe.Change = pathChange(&t.events[before], e, t)
+				}
+			}
+			if e.copyOf != none {
+				c := &t.events[e.copyOf]
+				pe.Bytes = c.size
+				if e.kind == KindRegular {
+					pe.Fate = img.fateOf(e.copyOf)
+				}
+				if m == Added && lastGone != nil && lastGone.size == c.size && lastGone.digest == c.digest {
+					pe.CameBack = true
+				}
+			}
+		}
+		out = append(out, pe)
+	}
+	return out
+}
+
+// pathChange says what an entry changed of the one before it at its path.
+func pathChange(from, to *event, t *table) PathChange {
+	c := PathChange{Kind: from.kind != to.kind, Link: from.link != to.link, Meta: metaChange(from, to)}
+	if fc, tc := from.copyOf, to.copyOf; fc != none && tc != none {
+		a, b := &t.events[fc], &t.events[tc]
+		c.Content = a.size != b.size || a.digest != b.digest
+	}
+	return c
+}
+
+// fateOf is a copy's fate: Live, or its index in Image.Waste.
+func (img *Image) fateOf(copyEv int32) int {
+	if i, ok := img.wasteAt[copyEv]; ok {
+		return i
+	}
+	return Live
+}
