@@ -35,7 +35,7 @@ func Dark() Palette {
 func Light() Palette {
 	return Palette{
 		Fg: lipgloss.Color("#2e3440"), Dim: lipgloss.Color("#8a8f99"), Accent: lipgloss.Color("#2a5db0"),
-		Border: lipgloss.Color("#c8ccd4"), SelBg: lipgloss.Color("#c9daf8"), SelBlurBg: lipgloss.Color("#e6e8ec"),
+		Border: lipgloss.Color("#c8ccd4"), SelBg: lipgloss.Color("#b6cdf5"), SelBlurBg: lipgloss.Color("#dcdfe5"),
 		Added: lipgloss.Color("#2e7d32"), Changed: lipgloss.Color("#9a6700"), Deleted: lipgloss.Color("#c62828"),
 		Removed: lipgloss.Color("#c62828"), Recopied: lipgloss.Color("#9a6700"), Overwritten: lipgloss.Color("#7b3fb0"),
 		Error: lipgloss.Color("#c62828"), Good: lipgloss.Color("#2e7d32"), BarEmpty: lipgloss.Color("#d8dbe2"),

@@ -38,3 +38,16 @@ func TestParseChoice(t *testing.T) {
 		t.Error("blue accepted")
 	}
 }
+
+// The cursor of the focused pane and the selection of the others keep
+// apart in every colour depth a terminal may have (the light theme's two
+// backgrounds once fell on the same 256-colour entry).
+func TestSelectionsStayApart(t *testing.T) {
+	for _, p := range []Palette{Dark(), Light()} {
+		for _, prof := range []colorprofile.Profile{colorprofile.TrueColor, colorprofile.ANSI256, colorprofile.ANSI} {
+			if prof.Convert(p.SelBg) == prof.Convert(p.SelBlurBg) {
+				t.Errorf("%v: the focused and unfocused selections share %v", prof, prof.Convert(p.SelBg))
+			}
+		}
+	}
+}

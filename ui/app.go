@@ -22,6 +22,7 @@ type Options struct {
 
 	ExportFormat string // the export dialog's first choice; markdown when ""
 	ExportDir    string // where the export dialog proposes to write; "." when ""
+	PlainTree    bool   // the tree without connector lines (the L key toggles them)
 }
 
 // opener is a key that opens an overlay: registering a new overlay is one
@@ -51,6 +52,7 @@ type App struct {
 	img   *image
 	panes []Screen // in focus order: layers, tree, details
 	rects []rect
+	tabs  rect // the narrow layout's tab bar; empty when wide
 	focus int
 
 	overlays []placed // the topmost last
@@ -86,7 +88,7 @@ func New(opts Options) *App {
 		opts.Keys = DefaultKeyMap()
 	}
 	a := &App{opts: opts, dark: opts.Theme != theme.LightTheme, img: &image{ref: opts.Ref}}
-	a.c = &Common{Keys: opts.Keys, Now: opts.Now, ExportFormat: opts.ExportFormat, ExportDir: opts.ExportDir}
+	a.c = &Common{Keys: opts.Keys, Now: opts.Now, ExportFormat: opts.ExportFormat, ExportDir: opts.ExportDir, PlainTree: opts.PlainTree}
 	a.c.Styles = theme.New(a.dark, a.opts.Profile)
 	a.panes = []Screen{newLayersPane(a.c, a.img), newTreePane(a.c, a.img), newDetailsPane(a.c, a.img)}
 	a.rects = make([]rect, len(a.panes))
@@ -144,8 +146,7 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		return a.broadcast(msg)
 	case JumpMsg:
 		a.overlays = nil
-		a.setFocus(paneTree)
-		return tea.Batch(a.panes[paneLayers].Update(selectLayerMsg{msg.Layer}), a.panes[paneTree].Update(revealMsg(msg)))
+		return tea.Batch(a.setFocus(paneTree), a.panes[paneLayers].Update(selectLayerMsg{msg.Layer}), a.panes[paneTree].Update(revealMsg(msg)))
 	case closeOverlayMsg:
 		if n := len(a.overlays); n > 0 && a.overlays[n-1].ID() == msg.id {
 			a.overlays = a.overlays[:n-1]
@@ -228,9 +229,10 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 		return s.Update(msg)
 	}
 	if n := len(a.overlays); n > 0 {
+		// Quit closes the top overlay; Back is the overlay's own (it may
+		// step back inside itself before it asks to close).
 		top := a.overlays[n-1]
-		switch {
-		case key.Matches(msg, k.Back), key.Matches(msg, k.Quit):
+		if key.Matches(msg, k.Quit) {
 			a.overlays = a.overlays[:n-1]
 			return nil
 		}
@@ -246,19 +248,17 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return a.quit()
 	case key.Matches(msg, k.NextPane):
-		a.setFocus((a.focus + 1) % len(a.panes))
+		return a.setFocus((a.focus + 1) % len(a.panes))
 	case key.Matches(msg, k.PrevPane):
-		a.setFocus((a.focus + len(a.panes) - 1) % len(a.panes))
+		return a.setFocus((a.focus + len(a.panes) - 1) % len(a.panes))
 	case key.Matches(msg, k.NextLayer):
 		return a.panes[paneLayers].Update(moveLayerMsg{1})
 	case key.Matches(msg, k.PrevLayer):
 		return a.panes[paneLayers].Update(moveLayerMsg{-1})
 	case key.Matches(msg, k.Back):
 		return a.broadcast(msg) // clears what each pane narrowed (the filter)
-	default:
-		return a.panes[a.focus].Update(msg)
 	}
-	return nil
+	return a.panes[a.focus].Update(msg)
 }
 
 // openOverlay opens (or, when it is on top, closes) the overlay a key
@@ -282,11 +282,15 @@ func (a *App) openOverlay(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	return nil, false
 }
 
-func (a *App) setFocus(p int) {
+// setFocus gives pane p the focus; each pane hears whether it has it (the
+// one gaining it may tell the details what it shows).
+func (a *App) setFocus(p int) tea.Cmd {
 	a.focus = p
+	var cmds []tea.Cmd
 	for i, s := range a.panes {
-		s.Update(focusMsg{focused: i == p})
+		cmds = append(cmds, s.Update(focusMsg{focused: i == p}))
 	}
+	return tea.Batch(cmds...)
 }
 
 func (a *App) click(m tea.Mouse) tea.Cmd {
@@ -299,10 +303,15 @@ func (a *App) click(m tea.Mouse) tea.Cmd {
 		}
 		return nil
 	}
+	if a.tabs.has(m.X, m.Y) {
+		if p := a.tabAt(m.X); p >= 0 {
+			return a.setFocus(p)
+		}
+		return nil
+	}
 	for i, r := range a.rects {
-		if r.has(m.X, m.Y) {
-			a.setFocus(i)
-			return a.panes[i].Click(m.X-r.x, m.Y-r.y)
+		if r.has(m.X, m.Y) && !a.hidden(i) {
+			return tea.Batch(a.setFocus(i), a.panes[i].Click(m.X-r.x, m.Y-r.y))
 		}
 	}
 	return nil
@@ -324,7 +333,7 @@ func (a *App) wheel(m tea.Mouse) {
 		return
 	}
 	for i, r := range a.rects {
-		if r.has(m.X, m.Y) {
+		if r.has(m.X, m.Y) && !a.hidden(i) {
 			a.panes[i].Scroll(d)
 		}
 	}

@@ -272,7 +272,7 @@ func TestHintsFollowRebinding(t *testing.T) {
 	loaded(t, a, seed(t))
 	keys(a, "w")
 	s := screen(a)
-	if !strings.Contains(s, "o shows the copy in the tree · x closes") || strings.Contains(s, "esc") || strings.Contains(s, "Esc") {
+	if !strings.Contains(s, "o show in the tree · x close") || strings.Contains(s, "esc") || strings.Contains(s, "Esc") {
 		t.Errorf("the waste list's hints do not follow the rebinding:\n%s", s)
 	}
 	keys(a, "x e")
@@ -283,5 +283,35 @@ func TestHintsFollowRebinding(t *testing.T) {
 	keys(a, "x ?")
 	if s = screen(a); !strings.Contains(s, "x closes") || !strings.Contains(s, "Ctrl-N") {
 		t.Errorf("help does not show the keys in force:\n%s", s)
+	}
+}
+
+// What each common terminal size shows: the layer list with every column,
+// the tree with the changed paths in view, and the details within reach
+// (a tab below 120 columns); at 80×24 too.
+func TestGoldenSizes(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {100, 30}, {160, 45}, {200, 60}} {
+		for _, focus := range []string{"tree", "details"} {
+			t.Run(fmt.Sprintf("%dx%d_%s", sz[0], sz[1], focus), func(t *testing.T) {
+				a := newTestApp(t, true, sz[0], sz[1])
+				loaded(t, a, seed(t))
+				keys(a, "] ] ] ] ] ] tab")
+				if focus == "details" {
+					keys(a, "tab")
+				}
+				out := a.View().Content
+				checkSize(t, out, sz[0], sz[1])
+				s := ansi.Strip(out)
+				for _, want := range []string{"WASTED", "KILLED", "one", "✗ wastes layer 3's copy"} {
+					if focus == "tree" && !strings.Contains(s, want) {
+						t.Errorf("%q is not on screen:\n%s", want, s)
+					}
+				}
+				if focus == "details" && !strings.Contains(s, "History") {
+					t.Errorf("the details do not tell the path's history:\n%s", s)
+				}
+				golden.RequireEqual(t, out)
+			})
+		}
 	}
 }

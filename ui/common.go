@@ -23,6 +23,7 @@ type Common struct {
 
 	ExportFormat string // the export dialog's first choice
 	ExportDir    string // where the export dialog proposes to write
+	PlainTree    bool   // the tree indents without connector lines
 }
 
 // fit truncates or pads a rendered line to exactly w cells.

@@ -13,21 +13,30 @@ import (
 	"lx.dev/lx/model/report"
 )
 
-// detailsPane shows the selected step in full and the image's summary.
-// Its text is made when something it shows changes, never in View.
+// detailsPane describes what the user is looking at: the selected step,
+// or, once the tree's cursor speaks, the selected path's whole story; and
+// under it the image's summary. Its text is made when something it shows
+// changes, never in View.
 type detailsPane struct {
 	passive
-	c       *Common
-	img     *image
-	row     stepRow
-	l       list
-	lines   []string
-	w, h    int
-	focused bool
+	c   *Common
+	img *image
+	row stepRow
+
+	// The path the tree's cursor is on, while it is the subject.
+	path     bool
+	node     model.NodeID
+	nodeK    int
+	nodeOwn  bool
+	l        list
+	lines    []string
+	w, h     int
+	focused  bool
+	biggestN int // how many of the biggest wasted paths the summary lists
 }
 
 func newDetailsPane(c *Common, img *image) *detailsPane {
-	return &detailsPane{c: c, img: img, row: stepRow{step: -1, layer: -1}}
+	return &detailsPane{c: c, img: img, row: stepRow{step: -1, layer: -1}, biggestN: 5}
 }
 
 func (p *detailsPane) SetSize(w, h int) {
@@ -38,92 +47,110 @@ func (p *detailsPane) SetSize(w, h int) {
 
 func (p *detailsPane) KeyHelp() []key.Binding {
 	k := p.c.Keys
-	return []key.Binding{k.Up, k.Down, k.NextLayer, k.PrevLayer}
+	return []key.Binding{relabel(k.NextLayer, "next layer"), relabel(k.PrevLayer, "previous")}
 }
 
 func (p *detailsPane) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case focusMsg:
 		p.focused = msg.focused
+		return nil
 	case stepSelectedMsg:
-		if msg.Row != p.row {
-			p.row = msg.Row
+		if msg.Row != p.row || p.path {
+			p.row, p.path = msg.Row, false
 			p.l.to(0)
 		}
-		p.refresh()
+	case nodeSelectedMsg:
+		if !p.path || msg.Node != p.node || msg.Layer != p.nodeK {
+			p.path, p.node, p.nodeK, p.nodeOwn = true, msg.Node, msg.Layer, msg.Own
+			p.l.to(0)
+		}
 	case imageChangedMsg, themeChangedMsg:
-		p.refresh()
 	case tea.KeyPressMsg:
 		p.l.scrollKeys(p.c.Keys, msg)
+		return nil
+	default:
+		return nil
 	}
+	p.refresh()
 	return nil
 }
 
 func (p *detailsPane) Scroll(d int) { p.l.scroll(d) }
 
-// refresh rebuilds the text: on a new selection, a resize, a theme, or
-// news of the load. It costs O(the text), not O(the image).
+// refresh rebuilds the text: on a new subject, a resize, a theme, or news
+// of the load. It costs O(the text and the path's history), not O(the
+// image).
 func (p *detailsPane) refresh() {
-	p.lines = p.text(max(p.w-2, 10))
+	w := max(p.w-2, 10)
+	if p.path && p.img.img != nil {
+		p.lines = p.pathText(w)
+	} else {
+		p.lines = p.stepText(w)
+	}
+	p.lines = append(p.lines, "", p.c.Styles.Bold.Render("Image"))
+	p.lines = append(p.lines, p.summary(w)...)
 	p.l.setLen(len(p.lines))
 }
 
 func (p *detailsPane) View() string {
-	return p.c.frame("Details", p.focused, p.w, p.h, p.lines[p.l.offset:])
+	title := "Details"
+	if p.path {
+		title = "Details · path"
+	}
+	lo, hi := p.l.visible()
+	return p.c.frame(title, p.focused, p.w, p.h, p.lines[lo:hi])
 }
 
-func (p *detailsPane) text(w int) []string {
+func (p *detailsPane) stepText(w int) []string {
 	s := p.c.Styles
 	var out []string
 	label := p.labeler(&out, w)
 	r := p.row
-	switch {
-	case r.step < 0 && r.layer < 0:
-		out = append(out, s.Dim.Render("no step selected"))
-	default:
-		head := ""
-		if r.step >= 0 {
-			head = fmt.Sprintf("Step %d", r.step)
+	if r.step < 0 && r.layer < 0 {
+		return append(out, s.Dim.Render("no step selected"))
+	}
+	head := ""
+	if r.step >= 0 {
+		head = fmt.Sprintf("Step %d", r.step)
+	}
+	if r.layer >= 0 {
+		head = strings.TrimPrefix(head+fmt.Sprintf(" · layer %d", r.layer), " · ")
+	} else {
+		head += " · metadata only, no layer"
+	}
+	out = append(out, s.Bold.Render(head))
+	cmd := report.Instruction(p.img.command(r))
+	if strings.TrimSpace(cmd) == "" {
+		out = append(out, s.Dim.Render("(the history gives no command)"))
+	}
+	for _, line := range wrapCommand(cmd, w) {
+		out = append(out, s.Text.Render(line))
+	}
+	out = append(out, "")
+	if r.step >= 0 && r.step < len(p.img.steps) {
+		st := p.img.steps[r.step]
+		if !st.Created.IsZero() {
+			label("created", st.Created.UTC().Format(time.RFC3339))
 		}
-		if r.layer >= 0 {
-			head = strings.TrimPrefix(head+fmt.Sprintf(" · layer %d", r.layer), " · ")
-		} else {
-			head += " · metadata only, no layer"
-		}
-		out = append(out, s.Bold.Render(head))
-		cmd := report.Instruction(p.img.command(r))
-		if strings.TrimSpace(cmd) == "" {
-			out = append(out, s.Dim.Render("(the history gives no command)"))
-		}
-		for _, line := range wrapCommand(cmd, w) {
-			out = append(out, s.Text.Render(line))
-		}
-		out = append(out, "")
-		if r.step >= 0 && r.step < len(p.img.steps) {
-			st := p.img.steps[r.step]
-			if !st.Created.IsZero() {
-				label("created", st.Created.UTC().Format(time.RFC3339))
-			}
-			if st.Comment != "" {
-				label("comment", st.Comment)
-			}
-		}
-		if r.layer >= 0 {
-			p.layerText(r.layer, label)
+		if st.Comment != "" {
+			label("comment", st.Comment)
 		}
 	}
-	out = append(out, "", s.Bold.Render("Image"))
-	return append(out, p.summary(w)...)
+	if r.layer >= 0 {
+		p.layerText(r.layer, label)
+	}
+	return out
 }
 
 // labeler returns a function that adds "label     value" lines to out,
-// the value wrapped under itself when it is too long for the pane.
+// the value wrapped at word boundaries under itself when it is too long
+// for the pane (a word longer than the line is cut).
 func (p *detailsPane) labeler(out *[]string, w int) func(k, v string) {
 	s := p.c.Styles
 	const indent = 11
 	return func(k, v string) {
-		lines := strings.Split(ansi.Hardwrap(v, max(w-indent, 10), true), "\n")
-		for i, l := range lines {
+		for i, l := range wrapWords(v, max(w-indent, 10)) {
 			head := fmt.Sprintf("%-10s ", k)
 			if i > 0 {
 				head = strings.Repeat(" ", indent)
@@ -131,6 +158,12 @@ func (p *detailsPane) labeler(out *[]string, w int) func(k, v string) {
 			*out = append(*out, s.Dim.Render(head)+s.Text.Render(l))
 		}
 	}
+}
+
+// wrapWords wraps text at spaces and after path separators, breaking a
+// word only when it is longer than the line.
+func wrapWords(v string, w int) []string {
+	return strings.Split(ansi.Wrap(v, w, "/-,"), "\n")
 }
 
 func (p *detailsPane) layerText(k int, label func(k, v string)) {
@@ -151,8 +184,8 @@ func (p *detailsPane) layerText(k int, label func(k, v string)) {
 	label("entries", count(l.Entries))
 	if p.img.loaded() {
 		label("changes", fmt.Sprintf("A %d · C %d · D %d", l.Added, l.Changed, l.Deleted))
-		label("dies", report.Bytes(l.WastedMade)+" of this layer's copies die later")
-		label("kills", report.Bytes(l.WastedKilled)+" of older copies")
+		label("wasted", report.Bytes(l.WastedMade)+" of this layer's copies a later layer kills")
+		label("killed", report.Bytes(l.WastedKilled)+" of older copies this layer kills")
 	}
 }
 
@@ -175,10 +208,10 @@ func (p *detailsPane) summary(w int) []string {
 		}
 		add("platform", plat)
 	}
-	add("layers", fmt.Sprintf("%d (%d history steps)", len(p.img.layers), len(p.img.steps)))
+	add("layers", fmt.Sprintf("%d (%s)", len(p.img.layers), plural(len(p.img.steps), "history step", "history steps")))
 	img := p.img.img
 	if img == nil {
-		add("waste", fmt.Sprintf("known once every layer is read (%d/%d)", p.img.read, len(p.img.layers)))
+		add("waste", fmt.Sprintf("known once every layer is read (%d of %d)", p.img.read, len(p.img.layers)))
 		return out
 	}
 	add("total", report.BytesExact(img.TotalBytes))
@@ -187,8 +220,24 @@ func (p *detailsPane) summary(w int) []string {
 		out = append(out, s.Dim.Render(fmt.Sprintf("  %-12s ", c))+causeStyle(s, c).Render(report.BytesExact(img.WasteBy[c])))
 	}
 	add("efficiency", report.Percent(img.Efficiency()))
+	if big := p.img.biggest; len(big) > 0 {
+		out = append(out, "", s.Bold.Render("Biggest wasted paths")+s.Dim.Render(" · "+keyHint(p.c.Keys.Waste, "lists every copy")))
+		for _, b := range big[:min(len(big), p.biggestN)] {
+			sz := fmt.Sprintf("%9s  ", size(b.bytes))
+			out = append(out, causeStyle(s, b.cause).Render(sz)+s.Text.Render(midTrunc(model.DisplayPath(b.path), max(w-len(sz), 8))))
+		}
+	}
 	if n := len(img.Warnings); n > 0 {
-		add("warnings", fmt.Sprintf("%d (see lx report)", n))
+		out = append(out, "", s.Bold.Render("Warnings")+s.Dim.Render(fmt.Sprintf(" · %d, every one in lx report", n)))
+		for _, wr := range img.Warnings[:min(n, 5)] {
+			for i, l := range wrapWords(wr, w-2) {
+				lead := "! "
+				if i > 0 {
+					lead = "  "
+				}
+				out = append(out, s.Error.Render(lead)+s.Text.Render(l))
+			}
+		}
 	}
 	return out
 }

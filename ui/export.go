@@ -52,17 +52,21 @@ type exportDialog struct {
 
 const exportID OverlayID = "export"
 
+// newExportDialog opens the dialog on the format the configuration (or the
+// last export) chose, listed first, and a fresh file name in the directory
+// the last export went to.
 func newExportDialog(c *Common, img *image) Overlay {
-	d := &exportDialog{c: c, img: img, formats: report.Formats, auto: true}
 	first := c.ExportFormat
 	if first == "" {
 		first = "markdown"
 	}
-	for i, f := range d.formats {
-		if f == first {
-			d.format = i
+	formats := []string{first}
+	for _, f := range report.Formats {
+		if f != first {
+			formats = append(formats, f)
 		}
 	}
+	d := &exportDialog{c: c, img: img, formats: formats, auto: true}
 	d.path = newTextField(c, d.defaultPath())
 	d.path.focus()
 	return d
@@ -136,6 +140,8 @@ func (d *exportDialog) Update(msg tea.Msg) tea.Cmd {
 			d.path.focus()
 		} else {
 			d.state, d.wrote = exportDone, msg
+			// The next export proposes the same place and format.
+			d.c.ExportDir, d.c.ExportFormat = filepath.Dir(msg.Path), d.formats[d.format]
 		}
 	case themeChangedMsg:
 		d.path.restyle(d.c)
@@ -161,18 +167,25 @@ func (d *exportDialog) key(msg tea.KeyPressMsg) tea.Cmd {
 			d.path.focus()
 		}
 		return nil
-	case exportWriting, exportDone:
+	case exportDone:
+		if key.Matches(msg, k.Back) {
+			return closeOverlay(exportID)
+		}
+		return nil
+	case exportWriting:
 		return nil
 	}
 	switch {
 	case key.Matches(msg, k.Back):
 		return closeOverlay(exportID)
 	case key.Matches(msg, k.Enter):
-		if strings.TrimSpace(d.path.value()) == "" {
-			d.err = errors.New("give a file name")
+		target, err := d.target()
+		if err != nil {
+			d.err = err
 			return nil
 		}
-		if exists(d.path.value()) {
+		d.path.set(target)
+		if exists(target) {
 			d.state = exportConfirm
 			d.path.blur()
 			return nil
@@ -184,21 +197,55 @@ func (d *exportDialog) key(msg tea.KeyPressMsg) tea.Cmd {
 			step = -1
 		}
 		d.format = (d.format + step + len(d.formats)) % len(d.formats)
-		if d.auto {
+		switch p := d.path.value(); {
+		case d.auto:
 			d.path.set(d.defaultPath())
+		case report.FormatOf(p) != "":
+			// The extension follows the format: a name never says one
+			// format while the file holds another.
+			d.path.set(strings.TrimSuffix(p, filepath.Ext(p)) + "." + report.Extension(d.formats[d.format]))
 		}
 		return nil
 	}
 	return d.edit(msg)
 }
 
-// edit types into the file name; a typed name no longer follows the format.
+// edit types into the file name; a typed name no longer follows the
+// format, and a typed extension of a known format chooses that format.
 func (d *exportDialog) edit(msg tea.Msg) tea.Cmd {
 	changed, cmd := d.path.update(d.c.Keys, msg)
 	if changed {
 		d.auto, d.err = false, nil
+		if f := report.FormatOf(d.path.value()); f != "" {
+			for i, g := range d.formats {
+				if g == f {
+					d.format = i
+				}
+			}
+		}
 	}
 	return cmd
+}
+
+// target is where the report goes: the typed name with "~" expanded; a
+// directory (an existing one, or a name ending in "/") gets the default
+// file name inside it.
+func (d *exportDialog) target() (string, error) {
+	p := strings.TrimSpace(d.path.value())
+	if p == "" {
+		return "", errors.New("give a file name")
+	}
+	if p == "~" || strings.HasPrefix(p, "~/") {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("cannot expand ~: %w", err)
+		}
+		p = filepath.Join(home, p[1:])
+	}
+	if st, err := os.Stat(p); strings.HasSuffix(p, "/") || (err == nil && st.IsDir()) {
+		p = filepath.Join(p, filepath.Base(d.defaultPath()))
+	}
+	return p, nil
 }
 
 // write returns the command that writes the report: the work happens off

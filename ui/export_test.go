@@ -50,13 +50,17 @@ func TestExportFormatsAndErrors(t *testing.T) {
 	t.Chdir(t.TempDir())
 	a := newTestApp(t, true, 140, 36)
 	loaded(t, a, seed(t))
-	keys(a, "e tab")
-	if !strings.Contains(screen(a), "(•) html") || !strings.Contains(screen(a), "lx-report-seed-latest-2025-03-04.html") {
+	keys(a, "e")
+	if s := screen(a); !(strings.Index(s, "(•) markdown") < strings.Index(s, "( ) json") && strings.Index(s, "( ) json") < strings.Index(s, "( ) html")) {
+		t.Fatalf("the preselected format is not listed first:\n%s", screen(a))
+	}
+	keys(a, "tab")
+	if !strings.Contains(screen(a), "(•) json") || !strings.Contains(screen(a), "lx-report-seed-latest-2025-03-04.json") {
 		t.Fatalf("tab does not change the format and the path's extension:\n%s", screen(a))
 	}
 	keys(a, "shift+tab shift+tab")
-	if !strings.Contains(screen(a), "lx-report-seed-latest-2025-03-04.json") {
-		t.Fatalf("json does not give .json:\n%s", screen(a))
+	if !strings.Contains(screen(a), "(•) html") || !strings.Contains(screen(a), "lx-report-seed-latest-2025-03-04.html") {
+		t.Fatalf("shift+tab twice does not give html:\n%s", screen(a))
 	}
 	keys(a, "ctrl+u")
 	typeText(a, "no/such/dir/r.json")
@@ -92,5 +96,60 @@ func TestPasteIntoExportPath(t *testing.T) {
 	keys(a, "enter")
 	if b, err := os.ReadFile(filepath.Join(dir, "pasted.md")); err != nil || !strings.Contains(string(b), "3,145,728") {
 		t.Fatalf("the pasted path was not written: %v %q", err, b)
+	}
+}
+
+// The format and the name never disagree: a typed extension chooses the
+// format, and switching the format renames the extension. (Typing
+// demo.html, then choosing json, used to write JSON into demo.html.)
+func TestExportNameAndFormatAgree(t *testing.T) {
+	t.Chdir(t.TempDir())
+	a := newTestApp(t, true, 140, 36)
+	loaded(t, a, seed(t))
+	keys(a, "e ctrl+u")
+	typeText(a, "demo.html")
+	if !strings.Contains(screen(a), "(•) html") {
+		t.Fatalf("typing .html does not choose html:\n%s", screen(a))
+	}
+	keys(a, "shift+tab") // html, json, markdown in turn backwards
+	if !strings.Contains(screen(a), "(•) json") || !strings.Contains(screen(a), "demo.json") {
+		t.Fatalf("choosing json does not rename demo.html:\n%s", screen(a))
+	}
+	keys(a, "enter")
+	b, err := os.ReadFile("demo.json")
+	if err != nil || !strings.HasPrefix(string(b), "{") {
+		t.Fatalf("demo.json: %v %.40q", err, b)
+	}
+	if _, err := os.Stat("demo.html"); err == nil {
+		t.Fatal("demo.html was written")
+	}
+}
+
+// A directory as the name, "~", and the place remembered for the next
+// export.
+func TestExportDirectoryAndHome(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Chdir(t.TempDir())
+	if err := os.Mkdir("out", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a := newTestApp(t, true, 140, 36)
+	loaded(t, a, seed(t))
+	keys(a, "e ctrl+u")
+	typeText(a, "out")
+	keys(a, "enter")
+	if _, err := os.Stat(filepath.Join("out", "lx-report-seed-latest-2025-03-04.md")); err != nil || strings.Contains(screen(a), "Overwrite") {
+		t.Fatalf("a directory as the name: %v\n%s", err, screen(a))
+	}
+	keys(a, "esc e")
+	if s := screen(a); !strings.Contains(s, filepath.Join("out", "lx-report-seed-latest-2025-03-04-2.md")) {
+		t.Fatalf("the next export does not propose the same directory:\n%s", s)
+	}
+	keys(a, "ctrl+u")
+	typeText(a, "~/r.md")
+	keys(a, "enter")
+	if _, err := os.Stat(filepath.Join(home, "r.md")); err != nil {
+		t.Fatalf("~ is not the home directory: %v\n%s", err, screen(a))
 	}
 }

@@ -133,3 +133,70 @@ func markerStyle(s *theme.Styles, m model.Marker) lipgloss.Style {
 	}
 	return s.Dim
 }
+
+// compactSize renders bytes in at most 6 cells, for narrow columns:
+// "512B", "9.8K", "198K", "1.9M", "12G".
+func compactSize(n int64) string {
+	if n < 1024 {
+		return strconv.FormatInt(n, 10) + "B"
+	}
+	v := float64(n)
+	for _, u := range []string{"K", "M", "G", "T", "P"} {
+		v /= 1024
+		switch {
+		case v < 9.95:
+			return strconv.FormatFloat(v, 'f', 1, 64) + u
+		case v < 1023.5:
+			return strconv.FormatFloat(v, 'f', 0, 64) + u
+		}
+	}
+	return strconv.FormatFloat(v/1024, 'f', 0, 64) + "E"
+}
+
+// midTrunc fits a path in w cells by cutting its middle: the base name
+// stays whole as long as it fits, then whole directories from both ends
+// ("/opt/app/…/c/lib/big.bin"), cut inside a name only when none fits.
+func midTrunc(p string, w int) string {
+	if ansi.StringWidth(p) <= w {
+		return p
+	}
+	if w <= 1 {
+		return ansi.Truncate(p, w, "")
+	}
+	base := p[strings.LastIndexByte(p, '/')+1:]
+	bw := ansi.StringWidth(base)
+	if bw+1 >= w { // not even the name fits: keep its end
+		return "…" + ansi.TruncateLeft(base, bw-(w-1), "")
+	}
+	dir := p[:len(p)-len(base)] // "/opt/app/…/lib/"
+	keep := w - 2 - bw          // cells for the directories around the "…/"
+	parts := strings.SplitAfter(dir, "/")
+	head, tail := "", ""
+	for i, j := 0, len(parts)-1; i <= j; {
+		switch {
+		case ansi.StringWidth(head+tail+parts[j]) <= keep && (len(tail) <= len(head) || ansi.StringWidth(head+tail+parts[i]) > keep):
+			tail = parts[j] + tail
+			j--
+		case ansi.StringWidth(head+tail+parts[i]) <= keep:
+			head += parts[i]
+			i++
+		default:
+			i = j + 1 // nothing else fits
+		}
+	}
+	if head == "" && tail == "" {
+		return ansi.Truncate(dir, keep+1, "") + "…" + base
+	}
+	return head + "…/" + tail + base
+}
+
+// plural is "1 step", "2 steps".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// ansiTrunc cuts a plain line to w cells with an ellipsis.
+func ansiTrunc(s string, w int) string { return ansi.Truncate(s, max(w, 1), "…") }

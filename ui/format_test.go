@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
 	"reflect"
 	"testing"
 
@@ -59,5 +62,32 @@ func TestListStaysOnScreen(t *testing.T) {
 	l.setLen(3)
 	if l.cursor != 2 || l.offset != 0 {
 		t.Errorf("shrunk: cursor %d offset %d", l.cursor, l.offset)
+	}
+}
+
+func TestMidTruncKeepsTheName(t *testing.T) {
+	p := "/opt/app/node_modules/a/node_modules/b/node_modules/c/lib/big.bin"
+	for _, w := range []int{80, 40, 30, 12, 8, 3} {
+		got := midTrunc(p, w)
+		if n := ansi.StringWidth(got); n > w {
+			t.Errorf("midTrunc(%d) = %q, %d cells", w, got, n)
+		}
+		if w >= 12 && !strings.HasSuffix(got, "/big.bin") {
+			t.Errorf("midTrunc(%d) = %q lost the name", w, got)
+		}
+	}
+	if got := midTrunc(p, 40); got != "/opt/app/…/b/node_modules/c/lib/big.bin" {
+		t.Errorf("midTrunc(40) = %q", got)
+	}
+	if got := midTrunc("/short", 20); got != "/short" {
+		t.Errorf("a short path changed: %q", got)
+	}
+}
+
+func TestCompactSize(t *testing.T) {
+	for n, want := range map[int64]string{0: "0B", 512: "512B", 10_000: "9.8K", 203_198: "198K", 1_982_423: "1.9M", 1 << 30: "1.0G", 1023 * 1024: "1023K"} {
+		if got := compactSize(n); got != want || len(got) > 6 {
+			t.Errorf("compactSize(%d) = %q, want %q", n, got, want)
+		}
 	}
 }

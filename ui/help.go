@@ -53,6 +53,9 @@ func (v *helpView) Update(msg tea.Msg) tea.Cmd {
 		v.lw = 0
 		v.SetSize(v.w, v.h)
 	case tea.KeyPressMsg:
+		if key.Matches(msg, v.c.Keys.Back) {
+			return closeOverlay(helpID)
+		}
 		v.l.scrollKeys(v.c.Keys, msg)
 	}
 	return nil

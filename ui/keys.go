@@ -21,6 +21,7 @@ type KeyMap struct {
 	Help, Waste, Export, Filter      key.Binding
 	Toggle, ExpandAll, CollapseAll   key.Binding
 	ChangesOnly, HideUnchanged, Sort key.Binding
+	Lines, Group                     key.Binding
 	FormatNext, FormatPrev           key.Binding // in the export dialog
 	Confirm, Deny                    key.Binding // a yes/no question
 
@@ -80,8 +81,10 @@ var keyTable = []keyDef{
 	{"hideUnchanged", []string{"u"}, "hide unchanged", groupTree, func(k *KeyMap) *key.Binding { return &k.HideUnchanged }},
 	{"sort", []string{"s"}, "sort by name / size", groupTree, func(k *KeyMap) *key.Binding { return &k.Sort }},
 	{"filter", []string{"/"}, "filter paths", groupTree, func(k *KeyMap) *key.Binding { return &k.Filter }},
+	{"lines", []string{"L"}, "tree lines / plain indent", groupTree, func(k *KeyMap) *key.Binding { return &k.Lines }},
 
 	{"waste", []string{"w"}, "wasted copies", groupScreens, func(k *KeyMap) *key.Binding { return &k.Waste }},
+	{"group", []string{"v"}, "waste list: every copy / by directory / by step", groupScreens, func(k *KeyMap) *key.Binding { return &k.Group }},
 	{"export", []string{"e"}, "export report", groupScreens, func(k *KeyMap) *key.Binding { return &k.Export }},
 	{"help", []string{"?"}, "help", groupScreens, func(k *KeyMap) *key.Binding { return &k.Help }},
 	{"enter", []string{"enter"}, "open / jump / confirm", groupScreens, func(k *KeyMap) *key.Binding { return &k.Enter }},

@@ -46,13 +46,16 @@ func (p *layersPane) SetSize(w, h int) {
 
 func (p *layersPane) KeyHelp() []key.Binding {
 	k := p.c.Keys
-	return []key.Binding{k.Up, k.Down, k.NextLayer, k.PrevLayer}
+	return []key.Binding{relabel(k.NextLayer, "next layer"), relabel(k.PrevLayer, "previous")}
 }
 
 func (p *layersPane) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case focusMsg:
 		p.focused = msg.focused
+		if msg.focused {
+			p.sent = -1 // the details go back to the step
+		}
 	case imageChangedMsg:
 		p.l.setLen(len(p.img.rows))
 		p.sent = -1 // the rows may be new: say the selection again
@@ -99,68 +102,84 @@ func (p *layersPane) Click(_, y int) tea.Cmd {
 	return p.announce()
 }
 
-// The layer list's columns; a narrow pane leaves out the waste columns
-// (the details say them).
-const (
-	layerColumns       = "  #       SIZE     A     C     D       DIES      KILLS  COMMAND"
-	layerColumnsNarrow = "  #       SIZE     A     C     D  COMMAND"
-	narrowLayers       = 100
+// layerCols lays out the layer list's columns: full sizes when wide, a
+// compact form when narrow (80 columns keep every column).
+type layerCols struct {
+	head  string
+	row   string // index, size, A, C, D; then the two waste cells
+	waste string
+	size  func(int64) string
+}
+
+var (
+	wideLayerCols = layerCols{
+		head:  "  #       SIZE     A     C     D     WASTED     KILLED  COMMAND",
+		row:   "%3s  %9s  %4s  %4s  %4s  ",
+		waste: "%9s  %9s  ",
+		size:  size,
+	}
+	narrowLayerCols = layerCols{
+		head:  "  #   SIZE    A    C    D WASTED KILLED COMMAND",
+		row:   "%3s %6s %4s %4s %4s ",
+		waste: "%6s %6s ",
+		size:  compactSize,
+	}
+	narrowLayers = 100 // below this pane width, the compact columns
 )
+
+func (p *layersPane) cols() layerCols {
+	if p.w < narrowLayers {
+		return narrowLayerCols
+	}
+	return wideLayerCols
+}
 
 func (p *layersPane) View() string {
 	s := p.c.Styles
-	cols := layerColumns
-	if p.w < narrowLayers {
-		cols = layerColumnsNarrow
-	}
-	body := []string{s.Header.Render(cols)}
+	cols := p.cols()
+	body := []string{s.Header.Render(cols.head)}
 	lo, hi := p.l.visible()
 	for i := lo; i < hi; i++ {
-		body = append(body, p.row(i))
+		body = append(body, p.row(i, cols))
 	}
-	title := fmt.Sprintf("Layers · %d steps, %d layers", len(p.img.steps), len(p.img.layers))
+	title := "Layers · " + plural(len(p.img.steps), "step", "steps") + ", " + plural(len(p.img.layers), "layer", "layers")
+	if len(p.img.rows) > p.l.h {
+		title += fmt.Sprintf(" · %d/%d", p.l.cursor+1, len(p.img.rows))
+	}
 	if len(p.img.rows) == 0 {
 		body = append(body, s.Dim.Render("  reading the image config…"))
 	}
 	return p.c.frame(title, p.focused, p.w, p.h, body)
 }
 
-func (p *layersPane) row(i int) string {
+func (p *layersPane) row(i int, cols layerCols) string {
 	s := p.c.Styles
 	r := p.img.rows[i]
 	cmd := oneLine(p.img.command(r))
 	var line string
-	narrow := p.w < narrowLayers
 	if r.layer < 0 {
-		waste := fmt.Sprintf("%9s  %9s  ", "", "")
-		if narrow {
-			waste = ""
-		}
-		line = s.Dim.Render(fmt.Sprintf("%3s  %9s  %4s  %4s  %4s  %s%s", "", "—", "", "", "", waste, cmd))
+		line = s.Dim.Render(fmt.Sprintf(cols.row+cols.waste, "", "—", "", "", "", "", "") + cmd)
 	} else {
 		l := p.img.layers[r.layer]
-		sz, a, c, d, dies, kills := "…", "…", "…", "…", "…", "…"
+		sz, a, c, d, made, killed := "…", "…", "…", "…", "…", "…"
 		if p.img.layerRead(r.layer) {
-			sz = size(l.SizeBytes)
+			sz = cols.size(l.SizeBytes)
 		}
 		waste := s.Text
 		if p.img.loaded() {
 			a, c, d = count(l.Added), count(l.Changed), count(l.Deleted)
-			dies, kills = wasteCell(l.WastedMade), wasteCell(l.WastedKilled)
+			made, killed = wasteCell(l.WastedMade, cols.size), wasteCell(l.WastedKilled, cols.size)
 			if l.WastedMade > 0 || l.WastedKilled > 0 {
 				waste = s.Removed
 			}
 		}
-		line = s.Text.Render(fmt.Sprintf("%3d  %9s  %4s  %4s  %4s  ", r.layer, sz, a, c, d))
-		if !narrow {
-			line += waste.Render(fmt.Sprintf("%9s  %9s", dies, kills)) + "  "
-		}
-		line += s.Text.Render(cmd)
+		line = s.Text.Render(fmt.Sprintf(cols.row, fmt.Sprint(r.layer), sz, a, c, d)) +
+			waste.Render(fmt.Sprintf(cols.waste, made, killed)) + s.Text.Render(cmd)
 	}
 	return p.c.cursorRow(line, p.w-2, i == p.l.cursor, p.focused)
 }
 
-func wasteCell(n int64) string {
+func wasteCell(n int64, size func(int64) string) string {
 	if n == 0 {
 		return "·"
 	}

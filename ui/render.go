@@ -48,7 +48,13 @@ func (a *App) render() string {
 	// lines side by side: no cell buffer needed.
 	lines := make([]string, a.height)
 	lines[0] = a.header()
+	if a.tabs.h > 0 {
+		lines[a.tabs.y] = a.tabBar()
+	}
 	for i, p := range a.panes {
+		if a.hidden(i) {
+			continue
+		}
 		r := a.rects[i]
 		for j, l := range strings.Split(p.View(), "\n") {
 			if y := r.y + j; y > 0 && y < a.height-1 && j < r.h {
@@ -151,7 +157,7 @@ func (a *App) footer() string {
 	case a.panes[a.focus].Capturing():
 		binds = a.panes[a.focus].KeyHelp()
 	default:
-		binds = append([]key.Binding{k.Help, k.Quit, k.NextPane, k.Waste, k.Export}, a.panes[a.focus].KeyHelp()...)
+		binds = append([]key.Binding{k.Help, k.Quit, relabel(k.NextPane, "pane"), relabel(k.Waste, "waste"), relabel(k.Export, "export")}, a.panes[a.focus].KeyHelp()...)
 	}
 	var parts []string
 	for _, b := range binds {

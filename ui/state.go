@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"sort"
+
 	"lx.dev/lx/model"
 	"lx.dev/lx/model/report"
 )
@@ -24,6 +26,16 @@ type image struct {
 
 	wasteOf map[model.NodeID][]int // indexes into img.Waste, by path
 	hints   []report.Hint          // fix hints, biggest first
+	biggest []pathWaste            // the paths whose copies waste the most, biggest first
+}
+
+// pathWaste is the bytes one path's dead copies hold, with the cause of
+// most of them.
+type pathWaste struct {
+	node  model.NodeID
+	path  string
+	bytes int64
+	cause model.Cause
 }
 
 // stepRow is one row of the layer list.
@@ -79,6 +91,24 @@ func (s *image) setImage(img *model.Image, hints []report.Hint) {
 	for i, w := range img.Waste {
 		s.wasteOf[w.Node] = append(s.wasteOf[w.Node], i)
 	}
+	s.biggest = s.biggest[:0]
+	for n, ws := range s.wasteOf {
+		b := pathWaste{node: n, path: img.Waste[ws[0]].Path}
+		var top int64
+		for _, i := range ws {
+			b.bytes += img.Waste[i].Bytes
+			if img.Waste[i].Bytes > top {
+				top, b.cause = img.Waste[i].Bytes, img.Waste[i].Cause
+			}
+		}
+		s.biggest = append(s.biggest, b)
+	}
+	sort.Slice(s.biggest, func(i, j int) bool {
+		if s.biggest[i].bytes != s.biggest[j].bytes {
+			return s.biggest[i].bytes > s.biggest[j].bytes
+		}
+		return model.PathLess(s.biggest[i].path, s.biggest[j].path)
+	})
 }
 
 // loaded tells whether the analysis is complete.

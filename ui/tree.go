@@ -1,10 +1,6 @@
 package ui
 
 import (
-	"fmt"
-	"sort"
-	"strings"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -12,13 +8,15 @@ import (
 )
 
 // treePane shows the filesystem after the selected layer, or that layer's
-// changes alone, with A/C/D markers and the waste highlights.
+// changes alone, with A/C/D markers, the changes below each directory and
+// the waste highlights.
 //
 // Its rows are a flat list of the open directories' shown children; a row
 // is rendered only while it is on screen. Rebuilding the list costs
 // O(rows in open directories) (or O(changes in the layer)), and moving the
 // cursor O(rows on screen): nothing walks the whole image but a filter.
 type treePane struct {
+	passive
 	c   *Common
 	img *image
 
@@ -28,15 +26,22 @@ type treePane struct {
 	changesOnly   bool // the layer's changes as a flat list
 	hideUnchanged bool // only changed paths and their directories
 	bySize        bool
+	lines         bool // connector lines (├──) instead of a plain indent
 
 	allOpen  bool                            // every directory open, but those in shut
 	open     map[model.NodeID]bool           // directories opened (when !allOpen)
 	shut     map[model.NodeID]bool           // directories closed (when allOpen)
 	children map[model.NodeID][]model.NodeID // every child by name, per directory, once
 	sizes    *model.DirSizes
-	touched  map[model.NodeID]bool // layer k's changed paths and their ancestors, when needed
-	touchedK int
 
+	// What layer k changed, worked out once per layer: the changes below
+	// each directory, and the bytes each deleted directory's copies held.
+	layerOf     int
+	below       map[model.NodeID]model.Counts
+	killedBelow map[model.NodeID]int64
+
+	moved  bool         // the user moved in the tree: layer switches keep the place
+	shown  model.NodeID // the node details were last told of, -1 for none
 	filter filter
 
 	rows    []treeRow
@@ -48,12 +53,14 @@ type treePane struct {
 type treeRow struct {
 	node  model.NodeID
 	depth int32
+	last  uint64 // bit d: the row's ancestor at depth d (or the row, at its depth) is its directory's last
+	empty bool   // a directory that lists nothing in this view
 	path  string // the changes list shows whole paths
 }
 
 func newTreePane(c *Common, img *image) *treePane {
 	return &treePane{
-		c: c, img: img, k: -1, touchedK: -1,
+		c: c, img: img, k: -1, layerOf: -1, shown: -1, lines: !c.PlainTree,
 		open: map[model.NodeID]bool{}, shut: map[model.NodeID]bool{},
 		children: map[model.NodeID][]model.NodeID{},
 		filter:   newFilter(c),
@@ -65,6 +72,14 @@ func newTreePane(c *Common, img *image) *treePane {
 type revealMsg struct {
 	Node  model.NodeID
 	Layer int
+}
+
+// nodeSelectedMsg says which path the tree's cursor is on, while the tree
+// has the focus: the details describe it.
+type nodeSelectedMsg struct {
+	Node  model.NodeID
+	Layer int
+	Own   bool
 }
 
 func (p *treePane) SetSize(w, h int) {
@@ -86,7 +101,7 @@ func (p *treePane) KeyHelp() []key.Binding {
 	if p.filter.editing() {
 		return []key.Binding{relabel(k.Enter, "keep the filter"), relabel(k.Back, "clear it")}
 	}
-	return []key.Binding{k.Filter, k.Toggle, k.ChangesOnly, k.HideUnchanged, k.Sort}
+	return []key.Binding{relabel(k.Filter, "filter"), relabel(k.Toggle, "open"), relabel(k.ChangesOnly, "changes"), relabel(k.HideUnchanged, "changed only"), relabel(k.Sort, "sort")}
 }
 
 // Capturing tells whether the pane takes every key (the filter is typed).
@@ -96,246 +111,21 @@ func (p *treePane) Scroll(d int) { p.l.scroll(d) }
 
 func (p *treePane) Click(_, y int) tea.Cmd {
 	if y >= 2 && y < 2+p.l.h {
+		p.moved = true
 		p.l.to(p.l.offset + y - 2)
 	}
-	return nil
-}
-
-// setLayer shows the filesystem after layer k; own says whether the
-// selected step made it (then its markers show).
-func (p *treePane) setLayer(k int, own bool) tea.Cmd {
-	if k == p.k && own == p.own {
-		return nil
-	}
-	p.k, p.own = k, own
-	p.autoOpen()
-	p.rebuild()
-	if img := p.img.img; img != nil && k >= 0 && p.filter.active() && !(p.changesOnly && p.own) {
-		return p.filter.search(img, k)
-	}
-	return nil
-}
-
-// imageLoaded is called once the analysis is complete.
-func (p *treePane) imageLoaded() {
-	p.sizes = p.img.img.DirSizes()
-	p.autoOpen()
-	p.rebuild()
-}
-
-// autoOpen opens the directories on the way to what the layer changed,
-// when it changed few enough paths for that to help.
-func (p *treePane) autoOpen() {
-	img := p.img.img
-	if img == nil || p.k < 0 || !p.own {
-		return
-	}
-	l := img.Layers[p.k]
-	if l.Added+l.Changed+l.Deleted > autoOpenLimit {
-		return
-	}
-	for _, ch := range img.Changes(p.k) {
-		for n := img.Parent(ch.Node); n != model.Root; n = img.Parent(n) {
-			p.open[n] = true
-			delete(p.shut, n)
-		}
-	}
-}
-
-const autoOpenLimit = 200
-
-func (p *treePane) isOpen(n model.NodeID) bool {
-	if p.filter.applied() {
-		return true
-	}
-	if p.allOpen {
-		return !p.shut[n]
-	}
-	return p.open[n]
-}
-
-func (p *treePane) setOpen(n model.NodeID, open bool) {
-	if p.allOpen {
-		p.shut[n] = !open
-	} else {
-		p.open[n] = open
-	}
-}
-
-// selectedNode is the node under the cursor, if any.
-func (p *treePane) selectedNode() (model.NodeID, bool) {
-	if p.l.cursor < len(p.rows) {
-		return p.rows[p.l.cursor].node, true
-	}
-	return 0, false
-}
-
-// rebuild recomputes the rows, keeping the cursor on the same path (or
-// the nearest directory above it that is still shown).
-func (p *treePane) rebuild() {
-	sel, had := p.selectedNode()
-	p.rows = p.rows[:0]
-	img := p.img.img
-	if img != nil && p.k >= 0 {
-		if p.sizes != nil {
-			p.sizes.At(p.k)
-		}
-		if p.changesOnly && p.own {
-			p.buildChanges()
-		} else {
-			if p.hideUnchanged && p.own {
-				p.touch()
-			}
-			p.walk(model.Root, 0)
-		}
-	}
-	p.l.setHeight(p.listHeight())
-	p.l.setLen(len(p.rows))
-	if had {
-		p.reselect(sel)
-	}
-}
-
-func (p *treePane) reselect(n model.NodeID) {
-	img := p.img.img
-	for {
-		for i, r := range p.rows {
-			if r.node == n {
-				p.l.to(i)
-				return
-			}
-		}
-		if n == model.Root || img == nil {
-			return
-		}
-		n = img.Parent(n)
-	}
-}
-
-// shows tells whether a path is listed in the tree of layer k.
-func (p *treePane) shows(n model.NodeID) bool {
-	img := p.img.img
-	if p.own {
-		if !img.Shown(n, p.k) {
-			return false
-		}
-	} else if !img.Visible(n, p.k) {
-		return false
-	}
-	if p.hideUnchanged && p.own && !p.touched[n] {
-		return false
-	}
-	if p.filter.applied() && !p.filter.keep[n] {
-		return false
-	}
-	return true
-}
-
-func (p *treePane) walk(dir model.NodeID, depth int32) {
-	img := p.img.img
-	kids, ok := p.children[dir]
-	if !ok {
-		kids = img.EveryChild(dir)
-		p.children[dir] = kids
-	}
-	var shown []model.NodeID
-	for _, c := range kids {
-		if p.shows(c) {
-			shown = append(shown, c)
-		}
-	}
-	if p.bySize {
-		sz := make(map[model.NodeID]int64, len(shown))
-		for _, c := range shown {
-			sz[c] = p.sizeOf(c)
-		}
-		sort.SliceStable(shown, func(i, j int) bool { return sz[shown[i]] > sz[shown[j]] })
-	}
-	for _, c := range shown {
-		p.rows = append(p.rows, treeRow{node: c, depth: depth})
-		if img.HasChildren(c) && p.isOpen(c) && p.isDir(c) {
-			p.walk(c, depth+1)
-		}
-	}
-}
-
-// info is a row's state: after layer k, or before it for a path k deleted.
-func (p *treePane) info(n model.NodeID) (model.FileInfo, bool) {
-	img := p.img.img
-	if fi, ok := img.Stat(n, p.k); ok {
-		return fi, true
-	}
-	return img.Stat(n, p.k-1)
-}
-
-func (p *treePane) isDir(n model.NodeID) bool {
-	fi, ok := p.info(n)
-	return ok && fi.Kind == model.KindDir
-}
-
-// sizeOf is a row's size: a directory's as of layer k, else the bytes
-// the path shows (a hardlink its target's).
-func (p *treePane) sizeOf(n model.NodeID) int64 {
-	fi, _ := p.info(n)
-	if fi.Kind == model.KindDir && p.img.img.Visible(n, p.k) {
-		return p.sizes.Size(n)
-	}
-	return fi.Size
-}
-
-// touch marks layer k's changed paths and every directory above them.
-func (p *treePane) touch() {
-	if p.touchedK == p.k && p.touched != nil {
-		return
-	}
-	img := p.img.img
-	p.touched = map[model.NodeID]bool{}
-	p.touchedK = p.k
-	for _, ch := range img.Changes(p.k) {
-		for n := ch.Node; n != model.Root && !p.touched[n]; n = img.Parent(n) {
-			p.touched[n] = true
-		}
-	}
-}
-
-func (p *treePane) buildChanges() {
-	img := p.img.img
-	for _, ch := range img.Changes(p.k) {
-		path := model.DisplayPath(img.Path(ch.Node))
-		if p.filter.active() && !p.filter.matchString(path[1:]) {
-			continue
-		}
-		p.rows = append(p.rows, treeRow{node: ch.Node, path: path})
-	}
-	if p.bySize {
-		sort.SliceStable(p.rows, func(i, j int) bool { return p.sizeOf(p.rows[i].node) > p.sizeOf(p.rows[j].node) })
-	} else {
-		sort.Slice(p.rows, func(i, j int) bool { return p.rows[i].path < p.rows[j].path })
-	}
-}
-
-// reveal shows path n in the filesystem after layer k (the waste list's
-// jump): whole filesystem, no filter, its directories open, cursor on it.
-func (p *treePane) reveal(n model.NodeID, k int, own bool) {
-	p.changesOnly, p.hideUnchanged = false, false
-	p.filter.clear()
-	p.k, p.own = k, own
-	img := p.img.img
-	for d := img.Parent(n); d != model.Root; d = img.Parent(d) {
-		p.setOpen(d, true)
-	}
-	p.rebuild()
-	p.reselect(n)
+	return p.announce()
 }
 
 func (p *treePane) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case focusMsg:
 		p.focused = msg.focused
+		p.shown = -1 // gaining the focus: tell the details again
 	case themeChangedMsg:
 		p.filter.input.restyle(p.c)
 	case stepSelectedMsg:
-		return p.setLayer(msg.Layer, msg.Own)
+		p.setLayer(msg.Layer, msg.Own)
 	case imageChangedMsg:
 		if msg.loaded && p.sizes == nil {
 			p.imageLoaded()
@@ -348,13 +138,34 @@ func (p *treePane) Update(msg tea.Msg) tea.Cmd {
 		}
 	case tea.KeyPressMsg:
 		if p.filter.editing() {
-			return p.typeFilter(msg)
+			return tea.Batch(p.typeFilter(msg), p.announce())
 		}
-		return p.key(msg)
+		return tea.Batch(p.key(msg), p.announce())
 	case tea.PasteMsg, tea.ClipboardMsg:
 		if p.filter.editing() {
 			return p.typeFilter(msg)
 		}
+	}
+	return tea.Batch(p.search(), p.announce())
+}
+
+// announce tells the details which path the cursor is on, while the tree
+// has the focus and the path (or the layer) changed.
+func (p *treePane) announce() tea.Cmd {
+	n, ok := p.selectedNode()
+	if !p.focused || !ok || n == p.shown {
+		return nil
+	}
+	p.shown = n
+	sel := nodeSelectedMsg{Node: n, Layer: p.k, Own: p.own}
+	return func() tea.Msg { return sel }
+}
+
+// search asks for the filter's matches in the layer shown, when they are
+// not in yet.
+func (p *treePane) search() tea.Cmd {
+	if img := p.img.img; img != nil && p.k >= 0 && p.filter.active() && !(p.changesOnly && p.own) {
+		return p.filter.search(img, p.k)
 	}
 	return nil
 }
@@ -373,6 +184,7 @@ func (p *treePane) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := p.c.Keys
 	switch {
 	case p.l.navigate(k, msg):
+		p.moved = true
 	case key.Matches(msg, k.Right):
 		p.openSelected(true)
 	case key.Matches(msg, k.Left):
@@ -382,9 +194,11 @@ func (p *treePane) key(msg tea.KeyPressMsg) tea.Cmd {
 			p.openSelected(!p.isOpen(n))
 		}
 	case key.Matches(msg, k.ExpandAll):
+		p.moved = true
 		p.allOpen, p.shut = true, map[model.NodeID]bool{}
 		p.rebuild()
 	case key.Matches(msg, k.CollapseAll):
+		p.moved = true
 		p.allOpen, p.open = false, map[model.NodeID]bool{}
 		p.rebuild()
 	case key.Matches(msg, k.ChangesOnly):
@@ -397,6 +211,8 @@ func (p *treePane) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Sort):
 		p.bySize = !p.bySize
 		p.rebuild()
+	case key.Matches(msg, k.Lines):
+		p.lines = !p.lines
 	case key.Matches(msg, k.Filter):
 		p.filter.start()
 		p.l.setHeight(p.listHeight())
@@ -432,6 +248,7 @@ func (p *treePane) openSelected(open bool) {
 	if !ok || !p.isDir(n) || p.isOpen(n) == open || p.filter.applied() {
 		return
 	}
+	p.moved = true
 	p.setOpen(n, open)
 	p.rebuild()
 }
@@ -441,6 +258,7 @@ func (p *treePane) left() {
 	if !ok {
 		return
 	}
+	p.moved = true
 	if p.isDir(n) && p.isOpen(n) && !p.filter.applied() {
 		p.openSelected(false)
 		return
@@ -452,25 +270,4 @@ func (p *treePane) left() {
 			return
 		}
 	}
-}
-
-func (p *treePane) title() string {
-	switch {
-	case p.k < 0:
-		return "Filesystem"
-	case p.changesOnly && p.own:
-		return fmt.Sprintf("Changes in layer %d", p.k)
-	}
-	var parts []string
-	parts = append(parts, fmt.Sprintf("Filesystem after layer %d", p.k))
-	if !p.own {
-		parts = append(parts, "this step changes no files")
-	}
-	if p.hideUnchanged && p.own {
-		parts = append(parts, "changed only")
-	}
-	if p.bySize {
-		parts = append(parts, "by size")
-	}
-	return strings.Join(parts, " · ")
 }

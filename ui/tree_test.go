@@ -74,7 +74,7 @@ func TestTreeToggles(t *testing.T) {
 		t.Fatalf("hide unchanged: %q, want %q", got, want)
 	}
 	keys(a, "u c")
-	if got, want := rowNames(a), []string{"/data/one"}; !reflect.DeepEqual(got, want) {
+	if got, want := rowNames(a), []string{"/data", "/data/one"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("changes only: %q, want %q", got, want)
 	}
 	keys(a, "c +")

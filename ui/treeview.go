@@ -2,13 +2,14 @@ package ui
 
 import (
 	"fmt"
-
-	"charm.land/lipgloss/v2"
 	"strconv"
 	"strings"
 
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
 	"lx.dev/lx/model"
-	"lx.dev/lx/model/report"
+	"lx.dev/lx/theme"
 )
 
 // treeColumns heads the tree; treeCells lays out a row the same way.
@@ -70,8 +71,9 @@ func (p *treePane) filterLine() string {
 	return line
 }
 
-// row renders one tree row: marker, mode, owner, size, name, and what the
-// waste accounting says of the copy it shows.
+// row renders one tree row: marker, mode, owner, size, then the name
+// (its place in the tree, a link's target, the changes below a directory)
+// and what the waste accounting says of the copy it shows.
 func (p *treePane) row(i int) string {
 	s := p.c.Styles
 	img := p.img.img
@@ -88,86 +90,118 @@ func (p *treePane) row(i int) string {
 	sz := ""
 	switch {
 	case m == model.Deleted && fi.Kind == model.KindDir:
-		sz = "—"
+		sz = size(p.killedBelow[r.node])
 	case fi.Kind == model.KindDir || fi.Kind == model.KindRegular || fi.Kind == model.KindHardlink:
 		sz = size(p.sizeOf(r.node))
 	}
 	owner := strconv.FormatUint(uint64(fi.UID), 10) + ":" + strconv.FormatUint(uint64(fi.GID), 10)
 	cols := treeCells(modeString(fi.Kind, fi.Mode), owner, sz)
 
-	name := r.path
-	if name == "" {
-		glyph := "  "
-		if fi.Kind == model.KindDir {
-			glyph = "▸ "
-			if p.isOpen(r.node) {
-				glyph = "▾ "
-			}
-		}
-		name = strings.Repeat("  ", int(r.depth)) + glyph + model.EscapeName(img.Name(r.node))
+	var tail []string // what follows the name
+	switch fi.Kind {
+	case model.KindSymlink:
+		tail = append(tail, s.Dim.Render("-> "+model.EscapeName(fi.Link)))
+	case model.KindHardlink:
+		tail = append(tail, s.Dim.Render("=> "+model.DisplayPath(fi.Link)))
 	}
+	below := p.below[r.node]
+	if p.own && fi.Kind == model.KindDir && below.Total() > 0 && m != model.Deleted {
+		tail = append(tail, countsText(s, below))
+	}
+	if note, st, ok := wasteNote(p.c.Styles, p.img, r.node, fi, m, p.k, p.own); ok {
+		tail = append(tail, st.Render(note))
+	} else if m == model.Deleted && fi.Kind == model.KindDir && p.killedBelow[r.node] > 0 {
+		tail = append(tail, s.Removed.Render(fmt.Sprintf("✗ deletes %s of copies every pull still ships", size(p.killedBelow[r.node]))))
+	}
+
 	nameStyle := s.Text
 	switch {
 	case m == model.Deleted:
 		nameStyle = s.DeletedRow
+	case fi.Kind == model.KindDir && p.own && below.Total() > 0:
+		nameStyle = s.Key
 	case fi.Kind == model.KindDir:
 		nameStyle = s.Bold
 	}
-	line := mark + s.Dim.Render(cols) + nameStyle.Render(name)
-	switch fi.Kind {
-	case model.KindSymlink:
-		line += s.Dim.Render(" -> " + model.EscapeName(fi.Link))
-	case model.KindHardlink:
-		line += s.Dim.Render(" -> " + model.DisplayPath(fi.Link))
+	avail := p.w - 2 - 1 - ansi.StringWidth(cols)
+	var name string
+	if r.path != "" {
+		name = nameStyle.Render(midTrunc(r.path, avail))
+	} else {
+		name = p.treeName(r, fi, nameStyle, avail)
 	}
-	if note, st, ok := p.note(r.node, fi, m); ok {
-		line += "  " + st.Render(note)
+	line := mark + s.Dim.Render(cols) + name
+	if len(tail) > 0 {
+		line += " " + strings.Join(tail, " ")
 	}
 	return line
 }
 
-// note is what the waste accounting says of the copy a row shows: that a
-// later layer kills it, that this layer recopied or overwrote an older
-// copy, or that this layer's deletion made a copy waste.
-func (p *treePane) note(n model.NodeID, fi model.FileInfo, m model.Marker) (string, lipgloss.Style, bool) {
-	img := p.img.img
-	if fi.Kind != model.KindRegular {
-		return "", lipgloss.Style{}, false
+// treeName is a row's name in the tree, after its connectors (or indent)
+// and its open/closed sign. However deep the row, the name stays visible:
+// the levels nearest the root give way to a "…" first.
+func (p *treePane) treeName(r treeRow, fi model.FileInfo, st lipgloss.Style, avail int) string {
+	s := p.c.Styles
+	name := model.EscapeName(p.img.img.Name(r.node))
+	glyph := " "
+	switch {
+	case fi.Kind != model.KindDir:
+	case r.empty:
+		name += "/"
+	case p.isOpen(r.node):
+		glyph = "▾"
+	default:
+		glyph = "▸"
 	}
-	var fate, here []string // what becomes of the copy; what this layer did
-	var style lipgloss.Style
-	styled := false
-	add := func(to *[]string, c model.Cause, text string) {
-		if !styled || to == &fate {
-			style, styled = causeStyle(p.c.Styles, c), true
-		}
-		*to = append(*to, text)
-	}
-	for _, wi := range p.img.wasteOf[n] {
-		w := img.Waste[wi]
+	var levels []string // one per depth above the row, then the row's own
+	for d := range int(r.depth) {
 		switch {
-		case m == model.Deleted:
-			if w.MadeBy == fi.Layer && w.KilledBy == p.k {
-				add(&here, w.Cause, fmt.Sprintf("wastes layer %d's copy (%s)", w.MadeBy, size(w.Bytes)))
-			}
-		case w.MadeBy == fi.Layer && w.KilledBy > p.k:
-			text := fmt.Sprintf("%s by layer %d", w.Cause, w.KilledBy)
-			if w.Cause == model.Recopied {
-				text += " (" + report.Change(w.Meta) + ")"
-			}
-			add(&fate, w.Cause, text)
-		case p.own && fi.Layer == p.k && w.KilledBy == p.k:
-			switch w.Cause {
-			case model.Recopied:
-				add(&here, w.Cause, fmt.Sprintf("needless recopy of layer %d (%s)", w.MadeBy, report.Change(w.Meta)))
-			case model.Overwritten:
-				add(&here, w.Cause, fmt.Sprintf("overwrites layer %d's copy", w.MadeBy))
-			}
+		case !p.lines:
+			levels = append(levels, "  ")
+		case d < 64 && r.last&(1<<d) != 0:
+			levels = append(levels, "  ")
+		default:
+			levels = append(levels, "│ ")
 		}
 	}
-	notes := append(fate, here...)
-	if notes == nil {
-		return "", style, false
+	own := glyph + " "
+	if p.lines {
+		branch := "├"
+		if r.depth < 64 && r.last&(1<<r.depth) != 0 {
+			branch = "└"
+		}
+		if glyph == " " {
+			glyph = "─"
+		}
+		own = branch + glyph + " "
 	}
-	return "✗ " + strings.Join(notes, " · "), style, true
+	nameW := min(ansi.StringWidth(name), max(avail-4, 8))
+	drop := 0
+	for drop < len(levels) && 2*(len(levels)-drop)+3+nameW > avail {
+		drop++
+	}
+	prefix := strings.Join(levels[drop:], "")
+	if drop > 0 {
+		prefix = "…" + prefix[len(levels[drop]):]
+		if drop == len(levels) {
+			prefix = "…"
+		}
+	}
+	return s.Dim.Render(prefix+own) + st.Render(midTrunc(name, max(avail-ansi.StringWidth(prefix+own), 1)))
+}
+
+// countsText is the changes below a directory: "+300 ~2 -1", each in its
+// marker's colour, the zero ones left out.
+func countsText(s *theme.Styles, c model.Counts) string {
+	var parts []string
+	for _, x := range []struct {
+		n    int
+		sign string
+		m    model.Marker
+	}{{c.Added, "+", model.Added}, {c.Changed, "~", model.Changed}, {c.Deleted, "-", model.Deleted}} {
+		if x.n > 0 {
+			parts = append(parts, markerStyle(s, x.m).Render(x.sign+strconv.Itoa(x.n)))
+		}
+	}
+	return strings.Join(parts, " ")
 }

@@ -47,10 +47,11 @@ func Commas(n int64) string {
 }
 
 // BytesExact is a human size with the exact count beside it:
-// "1.0 MiB (1,048,576 bytes)".
+// "1.0 MiB (1,048,576 bytes)"; a size under 1 KiB is exact already ("512 B",
+// as Bytes says it).
 func BytesExact(n int64) string {
 	if n < 1024 && n > -1024 {
-		return Commas(n) + " bytes"
+		return Bytes(n)
 	}
 	return Bytes(n) + " (" + Commas(n) + " bytes)"
 }

@@ -112,6 +112,7 @@ const (
 	barHeight  = 18
 	barGap     = 6
 	labelWidth = 150
+	labelGap   = 8 // between a label's end and its bar
 	valueWidth = 110
 )
 
@@ -142,7 +143,7 @@ func stackedBars(title string, rows []barRow) svgChart {
 	}
 	for i, r := range rows {
 		y := float64(i * (barHeight + barGap))
-		c.Labels = append(c.Labels, svgLabel{X: 2, Y: y + 13, Text: r.label, Anchor: "start"})
+		c.Labels = append(c.Labels, svgLabel{X: labelWidth - labelGap, Y: y + 13, Text: r.label, Anchor: "end"})
 		x := float64(labelWidth)
 		for j, seg := range r.segments {
 			seg.X, seg.Y, seg.W, seg.H = x, y, scale(r.bytes[j], top), barHeight
@@ -162,7 +163,7 @@ func layerChart(layers []htmlLayer) svgChart {
 			label: layerLabel(l),
 			segments: []svgBar{
 				{Class: "live", Tip: fmt.Sprintf("layer %d: %s live", l.Index, BytesExact(l.Live))},
-				{Class: "dead", Tip: fmt.Sprintf("layer %d: %s wasted later", l.Index, BytesExact(l.WastedBytesMade))},
+				{Class: "dead", Tip: fmt.Sprintf("layer %d: %s wasted (a later layer kills it)", l.Index, BytesExact(l.WastedBytesMade))},
 			},
 			bytes: []int64{l.Live, l.WastedBytesMade},
 			total: l.SizeBytes,
@@ -184,7 +185,7 @@ func causeChart(causes []causeRow) svgChart {
 // byLayerChart: per layer, the bytes it made that die (above the axis
 // line) and the bytes it killed, side by side.
 func byLayerChart(layers []htmlLayer) svgChart {
-	c := svgChart{Width: chartWidth, Title: "Waste by layer: bytes made that die later, bytes killed"}
+	c := svgChart{Width: chartWidth, Title: "Waste by layer: bytes wasted, bytes killed"}
 	var top int64
 	for _, l := range layers {
 		top = max(top, l.WastedBytesMade, l.WastedBytesKilled)
@@ -193,11 +194,11 @@ func byLayerChart(layers []htmlLayer) svgChart {
 	for i, l := range layers {
 		y := float64(i * (barHeight + barGap))
 		made, killed := scale(l.WastedBytesMade, top), scale(l.WastedBytesKilled, top)
-		c.Labels = append(c.Labels, svgLabel{X: 2, Y: y + 13, Text: layerLabel(l), Anchor: "start"})
+		c.Labels = append(c.Labels, svgLabel{X: labelWidth - labelGap, Y: y + 13, Text: layerLabel(l), Anchor: "end"})
 		c.Bars = append(c.Bars, svgBar{X: labelWidth, Y: y, W: made, H: half - 1, Class: "dead",
-			Tip: fmt.Sprintf("layer %d made %s that dies later", l.Index, BytesExact(l.WastedBytesMade))})
+			Tip: fmt.Sprintf("layer %d: %s wasted (a later layer kills it)", l.Index, BytesExact(l.WastedBytesMade))})
 		c.Bars = append(c.Bars, svgBar{X: labelWidth, Y: y + half, W: killed, H: half - 1, Class: "killed",
-			Tip: fmt.Sprintf("layer %d killed %s", l.Index, BytesExact(l.WastedBytesKilled))})
+			Tip: fmt.Sprintf("layer %d: killed %s of older copies", l.Index, BytesExact(l.WastedBytesKilled))})
 		if l.WastedBytesMade > 0 || l.WastedBytesKilled > 0 {
 			c.Labels = append(c.Labels, svgLabel{X: labelWidth + math.Max(made, killed) + 6, Y: y + 13,
 				Text: Bytes(l.WastedBytesMade) + " / " + Bytes(l.WastedBytesKilled), Anchor: "start", Class: "value"})
@@ -207,9 +208,10 @@ func byLayerChart(layers []htmlLayer) svgChart {
 	return c
 }
 
-// layerLabel names a layer's bar: "3 RUN chmod -R…".
+// layerLabel names a layer's bar: "3 RUN chmod -R…", short enough to end
+// before the bar (12 px text, about 7 px a character).
 func layerLabel(l htmlLayer) string {
-	return fmt.Sprintf("%d %s", l.Index, shorten(l.Instruction, 20))
+	return fmt.Sprintf("%d %s", l.Index, shorten(l.Instruction, 16))
 }
 
 // codeHTML renders the Markdown-style `code` spans of a hint as <code>.

@@ -43,7 +43,7 @@ func TestHTMLContents(t *testing.T) {
 		t.Errorf("%d charts, want 3 (layers, causes, by layer)", n)
 	}
 	// Layer 2's bar: 1 MiB made there dies later, so it is all "dead".
-	if !strings.Contains(page, "layer 2: 1.0 MiB (1,048,576 bytes) wasted later") {
+	if !strings.Contains(page, "layer 2: 1.0 MiB (1,048,576 bytes) wasted (a later layer kills it)") {
 		t.Error("layer 2's wasted bar is missing")
 	}
 }
@@ -114,6 +114,9 @@ func TestHTMLInChromium(t *testing.T) {
 		m := regexp.MustCompile(`data-lx-charts="\d+"`).FindString(d)
 		t.Errorf("charts drawn with a size: %s, want 3", m)
 	}
+	if !strings.Contains(d, `data-lx-label-clash="0"`) {
+		t.Errorf("chart labels touch their bars: %s", regexp.MustCompile(`data-lx-label-clash="\d+"`).FindString(d))
+	}
 	if strings.Contains(d, "data-lx-errors") {
 		t.Errorf("script errors: %s", regexp.MustCompile(`data-lx-errors="[^"]*"`).FindString(d))
 	}
@@ -152,4 +155,30 @@ func chromium(t *testing.T) string {
 	}
 	t.Skip("chromium is not installed; ./scripts/test.sh installs it")
 	return ""
+}
+
+// The colours of the page tell the causes and the two waste bars apart, in
+// the light scheme and the dark one (dark once drew "killed" in the
+// "recopied" colour).
+func TestHTMLColoursApart(t *testing.T) {
+	page := seedHTML(t)
+	vars := regexp.MustCompile(`--(removed|recopied|overwritten|dead|killed|live): (#[0-9a-f]{6})`)
+	blocks := strings.SplitN(page, "@media (prefers-color-scheme: dark)", 2)
+	if len(blocks) != 2 {
+		t.Fatal("no dark scheme in the page")
+	}
+	for i, block := range blocks {
+		c := map[string]string{}
+		for _, m := range vars.FindAllStringSubmatch(strings.SplitN(block, "}", 2)[0], -1) {
+			c[m[1]] = m[2]
+		}
+		if len(c) != 6 {
+			t.Fatalf("scheme %d: colours %v", i, c)
+		}
+		for _, pair := range [][2]string{{"killed", "recopied"}, {"killed", "dead"}, {"removed", "recopied"}, {"recopied", "overwritten"}, {"removed", "overwritten"}, {"live", "dead"}} {
+			if c[pair[0]] == c[pair[1]] {
+				t.Errorf("scheme %d: %s and %s share %s", i, pair[0], pair[1], c[pair[0]])
+			}
+		}
+	}
 }

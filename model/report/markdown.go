@@ -48,7 +48,7 @@ func EncodeMarkdown(out io.Writer, r Report) error {
 		}
 	}
 
-	fmt.Fprint(w, "\n## Layers\n\n| # | size | A | C | D | wasted made | wasted killed | command |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
+	fmt.Fprint(w, "\n## Layers\n\n| # | size | A | C | D | wasted | killed | command |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
 	for _, l := range r.Layers {
 		fmt.Fprintf(w, "| %d | %s | %d | %d | %d | %s | %s | %s |\n", l.Index, BytesExact(l.SizeBytes),
 			l.Added, l.Changed, l.Deleted, BytesExact(l.WastedBytesMade), BytesExact(l.WastedBytesKilled), inline(Instruction(l.Command)))

@@ -1,0 +1,161 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"lx.dev/lx/model"
+	"lx.dev/lx/model/report"
+)
+
+// pathText is the selected path's whole story: where it is, what it is
+// after the layer shown, what the waste accounting says of it, and every
+// layer that touched it.
+func (p *detailsPane) pathText(w int) []string {
+	s := p.c.Styles
+	img := p.img.img
+	var out []string
+	label := p.labeler(&out, w)
+	for _, l := range wrapWords(model.DisplayPath(img.Path(p.node)), w) {
+		out = append(out, s.Bold.Render(l))
+	}
+	fi, ok := img.Stat(p.node, p.nodeK)
+	m := model.Unchanged
+	if p.nodeOwn {
+		m = img.Marker(p.node, p.nodeK)
+	}
+	if !ok { // deleted by this layer: what it was
+		fi, _ = img.Stat(p.node, p.nodeK-1)
+		out = append(out, s.Deleted.Render(fmt.Sprintf("deleted by layer %d; before it:", p.nodeK)))
+	}
+	label("type", kindName(fi.Kind))
+	label("mode", fmt.Sprintf("%s (%04o)", modeString(fi.Kind, fi.Mode), fi.Mode))
+	label("owner", fmt.Sprintf("%d:%d", fi.UID, fi.GID))
+	switch fi.Kind {
+	case model.KindRegular, model.KindHardlink:
+		label("size", report.BytesExact(fi.Size))
+	case model.KindDir:
+		label("holds", "see the tree's size column (each inode once)")
+	}
+	switch fi.Kind {
+	case model.KindSymlink:
+		label("symlink", "-> "+model.EscapeName(fi.Link))
+	case model.KindHardlink:
+		label("hardlink", "=> "+model.DisplayPath(fi.Link)+" (the same inode: its bytes count once)")
+	}
+	if fi.Layer >= 0 {
+		label("written", fmt.Sprintf("by layer %d: %s", fi.Layer, oneLine(p.img.layers[fi.Layer].Command)))
+	}
+	if note, st, ok := wasteNote(s, p.img, p.node, fi, m, p.nodeK, p.nodeOwn); ok {
+		for _, l := range wrapWords(note, w) {
+			out = append(out, st.Render(l))
+		}
+	}
+	hist := img.History(p.node)
+	out = append(out, "", s.Bold.Render("History")+s.Dim.Render(" · "+plural(len(hist), "layer touched it", "layers touched it")))
+	for _, e := range hist {
+		out = append(out, p.historyLines(e, w)...)
+	}
+	return out
+}
+
+// historyLines is one layer of a path's history: the layer, its marker,
+// what it did and what became of its copy; then its step.
+func (p *detailsPane) historyLines(e model.PathEvent, w int) []string {
+	s := p.c.Styles
+	img := p.img.img
+	parts := []string{eventText(e)}
+	if e.Bytes > 0 && e.Marker != model.Deleted {
+		parts = append(parts, size(e.Bytes))
+	}
+	fate, fateStyle := "", s.Text
+	switch {
+	case e.Fate == model.Live:
+		fate, fateStyle = "live", s.Good
+	case e.Fate >= 0:
+		wst := img.Waste[e.Fate]
+		fate, fateStyle = fmt.Sprintf("✗ %s by layer %d", wst.Cause, wst.KilledBy), causeStyle(s, wst.Cause)
+	}
+	// The layer and marker, then what happened and the copy's fate,
+	// wrapped under themselves.
+	text := strings.Join(parts, " · ")
+	if fate != "" {
+		text += " · " + fate
+	}
+	var out []string
+	for i, l := range wrapWords(text, max(w-6, 10)) {
+		lead := fmt.Sprintf("%3d ", e.Layer) + markerStyle(s, e.Marker).Render(e.Marker.String()) + " "
+		if i > 0 {
+			lead = "      "
+		}
+		if fate != "" && strings.HasSuffix(l, fate) {
+			l = s.Text.Render(strings.TrimSuffix(l, fate)) + fateStyle.Render(fate)
+		} else {
+			l = s.Text.Render(l)
+		}
+		out = append(out, lead+l)
+	}
+	if cmd := oneLine(p.img.layers[e.Layer].Command); cmd != "" {
+		out = append(out, s.Dim.Render("      "+ansiTrunc(cmd, w-6)))
+	}
+	return out
+}
+
+// eventText says what one layer did to a path.
+func eventText(e model.PathEvent) string {
+	switch e.Marker {
+	case model.Added:
+		if e.CameBack {
+			return "came back with the same bytes"
+		}
+		return "added"
+	case model.Deleted:
+		switch e.Cause {
+		case model.ByOpaque:
+			return "hidden by an opaque directory"
+		case model.ByParentRemoved:
+			return "deleted with its directory"
+		case model.ByParentReplaced:
+			return "gone: its directory was replaced"
+		}
+		return "deleted"
+	case model.Touched:
+		return "listed again: a change below it"
+	}
+	c := e.Change
+	var what []string
+	if c.Kind {
+		what = append(what, "now a "+kindName(e.Info.Kind))
+	}
+	if c.Content {
+		what = append(what, "new content")
+	}
+	if c.Link {
+		what = append(what, "new target")
+	}
+	if m := report.Change(c.Meta); m != "nothing" && m != "mtime only" {
+		what = append(what, m)
+	}
+	if len(what) == 0 {
+		if e.Info.Kind == model.KindRegular {
+			return "recopied, content unchanged (" + report.Change(c.Meta) + ")"
+		}
+		return "written again unchanged"
+	}
+	return strings.Join(what, ", ")
+}
+
+// kindName says what an entry is, in words.
+func kindName(k model.Kind) string {
+	switch k {
+	case model.KindRegular:
+		return "file"
+	case model.KindDir:
+		return "directory"
+	case model.KindCharDev:
+		return "character device"
+	case model.KindBlockDev:
+		return "block device"
+	}
+	return k.String()
+}
