@@ -31,11 +31,8 @@ func (p *detailsPane) pathText(w int) []string {
 	label("type", kindName(fi.Kind))
 	label("mode", fmt.Sprintf("%s (%04o)", modeString(fi.Kind, fi.Mode), fi.Mode))
 	label("owner", fmt.Sprintf("%d:%d", fi.UID, fi.GID))
-	switch fi.Kind {
-	case model.KindRegular, model.KindHardlink:
+	if fi.Kind == model.KindRegular || fi.Kind == model.KindHardlink {
 		label("size", report.BytesExact(fi.Size))
-	case model.KindDir:
-		label("holds", "see the tree's size column (each inode once)")
 	}
 	switch fi.Kind {
 	case model.KindSymlink:

@@ -30,6 +30,7 @@ type treePane struct {
 
 	allOpen  bool                            // every directory open, but those in shut
 	open     map[model.NodeID]bool           // directories opened (when !allOpen)
+	auto     map[model.NodeID]bool           // directories a layer's changes opened, not the user
 	shut     map[model.NodeID]bool           // directories closed (when allOpen)
 	children map[model.NodeID][]model.NodeID // every child by name, per directory, once
 	sizes    *model.DirSizes
@@ -61,7 +62,7 @@ type treeRow struct {
 func newTreePane(c *Common, img *image) *treePane {
 	return &treePane{
 		c: c, img: img, k: -1, layerOf: -1, shown: -1, lines: !c.PlainTree,
-		open: map[model.NodeID]bool{}, shut: map[model.NodeID]bool{},
+		open: map[model.NodeID]bool{}, shut: map[model.NodeID]bool{}, auto: map[model.NodeID]bool{},
 		children: map[model.NodeID][]model.NodeID{},
 		filter:   newFilter(c),
 	}
@@ -250,6 +251,7 @@ func (p *treePane) openSelected(open bool) {
 	}
 	p.moved = true
 	p.setOpen(n, open)
+	delete(p.auto, n)
 	p.rebuild()
 }
 

@@ -84,6 +84,14 @@ func (p *treePane) autoOpen() model.NodeID {
 			tops = append(tops, ch.Node)
 		}
 	}
+	// What the previous layer's changes opened closes again, unless the
+	// user has moved in the tree since.
+	if !p.moved {
+		for d := range p.auto {
+			p.setOpen(d, false)
+		}
+	}
+	clear(p.auto)
 	if len(tops) == 0 {
 		return -1
 	}
@@ -99,6 +107,7 @@ func (p *treePane) autoOpen() model.NodeID {
 				return tops[0]
 			}
 			p.setOpen(d, true)
+			p.auto[d] = true
 			rows += len(p.childrenOf(d))
 		}
 	}
@@ -115,6 +124,8 @@ func (p *treePane) isOpen(n model.NodeID) bool {
 	return p.open[n]
 }
 
+// setOpen opens or closes directory n; what the user opens or closes is
+// theirs, no longer the layer's to close.
 func (p *treePane) setOpen(n model.NodeID, open bool) {
 	if p.allOpen {
 		p.shut[n] = !open

@@ -111,7 +111,7 @@ func (p *treePane) row(i int) string {
 	if note, st, ok := wasteNote(p.c.Styles, p.img, r.node, fi, m, p.k, p.own); ok {
 		tail = append(tail, st.Render(note))
 	} else if m == model.Deleted && fi.Kind == model.KindDir && p.killedBelow[r.node] > 0 {
-		tail = append(tail, s.Removed.Render(fmt.Sprintf("✗ deletes %s of copies every pull still ships", size(p.killedBelow[r.node]))))
+		tail = append(tail, s.Removed.Render(fmt.Sprintf("✗ deletes %s of shipped copies", size(p.killedBelow[r.node]))))
 	}
 
 	nameStyle := s.Text

@@ -1,0 +1,225 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"lx.dev/lx/model"
+)
+
+// buildImage makes an image from layers through the model, layer i made
+// by the command "RUN step i".
+func buildImage(t testing.TB, ref string, layers ...[]model.Entry) *model.Image {
+	t.Helper()
+	cfg := model.Config{Ref: ref}
+	for i := range layers {
+		cfg.DiffIDs = append(cfg.DiffIDs, fmt.Sprintf("sha256:%064d", i))
+		cfg.History = append(cfg.History, model.History{CreatedBy: fmt.Sprintf("/bin/sh -c step %d", i)})
+	}
+	b := model.NewBuilder(cfg)
+	for _, l := range layers {
+		if _, err := b.AddLayer(l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	img, err := b.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+func dirEntry(p string) model.Entry { return model.Entry{Path: p, Kind: model.KindDir, Mode: 0o755} }
+func fileEntry(p string, n int64, seed uint64) model.Entry {
+	return model.Entry{Path: p, Kind: model.KindRegular, Mode: 0o644, Size: n, Digest: seed}
+}
+
+// appBuild is the shape of a real build: a base, a WORKDIR, then a RUN
+// that writes 300 files deep below it.
+func appBuild(t testing.TB) *model.Image {
+	base := []model.Entry{dirEntry("bin"), fileEntry("bin/busybox", 1000, 1), dirEntry("etc"), fileEntry("etc/passwd", 10, 2), dirEntry("tmp")}
+	for i := range 40 {
+		base = append(base, model.Entry{Path: fmt.Sprintf("bin/tool%d", i), Kind: model.KindSymlink, Mode: 0o777, Link: "busybox"})
+	}
+	work := []model.Entry{dirEntry("opt"), dirEntry("opt/app")}
+	lib := "opt/app/node_modules/a/node_modules/b/lib"
+	run := []model.Entry{dirEntry("opt"), dirEntry("opt/app"), dirEntry("opt/app/node_modules")}
+	for i := 1; i <= 300; i++ {
+		run = append(run, fileEntry(fmt.Sprintf("%s/m%d.js", lib, i), 10, uint64(100+i)))
+	}
+	return buildImage(t, "app-build", base, work, run)
+}
+
+// Selecting the layer that wrote 300 files shows them: the directories on
+// the way open, the changed directories carry their counts, the cursor is
+// on the first change; /bin, unchanged, stays closed.
+func TestChangesInPlainSight(t *testing.T) {
+	a := newTestApp(t, true, 80, 24)
+	loaded(t, a, appBuild(t))
+	keys(a, "] ] tab")
+	tree := treeOf(a)
+	if n, _ := tree.selectedNode(); a.img.img.Path(n) != "opt/app/node_modules" {
+		t.Fatalf("the cursor is on %q, want the first change opt/app/node_modules", a.img.img.Path(n))
+	}
+	s := screen(a)
+	for _, want := range []string{"node_modules +", "▾ app", "▸ bin"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("%q is not on screen:\n%s", want, s)
+		}
+	}
+	if !strings.Contains(s, "c  drwxr-xr-x") {
+		t.Errorf("the touched /opt/app is not marked c:\n%s", s)
+	}
+	// The user moves: switching layers keeps their place.
+	keys(a, "up")
+	n, _ := tree.selectedNode()
+	keys(a, "[ ]")
+	if m, _ := tree.selectedNode(); m != n {
+		t.Errorf("after a move, switching layers took the cursor from %q to %q", a.img.img.Path(n), a.img.img.Path(m))
+	}
+}
+
+// However deep a path, its name stays on screen at 80 columns.
+func TestDeepPathKeepsItsName(t *testing.T) {
+	deep := strings.Repeat("level/", 30) + "big.bin"
+	img := buildImage(t, "deep", []model.Entry{fileEntry(deep, 5, 1)})
+	a := newTestApp(t, true, 80, 24)
+	loaded(t, a, img)
+	keys(a, "tab + end")
+	if s := screen(a); !strings.Contains(s, "big.bin") {
+		t.Fatalf("the deep file's name is cut:\n%s", s)
+	}
+}
+
+func TestHardlinksAndEmptyDirectories(t *testing.T) {
+	a := newTestApp(t, true, 140, 36)
+	loaded(t, a, seed(t))
+	keys(a, "] ] ] ] ] ] tab +")
+	s := screen(a)
+	if !strings.Contains(s, "ls => /bin/busybox") || strings.Contains(s, "ls -> /bin/busybox") {
+		t.Errorf("a hardlink is not told from a symlink:\n%s", s)
+	}
+	if !strings.Contains(s, "tmp/") || strings.Contains(s, "▸ tmp") {
+		t.Errorf("the empty /tmp looks openable:\n%s", s)
+	}
+}
+
+// q closes an overlay, as Esc does; Ctrl-C still quits.
+func TestQuitInAnOverlayCloses(t *testing.T) {
+	a := newTestApp(t, true, 140, 36)
+	loaded(t, a, seed(t))
+	keys(a, "w")
+	_, cmd := a.Update(press("q"))
+	if len(a.overlays) != 0 || (cmd != nil && cmd() == tea.Quit()) {
+		t.Fatalf("q in the waste list: %d overlays, quit %v", len(a.overlays), cmd != nil)
+	}
+	keys(a, "w")
+	if _, cmd := a.Update(press("ctrl+c")); cmd == nil || cmd() != tea.Quit() {
+		t.Fatal("Ctrl-C in an overlay does not quit")
+	}
+}
+
+// A deleted directory says what its deletion wasted.
+func TestDeletedDirectorySaysWhatItKilled(t *testing.T) {
+	img := buildImage(t, "rmrf",
+		[]model.Entry{dirEntry("cache"), fileEntry("cache/a", 3000, 1), fileEntry("cache/b", 2000, 2)},
+		[]model.Entry{{Path: "cache", Kind: model.KindWhiteout}},
+	)
+	a := newTestApp(t, true, 140, 36)
+	loaded(t, a, img)
+	keys(a, "] tab")
+	if s := screen(a); !regexpMatch(`D\s+drwxr-xr-x\s+0:0\s+4\.9 KiB\s+\S+ cache\s+✗ deletes 4\.9 KiB of shipped copies`, s) {
+		t.Fatalf("the deleted directory does not say what it wasted:\n%s", s)
+	}
+}
+
+// The waste list groups one chown -R's hundreds of copies into a row, and
+// opens a group copy by copy.
+func TestWasteListGroups(t *testing.T) {
+	base, chown := []model.Entry{dirEntry("app")}, []model.Entry{}
+	for i := range 300 {
+		p := fmt.Sprintf("app/f%d", i)
+		base = append(base, fileEntry(p, 10, uint64(i)))
+		e := fileEntry(p, 10, uint64(i))
+		e.UID, e.GID = 33, 33
+		chown = append(chown, e)
+	}
+	a := newTestApp(t, true, 140, 40)
+	loaded(t, a, buildImage(t, "chown", base, chown))
+	keys(a, "w v")
+	s := screen(a)
+	if !regexpMatch(`2\.9 KiB\s+recopied\s+300\s+/app/`, s) || !strings.Contains(s, "by directory") {
+		t.Fatalf("by directory, the 300 copies are not one row:\n%s", s)
+	}
+	keys(a, "v")
+	if s = screen(a); !regexpMatch(`2\.9 KiB\s+recopied\s+300\s+1 RUN step 1`, s) {
+		t.Fatalf("by step, the 300 copies are not one row:\n%s", s)
+	}
+	keys(a, "enter")
+	if s = screen(a); !strings.Contains(s, "/app/f0") || !strings.Contains(s, "1/300") {
+		t.Fatalf("Enter does not open the group copy by copy:\n%s", s)
+	}
+	keys(a, "esc")
+	if len(a.overlays) != 1 || !strings.Contains(screen(a), "by killing step") {
+		t.Fatal("Esc inside a group does not go back to the groups")
+	}
+}
+
+// Every hint can be read: they scroll, their count shows, and a path
+// rewritten by 99 steps is one hint.
+func TestHintsScroll(t *testing.T) {
+	layers := [][]model.Entry{{dirEntry("var")}}
+	for i := range 99 {
+		layers = append(layers, []model.Entry{fileEntry("var/log.txt", int64(100+i), uint64(i))})
+	}
+	for i := range 12 { // twelve removals by twelve steps: twelve hints
+		p := fmt.Sprintf("tmp%d", i)
+		layers = append(layers, []model.Entry{fileEntry(p, 50, uint64(500+i))}, []model.Entry{{Path: p, Kind: model.KindWhiteout}})
+	}
+	a := newTestApp(t, true, 120, 40)
+	img := buildImage(t, "log", layers...)
+	loaded(t, a, img)
+	keys(a, "w")
+	s := screen(a)
+	if !strings.Contains(s, "FIX HINTS · 13 ·") || strings.Count(s, "/var/log.txt is rewritten by 98 steps") != 1 {
+		t.Fatalf("13 hints (one for the log), counted:\n%s", s)
+	}
+	if !strings.Contains(s, "the same "+size(img.WastedBytes)+" as the list") {
+		t.Errorf("the hints do not say how they relate to the list:\n%s", s)
+	}
+	last := "13. 50 B"
+	if strings.Contains(s, last) {
+		t.Fatalf("all hints fit; the test wants them to scroll:\n%s", s)
+	}
+	keys(a, "tab end")
+	if s = screen(a); !strings.Contains(s, last) {
+		t.Fatalf("the hints do not scroll to the last:\n%s", s)
+	}
+}
+
+// During a load, the waste list and the export say when they can open.
+func TestScreensDuringALoadSayWhen(t *testing.T) {
+	a := newTestApp(t, true, 120, 30)
+	img := seed(t)
+	send(a, ConfigMsg{Config: img.Config})
+	keys(a, "w")
+	if s := screen(a); len(a.overlays) != 0 || !strings.Contains(s, "the waste list is available once the image is read") {
+		t.Fatalf("w during a load:\n%s", s)
+	}
+}
+
+func TestPluralsAndTheBiggestWaste(t *testing.T) {
+	a := newTestApp(t, true, 160, 50)
+	loaded(t, a, buildImage(t, "one", []model.Entry{fileEntry("a", 5, 1)}))
+	if s := screen(a); !strings.Contains(s, "1 step, 1 layer") {
+		t.Errorf("no singular:\n%s", s)
+	}
+	b := newTestApp(t, true, 160, 50)
+	loaded(t, b, seed(t))
+	if s := screen(b); !regexpMatch(`Biggest wasted paths · w lists every copy[\s│]+2\.0 MiB\s+/data/one[\s│]+1\.0 MiB\s+/data/two`, s) {
+		t.Errorf("the first screen does not show the biggest wasted paths:\n%s", s)
+	}
+}
