@@ -13,8 +13,14 @@ const (
 	Deleted
 )
 
+// String is the marker's letter; a value out of range (a bug elsewhere)
+// shows as "?" rather than panicking in the middle of drawing a screen.
 func (m Marker) String() string {
-	return [...]string{"", "A", "C", "D"}[m]
+	names := [...]string{"", "A", "C", "D"}
+	if int(m) >= len(names) {
+		return "?"
+	}
+	return names[m]
 }
 
 // FileInfo is a path's state after some layer.
