@@ -11,6 +11,7 @@ import (
 
 	"lx.dev/lx/internal/atomicfile"
 	"lx.dev/lx/internal/ci"
+	"lx.dev/lx/internal/reportfile"
 	"lx.dev/lx/model/report"
 )
 
@@ -84,22 +85,17 @@ func runCI(ctx context.Context, ref string, f ciFlags, defaults ci.Rules, stdout
 	}
 	// Every output is opened before the analysis, so a path that cannot be
 	// written fails at once, and each is written whole or not at all.
-	reportFormat := f.reportFormat
-	if f.report != "" && reportFormat == "" {
-		if reportFormat = report.FormatOf(f.report); reportFormat == "" {
-			return fmt.Errorf("--report %s: cannot tell the format from the name; add --report-format (%s)", f.report, strings.Join(report.Formats, ", "))
-		}
-	}
-	if f.report != "" {
-		if err := report.Encode(io.Discard, report.Report{}, reportFormat); err != nil {
-			return err
-		}
-	}
-	reportFile, err := createOutput(f.report)
+	reportFormat, err := ciReportFormat(f)
 	if err != nil {
 		return err
 	}
-	defer reportFile.Abort()
+	var reportFile *reportfile.File
+	if f.report != "" {
+		if reportFile, err = reportfile.Create(f.report, reportfile.Options{}); err != nil {
+			return err
+		}
+		defer reportFile.Abort()
+	}
 	junitFile, err := createOutput(f.junit)
 	if err != nil {
 		return err
@@ -112,16 +108,13 @@ func runCI(ctx context.Context, ref string, f ciFlags, defaults ci.Rules, stdout
 		return err
 	}
 	printWarnings(stderr, img)
-	rep := report.Build(img, report.Options{Changes: report.WantsChanges(reportFormat)})
+	rep := report.Build(img, report.Options{Changes: reportFormat.WantsChanges()})
 	results := ci.Evaluate(rep, rules)
 	details := ciDetails(rep)
 	printVerdicts(stdout, rep, rules, results, details)
 
 	if reportFile != nil {
-		if err := report.Encode(reportFile, rep, reportFormat); err != nil {
-			return fmt.Errorf("writing %s: %w", f.report, err)
-		}
-		if err := reportFile.Commit(); err != nil {
+		if _, err := reportFile.Write(rep, reportFormat); err != nil {
 			return err
 		}
 	}
@@ -137,6 +130,22 @@ func runCI(ctx context.Context, ref string, f ciFlags, defaults ci.Rules, stdout
 		return codeError{code: exitRuleFail, err: fmt.Errorf("%d of the rules failed", n)}
 	}
 	return nil
+}
+
+// ciReportFormat is the format of --report: --report-format, else the
+// file's extension.
+func ciReportFormat(f ciFlags) (report.Format, error) {
+	if f.reportFormat != "" {
+		return report.ParseFormat(f.reportFormat)
+	}
+	if f.report == "" {
+		return 0, nil
+	}
+	format, ok := report.FormatOf(f.report)
+	if !ok {
+		return 0, fmt.Errorf("--report %s: cannot tell the format from the name; add --report-format (%s)", f.report, report.FormatNames())
+	}
+	return format, nil
 }
 
 // createOutput opens path for an atomic write; "" gives nil (no output).

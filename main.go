@@ -5,6 +5,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -25,8 +26,16 @@ func main() {
 }
 
 func run(args []string) int {
+	return runWith(args, os.Stdout, os.Stderr)
+}
+
+// runWith runs lx with args, its output on stdout and stderr, and returns
+// the exit code.
+func runWith(args []string, stdout, stderr io.Writer) int {
 	root := newRootCmd()
 	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	err := root.Execute()
 	if err == nil {
 		return exitOK
@@ -34,11 +43,11 @@ func run(args []string) int {
 	var ce codeError
 	if errors.As(err, &ce) {
 		if ce.err != nil {
-			fmt.Fprintln(os.Stderr, "lx:", ce.err)
+			fmt.Fprintln(stderr, "lx:", ce.err)
 		}
 		return ce.code
 	}
-	fmt.Fprintln(os.Stderr, "lx:", err)
+	fmt.Fprintln(stderr, "lx:", err)
 	return exitError
 }
 

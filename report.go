@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"lx.dev/lx/internal/atomicfile"
+	"lx.dev/lx/internal/reportfile"
 	"lx.dev/lx/model"
 	"lx.dev/lx/model/report"
 	"lx.dev/lx/source"
@@ -71,28 +71,29 @@ func runReport(ctx context.Context, ref string, f reportFlags, stdout, stderr io
 // ("" or "-": stdout). The format and the output path are checked before
 // the analysis, and the file is written whole or not at all.
 func writeReport(format, output string, changes bool, stdout, stderr io.Writer, analyse func() (*model.Image, error)) error {
-	if err := report.Encode(io.Discard, report.Report{}, format); err != nil {
+	f, err := report.ParseFormat(format)
+	if err != nil {
 		return err
 	}
-	out := stdout
+	var file *reportfile.File
 	if output != "" && output != "-" {
-		file, err := atomicfile.Create(output)
-		if err != nil {
+		if file, err = reportfile.Create(output, reportfile.Options{}); err != nil {
 			return err
 		}
 		defer file.Abort()
-		out = file
 	}
 	img, err := analyse()
 	if err != nil {
 		return err
 	}
 	printWarnings(stderr, img)
-	if err := report.Encode(out, report.Build(img, report.Options{Changes: changes || report.WantsChanges(format)}), format); err != nil {
-		return fmt.Errorf("writing the report: %w", err)
+	rep := report.Build(img, report.Options{Changes: changes || f.WantsChanges()})
+	if file != nil {
+		_, err := file.Write(rep, f)
+		return err
 	}
-	if file, ok := out.(*atomicfile.File); ok {
-		return file.Commit()
+	if err := f.Encode(stdout, rep); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
 	}
 	return nil
 }

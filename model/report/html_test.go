@@ -14,7 +14,7 @@ import (
 func seedHTML(t *testing.T) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := Encode(&buf, Build(seedImage(t), Options{Changes: true}), "html"); err != nil {
+	if err := HTML.Encode(&buf, Build(seedImage(t), Options{Changes: true})); err != nil {
 		t.Fatal(err)
 	}
 	return buf.String()

@@ -1,0 +1,62 @@
+package main
+
+// Tests of lx ci that need no engine: the demo image saved as an archive.
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"lx.dev/lx/internal/demo"
+)
+
+// demoTar saves the demo image into dir and returns its path.
+func demoTar(t *testing.T, dir string) string {
+	t.Helper()
+	p := filepath.Join(dir, "demo.tar")
+	if err := os.WriteFile(p, demo.Archive(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// runIn runs lx with args in dir and returns its exit code, stdout and
+// stderr (run's own, as main prints it).
+func runIn(t *testing.T, dir string, args ...string) (int, string, string) {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	var stdout, stderr bytes.Buffer
+	code := runWith(args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestCIReportFormat(t *testing.T) {
+	dir := t.TempDir()
+	tar := demoTar(t, dir)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--report", "r.txt"}, "lx: --report r.txt: cannot tell the format from the name; add --report-format (json, markdown, html)\n"},
+		{[]string{"--report", "r.md", "--report-format", "pdf"}, "lx: unknown report format \"pdf\" (choose json, markdown, html)\n"},
+	} {
+		code, _, stderr := runIn(t, dir, append(append([]string{"ci"}, c.args...), tar)...)
+		if code != exitError || stderr != c.want {
+			t.Errorf("lx ci %s: exit %d, stderr %q; want 2 and %q", strings.Join(c.args, " "), code, stderr, c.want)
+		}
+	}
+	code, _, stderr := runIn(t, dir, "ci", "--report", "r.htm", "--report-format", "md", tar)
+	b, err := os.ReadFile(filepath.Join(dir, "r.htm"))
+	if code != exitRuleFail || err != nil || !bytes.HasPrefix(b, []byte("# ")) {
+		t.Errorf("--report-format md wins over the extension: exit %d (%s), %v, file starts %.20q", code, stderr, err, b)
+	}
+}
