@@ -22,9 +22,8 @@ func loadConfig(cmd *cobra.Command) (config.Config, error) {
 	return config.Find(path)
 }
 
-// newConfigCmd is `lx config`; it also gives root the global --config flag.
-func newConfigCmd(root *cobra.Command) *cobra.Command {
-	root.PersistentFlags().String(configFlag, "", "read the configuration from `FILE` instead of $XDG_CONFIG_HOME/lx/config.yaml")
+// newConfigCmd is `lx config`; the root holds the global --config flag.
+func newConfigCmd() *cobra.Command {
 	var showPath bool
 	cmd := &cobra.Command{
 		Use:   "config",

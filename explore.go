@@ -52,7 +52,7 @@ func runExplore(cmd *cobra.Command, ref string, f exploreFlags, open opener) err
 	if !term.IsTerminal(os.Stdout.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
 		return errors.New("the explorer needs a terminal on stdin and stdout; for a file or a pipe use lx report IMAGE")
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(cmd.Context())
 	defer cancel()
 	app := ui.New(ui.Options{
 		Ref:     ref,

@@ -3,10 +3,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 
 	"github.com/spf13/cobra"
 
@@ -32,11 +34,16 @@ func run(args []string) int {
 // runWith runs lx with args, its output on stdout and stderr, and returns
 // the exit code.
 func runWith(args []string, stdout, stderr io.Writer) int {
+	// Ctrl-C cancels the command's context: a stream stops and lx exits 2
+	// naming what it was reading. A second Ctrl-C stops lx at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	context.AfterFunc(ctx, stop)
 	root := newRootCmd()
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.Execute()
+	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
 	}
@@ -90,9 +97,13 @@ later layer deletes, recopies unchanged, or overwrites.`,
 	}
 	root.Flags().StringVar(&explore.theme, "theme", "auto", "colours: auto (follow the terminal's background), dark or light; NO_COLOR turns colours off")
 	explore.src.register(root.Flags())
+	root.PersistentFlags().String(configFlag, "", "read the configuration from `FILE` instead of $XDG_CONFIG_HOME/lx/config.yaml")
+	build := currentBuild()
+	root.Version = build.Version
+	root.SetVersionTemplate(build.short() + "\n")
 	root.AddCommand(newCompletionCmd())
-	root.AddCommand(newVersionCmd(root))
-	root.AddCommand(newConfigCmd(root))
+	root.AddCommand(newVersionCmd())
+	root.AddCommand(newConfigCmd())
 	root.AddCommand(newDemoCmd())
 	root.AddCommand(newReportCmd())
 	root.AddCommand(newCICmd())

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 
 	"github.com/spf13/cobra"
 
@@ -98,15 +96,10 @@ func writeReport(format, output string, changes bool, stdout, stderr io.Writer, 
 	return nil
 }
 
-// analyze opens a source and reads it once; Ctrl-C cancels the stream.
-// With LX_TRACE=1 it logs on stderr when the layer list (the preview) and
-// the whole image were ready.
+// analyze opens a source and reads it once; ctx ending (Ctrl-C) cancels
+// the stream. With LX_TRACE=1 it logs on stderr when the layer list (the
+// preview) and the whole image were ready.
 func analyze(ctx context.Context, ref string, f sourceFlags, stderr io.Writer) (*model.Image, error) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
-	defer stop()
 	src, err := openSource(ref, f)
 	if err != nil {
 		return nil, err
