@@ -18,6 +18,22 @@ import (
 	"github.com/moby/moby/client"
 )
 
+// engineError is an error of the engine source: the one line a person
+// reads, and the cause it explains, for errors.Is and errors.As (a missing
+// socket is fs.ErrNotExist, an image the engine lacks errdefs' not found).
+type engineError struct {
+	msg   string
+	cause error
+}
+
+func (e *engineError) Error() string { return e.msg }
+func (e *engineError) Unwrap() error { return e.cause }
+
+// explain words cause for people, keeping it underneath.
+func explain(cause error, format string, args ...any) error {
+	return &engineError{msg: fmt.Sprintf(format, args...), cause: cause}
+}
+
 // fail explains an error of the engine in one line: an engine that cannot
 // be reached, an image it does not have, or what it answered.
 func (e *Engine) fail(ctx context.Context, doing string, err error) error {
@@ -28,9 +44,9 @@ func (e *Engine) fail(ctx context.Context, doing string, err error) error {
 		return e.connError(err)
 	}
 	if cerrdefs.IsNotFound(err) {
-		return fmt.Errorf("no image %s on %s; check the name with `docker images`", e.Ref, e.where())
+		return explain(err, "no image %s on %s; check the name with `docker images`", e.Ref, e.where())
 	}
-	return fmt.Errorf("%s: %s the image: %s", e, doing, oneLine(daemonMessage(err)))
+	return explain(err, "%s: %s the image: %s", e, doing, oneLine(daemonMessage(err)))
 }
 
 // connError says why the engine could not be reached and what to do.
@@ -44,18 +60,18 @@ func (e *Engine) connError(err error) error {
 	const todo = "start Docker or set DOCKER_HOST / --host"
 	switch {
 	case errors.Is(cause, fs.ErrNotExist):
-		return fmt.Errorf("cannot reach %s: no such socket; %s", e.where(), todo)
+		return explain(cause, "cannot reach %s: no such socket; %s", e.where(), todo)
 	case errors.Is(cause, fs.ErrPermission):
-		return fmt.Errorf("cannot reach %s: permission denied on the socket; add your user to the docker group, use the rootless socket (unix://$XDG_RUNTIME_DIR/docker.sock), or set DOCKER_HOST / --host", e.where())
+		return explain(cause, "cannot reach %s: permission denied on the socket; add your user to the docker group, use the rootless socket (unix://$XDG_RUNTIME_DIR/docker.sock), or set DOCKER_HOST / --host", e.where())
 	case errors.Is(cause, syscall.ECONNREFUSED):
-		return fmt.Errorf("cannot reach %s: connection refused, no daemon is listening; %s", e.where(), todo)
+		return explain(cause, "cannot reach %s: connection refused, no daemon is listening; %s", e.where(), todo)
 	}
 	var cert *tls.CertificateVerificationError
 	var alert tls.AlertError
 	if errors.As(cause, &cert) || errors.As(cause, &alert) || e.Host.TLS != nil && strings.Contains(cause.Error(), "tls:") {
-		return fmt.Errorf("cannot reach %s over TLS: %s; check the certificates (DOCKER_CERT_PATH and DOCKER_TLS_VERIFY, or the context's TLS files)", e.where(), oneLine(plainNetError(cause)))
+		return explain(cause, "cannot reach %s over TLS: %s; check the certificates (DOCKER_CERT_PATH and DOCKER_TLS_VERIFY, or the context's TLS files)", e.where(), oneLine(plainNetError(cause)))
 	}
-	return fmt.Errorf("cannot reach %s: %s; %s", e.where(), oneLine(plainNetError(cause)), todo)
+	return explain(cause, "cannot reach %s: %s; %s", e.where(), oneLine(plainNetError(cause)), todo)
 }
 
 // plainNetError drops the "dial unix PATH:" and `Get "URL":` prefixes

@@ -20,12 +20,13 @@ type PullProgress struct {
 }
 
 // pull fetches the image through the engine, following its progress.
-func (e *Engine) pull(ctx context.Context, want *platform) error {
+// notFound is inspect's answer, the cause when lx may not pull.
+func (e *Engine) pull(ctx context.Context, want *platform, notFound error) error {
 	if e.opts.Engine.NoPull {
-		return fmt.Errorf("no image %s on %s, and --no-pull forbids pulling it", e.Ref, e.where())
+		return explain(notFound, "no image %s on %s, and --no-pull forbids pulling it", e.Ref, e.where())
 	}
 	if !pullable(e.Ref) {
-		return fmt.Errorf("no image %s on %s (an image ID cannot be pulled); check it with `docker images`", e.Ref, e.where())
+		return explain(notFound, "no image %s on %s (an image ID cannot be pulled); check it with `docker images`", e.Ref, e.where())
 	}
 	var opts client.ImagePullOptions
 	if want != nil {
@@ -36,17 +37,17 @@ func (e *Engine) pull(ctx context.Context, want *platform) error {
 		if ctx.Err() != nil || client.IsErrConnectionFailed(err) {
 			return e.fail(ctx, "pulling", err)
 		}
-		return e.pullError(daemonMessage(err))
+		return e.pullError(err, daemonMessage(err))
 	}
 	for msg, err := range resp.JSONMessages(ctx) {
 		if err != nil {
 			if ctx.Err() != nil {
 				return fmt.Errorf("%s: %w", e, ctx.Err())
 			}
-			return e.pullError(err.Error())
+			return e.pullError(err, err.Error())
 		}
 		if msg.Error != nil {
-			return e.pullError(msg.Error.Message)
+			return e.pullError(msg.Error, msg.Error.Message)
 		}
 		if f := e.opts.Engine.PullProgress; f != nil {
 			p := PullProgress{Ref: e.Ref, ID: msg.ID, Status: msg.Status}
@@ -59,8 +60,9 @@ func (e *Engine) pull(ctx context.Context, want *platform) error {
 	return nil
 }
 
-func (e *Engine) pullError(answer string) error {
-	return fmt.Errorf("%s is not on %s and pulling it failed: %s", e.Ref, e.where(), oneLine(answer))
+// pullError says the pull failed with the engine's answer, wrapping cause.
+func (e *Engine) pullError(cause error, answer string) error {
+	return explain(cause, "%s is not on %s and pulling it failed: %s", e.Ref, e.where(), oneLine(answer))
 }
 
 // pullable tells whether ref names something a registry can have: not an

@@ -44,7 +44,7 @@ func (e *Engine) resolve(ctx context.Context) (*engineImage, error) {
 	var err error
 	img.inspect, err = e.cli.ImageInspect(ctx, e.Ref, inspectOpts...)
 	if cerrdefs.IsNotFound(err) {
-		if err := e.pull(ctx, want); err != nil {
+		if err := e.pull(ctx, want, err); err != nil {
 			return nil, err
 		}
 		img.inspect, err = e.cli.ImageInspect(ctx, e.Ref, inspectOpts...)

@@ -53,7 +53,7 @@ func (e *Engine) Load(ctx context.Context, sink Sink) error {
 	case ctx.Err() != nil:
 		return fmt.Errorf("%s: %w", e, ctx.Err())
 	case br.err != nil:
-		return fmt.Errorf("%s: the stream broke off after %d bytes (%v): the daemon stopped or the connection was lost; nothing was analysed, run lx again once %s answers", e, br.n, oneLine(br.err), e.Host.Host)
+		return explain(br.err, "%s: the stream broke off after %d bytes (%v): the daemon stopped or the connection was lost; nothing was analysed, run lx again once %s answers", e, br.n, oneLine(br.err), e.Host.Host)
 	}
 	return fmt.Errorf("%s: %w", e, err)
 }
