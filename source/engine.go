@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/moby/moby/client"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"lx.dev/lx/model"
 )
@@ -59,8 +60,8 @@ type engineImage struct {
 	api       string // negotiated API version
 	inspect   client.ImageInspectResult
 	history   client.ImageHistoryResult
-	platform  *platform // passed to save and history (API ≥ 1.48), else nil
-	noPreview bool      // inspect could not select the platform: no exact layer list
+	platform  *ocispec.Platform // passed to save and history (API ≥ 1.48), else nil
+	noPreview bool              // inspect could not select the platform: no exact layer list
 }
 
 // NewEngine makes a Source for ref on the engine that opts.Engine.Host or

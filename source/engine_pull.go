@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/moby/moby/client"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
 // PullProgress is one message of an image pull.
@@ -21,7 +22,7 @@ type PullProgress struct {
 
 // pull fetches the image through the engine, following its progress.
 // notFound is inspect's answer, the cause when lx may not pull.
-func (e *Engine) pull(ctx context.Context, want *platform, notFound error) error {
+func (e *Engine) pull(ctx context.Context, want *ocispec.Platform, notFound error) error {
 	if e.opts.Engine.NoPull {
 		return explain(notFound, "no image %s on %s, and --no-pull forbids pulling it", e.Ref, e.where())
 	}
@@ -30,7 +31,7 @@ func (e *Engine) pull(ctx context.Context, want *platform, notFound error) error
 	}
 	var opts client.ImagePullOptions
 	if want != nil {
-		opts.Platforms = append(opts.Platforms, ociPlatform(*want))
+		opts.Platforms = append(opts.Platforms, *want)
 	}
 	resp, err := e.cli.ImagePull(ctx, e.Ref, opts)
 	if err != nil {

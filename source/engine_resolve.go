@@ -10,6 +10,7 @@ import (
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
 	"github.com/moby/moby/client/pkg/versions"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
 // resolve connects, negotiates the API version, finds (or pulls) the image
@@ -25,7 +26,7 @@ func (e *Engine) resolve(ctx context.Context) (*engineImage, error) {
 		return nil, e.fail(ctx, "connecting", err)
 	}
 	img = &engineImage{api: e.cli.ClientVersion()}
-	var want *platform
+	var want *ocispec.Platform
 	if e.opts.Platform != "" {
 		p, err := wantedPlatform(e.opts.Platform)
 		if err != nil {
@@ -38,8 +39,7 @@ func (e *Engine) resolve(ctx context.Context) (*engineImage, error) {
 	}
 	var inspectOpts []client.ImageInspectOption
 	if want != nil && !versions.LessThan(img.api, platformInspectAPI) {
-		op := ociPlatform(*want)
-		inspectOpts = append(inspectOpts, client.ImageInspectWithPlatform(&op))
+		inspectOpts = append(inspectOpts, client.ImageInspectWithPlatform(want))
 	}
 	var err error
 	img.inspect, err = e.cli.ImageInspect(ctx, e.Ref, inspectOpts...)
@@ -53,19 +53,19 @@ func (e *Engine) resolve(ctx context.Context) (*engineImage, error) {
 		return nil, e.fail(ctx, "inspecting", err)
 	}
 	if want != nil {
-		have := platform{OS: img.inspect.Os, Architecture: img.inspect.Architecture, Variant: img.inspect.Variant}
+		have := ocispec.Platform{OS: img.inspect.Os, Architecture: img.inspect.Architecture, Variant: img.inspect.Variant}
 		match := platformMatch(have, *want)
 		switch {
 		case img.platform == nil && !match:
 			return nil, fmt.Errorf("image %s on %s is %s, not %s, and that engine speaks API %s: choosing a platform needs API %s (Docker 28) or newer; pull the platform you want under its own tag, or use a newer engine",
-				e.Ref, e.where(), have, *want, img.api, platformAPI)
+				e.Ref, e.where(), platformString(have), platformString(*want), img.api, platformAPI)
 		case img.platform != nil && len(inspectOpts) == 0 && !match:
 			img.noPreview = true // inspect told of another platform
 		}
 	}
 	var histOpts []client.ImageHistoryOption
 	if img.platform != nil {
-		histOpts = append(histOpts, client.ImageHistoryWithPlatform(ociPlatform(*img.platform)))
+		histOpts = append(histOpts, client.ImageHistoryWithPlatform(*img.platform))
 	}
 	img.history, err = e.cli.ImageHistory(ctx, e.Ref, histOpts...)
 	if err != nil {

@@ -25,7 +25,7 @@ func (e *Engine) Load(ctx context.Context, sink Sink) error {
 	opts := e.opts
 	opts.Tag = ""
 	if img.platform != nil {
-		saveOpts = append(saveOpts, client.ImageSaveWithPlatforms(ociPlatform(*img.platform)))
+		saveOpts = append(saveOpts, client.ImageSaveWithPlatforms(*img.platform))
 	} else {
 		// The save holds this one image; an old engine's legacy layout
 		// names no platform to choose by (resolve checked it matches).
