@@ -56,7 +56,20 @@ func choose(cands []candidate, opts Options) (candidate, error) {
 	case 1:
 		return pool[0], nil
 	}
+	if samePlatform(pool) {
+		return candidate{}, fmt.Errorf("the archive holds %d images of one platform; choose one by its tag, as in docker-archive:PATH:TAG: %s", len(pool), listChoices(pool))
+	}
 	return candidate{}, fmt.Errorf("the archive holds %d images; choose one with --platform or a tag: %s", len(pool), listChoices(pool))
+}
+
+// samePlatform tells whether --platform cannot tell the images apart.
+func samePlatform(cs []candidate) bool {
+	for _, c := range cs[1:] {
+		if platformString(c.platform) != platformString(cs[0].platform) {
+			return false
+		}
+	}
+	return true
 }
 
 func filter(cs []candidate, keep func(candidate) bool) []candidate {

@@ -66,10 +66,19 @@ type candidate struct {
 	problem  string // why it cannot be read, when it cannot
 }
 
+// describe names the candidate in a list of choices: "linux/amd64
+// (app:1)", or what is known of it.
 func (c candidate) describe() string {
-	s := platformString(c.platform)
-	if c.ref != "" {
-		s += " (" + c.ref + ")"
+	var s string
+	switch {
+	case c.platform.OS == "" && c.platform.Architecture == "" && c.ref == "":
+		s = "untagged image " + c.config + ", platform unknown"
+	case c.platform.OS == "" && c.platform.Architecture == "":
+		s = c.ref + " (platform unknown)"
+	case c.ref == "":
+		s = platformString(c.platform)
+	default:
+		s = platformString(c.platform) + " (" + c.ref + ")"
 	}
 	if c.problem != "" {
 		s += " [" + c.problem + "]"
@@ -121,6 +130,9 @@ func listCandidates(read metaReader) ([]candidate, error) {
 		if len(m.RepoTags) > 0 {
 			c.ref = m.RepoTags[0]
 		}
+		// manifest.json names no platform: the config does. One that is
+		// missing is reported when the image is chosen and read.
+		c.platform, _ = configPlatform(read, c.config)
 		out = append(out, c)
 	}
 	if len(out) == 0 {
@@ -213,15 +225,25 @@ func manifestCandidate(read metaReader, member string, blob []byte) (candidate, 
 		}
 		c.layers = append(c.layers, lm)
 	}
-	if raw, err := read(cfg); err == nil {
-		var ic imageConfig
-		if json.Unmarshal(raw, &ic) == nil {
-			c.platform = ic.Platform
-		}
-	} else {
+	var ok bool
+	if c.platform, ok = configPlatform(read, cfg); !ok {
 		c.problem = "its config is not in the archive"
 	}
 	return c, nil
+}
+
+// configPlatform is the platform an image config names; false when the
+// config cannot be read (an unparsable one names no platform).
+func configPlatform(read metaReader, member string) (ocispec.Platform, bool) {
+	raw, err := read(member)
+	if err != nil {
+		return ocispec.Platform{}, false
+	}
+	var ic imageConfig
+	if json.Unmarshal(raw, &ic) != nil {
+		return ocispec.Platform{}, true
+	}
+	return ic.Platform, true
 }
 
 func imageName(ann map[string]string) string {
