@@ -42,7 +42,7 @@ func runExplore(cmd *cobra.Command, ref string, f exploreFlags, open opener) err
 	if !ok {
 		return fmt.Errorf("--theme %q: choose auto, dark or light", f.theme)
 	}
-	if err := cfg.CheckActions(ui.ActionNames()); err != nil {
+	if err := cfg.CheckKeys(explorerKeyMap()); err != nil {
 		return err
 	}
 	keys := ui.DefaultKeyMap()
