@@ -60,3 +60,19 @@ func TestCIReportFormat(t *testing.T) {
 		t.Errorf("--report-format md wins over the extension: exit %d (%s), %v, file starts %.20q", code, stderr, err, b)
 	}
 }
+
+// A --rules file that is missing or names no rule is one line naming it,
+// exit 2, before any analysis.
+func TestCIRulesFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "empty.yaml"), nil, 0o644)
+	for file, want := range map[string]string{
+		"missing.yaml": "lx: rules file missing.yaml: no such file or directory\n",
+		"empty.yaml":   "lx: empty.yaml: no rules; name at least one under \"rules:\" (lowestEfficiency: 0.9), or remove the file to use the defaults\n",
+	} {
+		code, stdout, stderr := runIn(t, dir, "ci", "--rules", file, "no-such-image.tar")
+		if code != exitError || stdout != "" || stderr != want {
+			t.Errorf("--rules %s: exit %d, stderr %q; want 2 and %q", file, code, stderr, want)
+		}
+	}
+}

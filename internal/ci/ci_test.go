@@ -102,8 +102,32 @@ func TestParse(t *testing.T) {
 	if r.LowestEfficiency != nil || *r.HighestWastedBytes != 1610612736 || *r.HighestUserWastedPercent != 0.1 {
 		t.Errorf("parsed %+v", r)
 	}
-	if r, err := Parse("empty", nil); err != nil || *r.LowestEfficiency != 0.9 {
-		t.Errorf("an empty file: %+v, %v; want the defaults", r, err)
+}
+
+// A rules file that names no rule is refused, saying so: it is a mistake,
+// and its gate would pass on the defaults under its name.
+func TestParseRefusesNoRules(t *testing.T) {
+	for _, c := range []struct{ yaml, want string }{
+		{"", "empty.yaml: no rules; name at least one"},
+		{"# nothing yet\n", "empty.yaml: no rules;"},
+		{"{}\n", "empty.yaml:1: no rules;"},
+		{"rules:\n", "empty.yaml:1: rules: no rules;"},
+		{"\nrules: {}\n", "empty.yaml:2: rules: no rules;"},
+	} {
+		_, err := Parse("empty.yaml", []byte(c.yaml))
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) || !strings.Contains(err.Error(), "remove the file to use the defaults") {
+			t.Errorf("%q: err = %v, want %s…", c.yaml, err, c.want)
+		}
+	}
+}
+
+// A rules file that cannot be read is one line naming it, without Go's
+// "open FILE:".
+func TestLoadErrorNamesTheFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "missing.yaml")
+	_, err := Find(p, ".")
+	if err == nil || err.Error() != "rules file "+p+": no such file or directory" {
+		t.Errorf("err = %v", err)
 	}
 }
 

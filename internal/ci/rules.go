@@ -6,6 +6,7 @@ package ci
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -57,7 +58,7 @@ func Find(rulesFile, dir string) (Rules, error) {
 		if _, err := os.Stat(p); err == nil {
 			return Load(p)
 		} else if !errors.Is(err, os.ErrNotExist) {
-			return Rules{}, fmt.Errorf("%s: %w", p, err)
+			return Rules{}, fmt.Errorf("rules file %s: %w", p, plainPathError(err))
 		}
 	}
 	return Defaults(), nil
@@ -68,13 +69,27 @@ func Find(rulesFile, dir string) (Rules, error) {
 func Load(path string) (Rules, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return Rules{}, err
+		return Rules{}, fmt.Errorf("rules file %s: %w", path, plainPathError(err))
 	}
 	return Parse(path, b)
 }
 
+// plainPathError drops the "open PATH:" that os errors carry: the message
+// names the file already.
+func plainPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
 // Parse reads rules from YAML: the keys under a top-level "rules:" (dive's
 // layout). name is used in errors, which say file, line and key.
+//
+// A file that names no rule is refused rather than read as the defaults:
+// a gate whose file says nothing is a mistake (a truncated or wrong file),
+// and passing on the defaults while naming the file would hide it.
 func Parse(name string, b []byte) (Rules, error) {
 	r := Defaults()
 	r.From = name
@@ -82,17 +97,23 @@ func Parse(name string, b []byte) (Rules, error) {
 	if err := yaml.Unmarshal(b, &doc); err != nil {
 		return Rules{}, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
-	if len(doc.Content) == 0 {
-		return r, nil // an empty file: the defaults
+	if len(doc.Content) == 0 || isNull(doc.Content[0]) {
+		return Rules{}, fmt.Errorf("%s: %s", name, noRules)
 	}
 	top := doc.Content[0]
 	if top.Kind != yaml.MappingNode {
 		return Rules{}, fmt.Errorf("%s:%d: expected a mapping with a \"rules:\" key", name, top.Line)
 	}
+	if len(top.Content) == 0 {
+		return Rules{}, fmt.Errorf("%s:%d: %s", name, top.Line, noRules)
+	}
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
 		if k.Value != "rules" {
 			return Rules{}, fmt.Errorf("%s:%d: unknown key %q (expected \"rules\")", name, k.Line, k.Value)
+		}
+		if isNull(v) || v.Kind == yaml.MappingNode && len(v.Content) == 0 {
+			return Rules{}, fmt.Errorf("%s:%d: rules: %s", name, k.Line, noRules)
 		}
 		var err error
 		if r, err = ParseRulesNode(name, v); err != nil {
@@ -101,6 +122,9 @@ func Parse(name string, b []byte) (Rules, error) {
 	}
 	return r, nil
 }
+
+// noRules says what to do with a rules file that names no rule.
+const noRules = "no rules; name at least one under \"rules:\" (lowestEfficiency: 0.9), or remove the file to use the defaults"
 
 // set applies one "key: value" of the rules mapping.
 func (r *Rules) set(k, v *yaml.Node) error {
