@@ -91,6 +91,9 @@ later layer deletes, recopies unchanged, or overwrites.`,
 		if len(args) == 0 {
 			return cmd.Help()
 		}
+		if err := mistypedCommand(cmd, args[0]); err != nil {
+			return err
+		}
 		return runExplore(cmd, args[0], explore, func(flags sourceFlags) (source.Source, error) {
 			return openSource(args[0], flags)
 		})
