@@ -119,7 +119,7 @@ func runCI(ctx context.Context, ref string, f ciFlags, defaults ci.Rules, stdout
 		}
 	}
 	if junitFile != nil {
-		if err := ci.WriteJUnit(junitFile, rep.Image.Ref, results, time.Since(started), details); err != nil {
+		if err := ci.WriteJUnit(junitFile, rep.Image.Ref, results, time.Since(started), codePlain.render(details)); err != nil {
 			return fmt.Errorf("writing %s: %w", f.junit, err)
 		}
 		if err := junitFile.Commit(); err != nil {
@@ -156,29 +156,38 @@ func createOutput(path string) (*atomicfile.File, error) {
 	return atomicfile.Create(path)
 }
 
+// printVerdicts writes the verdicts and details, their `code` spans
+// rendered for w.
 func printVerdicts(w io.Writer, rep report.Report, rules ci.Rules, results []ci.Result, details string) {
+	io.WriteString(w, codeStyleFor(w).render(verdictsText(rep, rules, results, details)))
+}
+
+// verdictsText is lx ci's output: a line per rule, the details, the verdict.
+func verdictsText(rep report.Report, rules ci.Rules, results []ci.Result, details string) string {
+	var w strings.Builder
 	img := rep.Image
-	fmt.Fprintf(w, "lx ci: %s · efficiency %s · wasted %s of %s · %d layers\n",
+	fmt.Fprintf(&w, "lx ci: %s · efficiency %s · wasted %s of %s · %d layers\n",
 		img.Ref, report.Percent(img.Efficiency), report.BytesExact(img.WastedBytes), report.BytesExact(img.TotalBytes), img.LayerCount)
-	fmt.Fprintf(w, "rules from %s; layer 0 is taken as the base image (lx does not detect base images yet)\n\n", rules.From)
+	fmt.Fprintf(&w, "rules from %s; layer 0 is taken as the base image (lx does not detect base images yet)\n\n", rules.From)
 	for _, r := range results {
 		switch {
 		case !r.Enabled:
-			fmt.Fprintf(w, "  SKIP  %-25s %s (disabled)\n", r.Key, r.Measured)
+			fmt.Fprintf(&w, "  SKIP  %-25s %s (disabled)\n", r.Key, r.Measured)
 		case r.Passed:
-			fmt.Fprintf(w, "  PASS  %-25s %s (threshold %s)\n", r.Key, r.Measured, r.Threshold)
+			fmt.Fprintf(&w, "  PASS  %-25s %s (threshold %s)\n", r.Key, r.Measured, r.Threshold)
 		default:
-			fmt.Fprintf(w, "  FAIL  %-25s %s (threshold %s)\n", r.Key, r.Measured, r.Threshold)
+			fmt.Fprintf(&w, "  FAIL  %-25s %s (threshold %s)\n", r.Key, r.Measured, r.Threshold)
 		}
 	}
 	if details != "" {
-		fmt.Fprintf(w, "\n%s", details)
+		fmt.Fprintf(&w, "\n%s", details)
 	}
 	if n := ci.Failed(results); n > 0 {
-		fmt.Fprintf(w, "\nFAILED: %d of %d rules\n", n, len(results))
+		fmt.Fprintf(&w, "\nFAILED: %d of %d rules\n", n, len(results))
 	} else {
-		fmt.Fprintln(w, "\nPASSED")
+		fmt.Fprintln(&w, "\nPASSED")
 	}
+	return w.String()
 }
 
 // ciDetails are the biggest wasted copies and the fix hints, as text.

@@ -47,15 +47,15 @@ func runWith(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
+	code := exitError
 	var ce codeError
 	if errors.As(err, &ce) {
-		if ce.err != nil {
-			fmt.Fprintln(stderr, "lx:", ce.err)
-		}
-		return ce.code
+		code, err = ce.code, ce.err
 	}
-	fmt.Fprintln(stderr, "lx:", err)
-	return exitError
+	if err != nil {
+		fmt.Fprintln(stderr, codeStyleFor(stderr).render("lx: "+err.Error()))
+	}
+	return code
 }
 
 // codeError carries an exit code other than 2 up to main.

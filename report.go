@@ -108,11 +108,12 @@ func analyze(ctx context.Context, ref string, f sourceFlags, stderr io.Writer) (
 }
 
 func printWarnings(w io.Writer, img *model.Image) {
+	style := codeStyleFor(w)
 	for i, s := range img.Warnings {
 		if i == maxWarningsShown {
 			fmt.Fprintf(w, "lx: warning: %d more warnings are in the report\n", len(img.Warnings)-i)
 			return
 		}
-		fmt.Fprintln(w, "lx: warning:", s)
+		fmt.Fprintln(w, "lx: warning:", style.render(s))
 	}
 }
