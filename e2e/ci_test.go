@@ -75,7 +75,7 @@ func TestE2ECIExitCodes(t *testing.T) {
 		dir := t.TempDir()
 		write(dir, ".dive-ci", "rules:\n  lowestEfficiency: disabled\n  highestUserWastedPercent: disabled\n  highestWastedBytes: 3MB\n")
 		res := runLX(t, dir, "ci", "--host", host, seed)
-		if res.code != 1 || !strings.Contains(string(res.stdout), "FAIL  highestWastedBytes        3.0 MiB (3,145,728 bytes) (threshold ≤ 2.9 MiB (3,000,000 bytes))") {
+		if res.code != 1 || !strings.Contains(string(res.stdout), "FAIL  highestWastedBytes        3.1 MB (3,145,728 bytes) (threshold ≤ 3 MB (3,000,000 bytes))") {
 			t.Errorf("exit %d, want 1 on highestWastedBytes\n%s%s", res.code, res.stdout, res.stderr)
 		}
 	})

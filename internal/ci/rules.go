@@ -30,7 +30,7 @@ var Keys = []string{KeyLowestEfficiency, KeyHighestWastedBytes, KeyHighestUserWa
 // Rules are the thresholds; a nil field is a disabled rule.
 type Rules struct {
 	LowestEfficiency         *float64 // 0..1: efficiency must be at least this
-	HighestWastedBytes       *int64   // wasted bytes must be at most this
+	HighestWastedBytes       *Size    // wasted bytes must be at most this
 	HighestUserWastedPercent *float64 // 0..1: wasted share of the user layers' bytes, at most this
 	HighestLayerCount        *int     // layers must be at most this
 	// From says where the rules came from: a file name, or "defaults".
@@ -194,33 +194,4 @@ func ratio(s string) (float64, error) {
 		return 0, fmt.Errorf("%s is out of range (0 to 1, or 0%% to 100%%)", s)
 	}
 	return f, nil
-}
-
-// ParseSize reads a byte size: plain bytes ("1048576"), SI units ("20MB",
-// "1.5 GB": powers of 1000, as dive reads them) or IEC units ("1.5GiB":
-// powers of 1024). Case does not matter; "B" may be left off ("20M" is 20MB).
-func ParseSize(s string) (int64, error) {
-	t := strings.ToLower(strings.TrimSpace(s))
-	i := 0
-	for i < len(t) && (t[i] >= '0' && t[i] <= '9' || t[i] == '.') {
-		i++
-	}
-	num, unit := t[:i], strings.TrimSpace(t[i:])
-	f, err := strconv.ParseFloat(num, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not a size (write 20MB, 1.5GiB or a number of bytes)", s)
-	}
-	mult, ok := map[string]float64{
-		"": 1, "b": 1,
-		"k": 1e3, "kb": 1e3, "m": 1e6, "mb": 1e6, "g": 1e9, "gb": 1e9, "t": 1e12, "tb": 1e12,
-		"ki": 1 << 10, "kib": 1 << 10, "mi": 1 << 20, "mib": 1 << 20, "gi": 1 << 30, "gib": 1 << 30, "ti": 1 << 40, "tib": 1 << 40,
-	}[unit]
-	if !ok {
-		return 0, fmt.Errorf("%q has an unknown unit %q (use B, KB, MB, GB, TB or KiB, MiB, GiB, TiB)", s, unit)
-	}
-	v := f * mult
-	if v > math.MaxInt64/2 {
-		return 0, fmt.Errorf("%q is too large", s)
-	}
-	return int64(math.Round(v)), nil
 }

@@ -30,7 +30,7 @@ keys:
 		t.Errorf("got %+v", c)
 	}
 	r := c.CI.Rules
-	if r.LowestEfficiency == nil || *r.LowestEfficiency != 0.95 || r.HighestWastedBytes == nil || *r.HighestWastedBytes != 20_000_000 {
+	if r.LowestEfficiency == nil || *r.LowestEfficiency != 0.95 || r.HighestWastedBytes == nil || r.HighestWastedBytes.Bytes != 20_000_000 {
 		t.Errorf("rules %+v", r)
 	}
 	if r.HighestUserWastedPercent == nil || *r.HighestUserWastedPercent != 0.1 || r.HighestLayerCount != nil {
