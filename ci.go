@@ -23,10 +23,23 @@ const (
 
 type ciFlags struct {
 	rules        string
+	ruleFlags    []ruleFlag // the rules given as flags, in ci.Keys order
 	report       string
 	reportFormat string
 	junit        string
 	src          sourceFlags
+}
+
+// ruleFlag is one rule given as a flag, as dive takes them:
+// --highestWastedBytes 20MB.
+type ruleFlag struct{ key, value string }
+
+// ruleFlagHelp is the help of each rule's flag.
+var ruleFlagHelp = map[string]string{
+	ci.KeyLowestEfficiency:         "efficiency at least this (0.9 or 90%, or disabled); wins over the rules file",
+	ci.KeyHighestWastedBytes:       "wasted bytes at most this (20MB, 1.5GiB or bytes, or disabled); wins over the rules file",
+	ci.KeyHighestUserWastedPercent: "wasted share of the bytes above the base image at most this (0.1 or 10%, or disabled); wins over the rules file",
+	ci.KeyHighestLayerCount:        "at most this many layers (or disabled); wins over the rules file",
 }
 
 func newCICmd() *cobra.Command {
@@ -47,18 +60,25 @@ Any of them can be "disabled". The rules come from --rules FILE, else
 .lx-ci.yaml in the current directory, else dive's .dive-ci (the same keys
 under "rules:"), else the ci.rules of the configuration file (see lx
 config), else the defaults: lowestEfficiency 0.9 and
-highestUserWastedPercent 0.1.
+highestUserWastedPercent 0.1. A rule given as a flag, as dive takes them
+(--highestWastedBytes 20MB), wins over all of these.
 
 Exit codes: 0 every rule passed, 1 a rule failed, 2 the image could not be
 analysed or the rules or flags are wrong.`,
 		Example: `  lx ci myapp:latest
   lx ci --rules ci/lx.yaml --junit lx-junit.xml myapp:latest
+  lx ci --lowestEfficiency 0.95 --highestWastedBytes 20MB myapp:latest
   lx ci --report report.html image.tar`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := loadConfig(cmd)
 			if err != nil {
 				return err
+			}
+			for _, key := range ci.Keys {
+				if fl := cmd.Flag(key); fl.Changed {
+					f.ruleFlags = append(f.ruleFlags, ruleFlag{key, fl.Value.String()})
+				}
 			}
 			return runCI(cmd.Context(), args[0], f, cfg.CI.Rules, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
@@ -68,6 +88,9 @@ analysed or the rules or flags are wrong.`,
 	fl.StringVar(&f.report, "report", "", "also write a report to FILE from the same analysis")
 	fl.StringVar(&f.reportFormat, "report-format", "", "format of --report: json, markdown or html (default: from the file's extension)")
 	fl.StringVar(&f.junit, "junit", "", "write the verdicts as JUnit XML to FILE")
+	for _, key := range ci.Keys {
+		fl.String(key, "", ruleFlagHelp[key])
+	}
 	f.src.register(fl)
 	return cmd
 }
@@ -82,6 +105,9 @@ func runCI(ctx context.Context, ref string, f ciFlags, defaults ci.Rules, stdout
 	}
 	if rules.From == ci.Defaults().From {
 		rules = defaults
+	}
+	if err := applyRuleFlags(&rules, f.ruleFlags); err != nil {
+		return err
 	}
 	// Every output is opened before the analysis, so a path that cannot be
 	// written fails at once, and each is written whole or not at all.
@@ -128,6 +154,22 @@ func runCI(ctx context.Context, ref string, f ciFlags, defaults ci.Rules, stdout
 	}
 	if n := ci.Failed(results); n > 0 {
 		return codeError{code: exitRuleFail, err: fmt.Errorf("%d of the rules failed", n)}
+	}
+	return nil
+}
+
+// applyRuleFlags sets the rules given as flags over the others, with the
+// rules file's parsing and errors, and says so in rules.From.
+func applyRuleFlags(rules *ci.Rules, flags []ruleFlag) error {
+	var names []string
+	for _, fl := range flags {
+		if err := rules.Set(fl.key, fl.value); err != nil {
+			return fmt.Errorf("--%w", err)
+		}
+		names = append(names, "--"+fl.key)
+	}
+	if len(names) > 0 {
+		rules.From += " with " + strings.Join(names, ", ")
 	}
 	return nil
 }

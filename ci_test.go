@@ -76,3 +76,36 @@ func TestCIRulesFileErrors(t *testing.T) {
 		}
 	}
 }
+
+// Rules given as flags, as dive takes them, win over the rules file and
+// fail as its lines do.
+func TestCIRuleFlags(t *testing.T) {
+	dir := t.TempDir()
+	tar := demoTar(t, dir)
+	os.WriteFile(filepath.Join(dir, ".lx-ci.yaml"), []byte("rules:\n  lowestEfficiency: 0.1\n  highestLayerCount: 7\n"), 0o644)
+	code, stdout, stderr := runIn(t, dir, "ci", "--lowestEfficiency", "0.9", "--highestWastedBytes=20MB", "--highestUserWastedPercent", "disabled", tar)
+	for _, want := range []string{
+		"rules from .lx-ci.yaml with --lowestEfficiency, --highestWastedBytes, --highestUserWastedPercent",
+		"FAIL  lowestEfficiency          0.2616 (threshold ≥ 0.9000)",
+		"PASS  highestWastedBytes        3.1 MB (3,145,728 bytes) (threshold ≤ 20 MB (20,000,000 bytes))",
+		"SKIP  highestUserWastedPercent",
+		"PASS  highestLayerCount         7 (threshold ≤ 7)",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s%s", want, stdout, stderr)
+		}
+	}
+	if code != exitRuleFail {
+		t.Errorf("exit %d, want 1", code)
+	}
+	for flag, want := range map[string]string{
+		"--highestWastedBytes=20 parsecs": `lx: --highestWastedBytes: "20 parsecs" has an unknown unit "parsecs"`,
+		"--lowestEfficiency=1.5":          "lx: --lowestEfficiency: 1.5 is out of range",
+		"--highestLayerCount=0":           `lx: --highestLayerCount: "0" is not a layer count`,
+	} {
+		code, _, stderr := runIn(t, dir, "ci", flag, tar)
+		if code != exitError || !strings.HasPrefix(stderr, want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%s: exit %d, stderr %q; want 2 and %s…", flag, code, stderr, want)
+		}
+	}
+}

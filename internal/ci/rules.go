@@ -131,9 +131,15 @@ func (r *Rules) set(k, v *yaml.Node) error {
 	if v.Kind != yaml.ScalarNode {
 		return fmt.Errorf("%s: expected a single value", k.Value)
 	}
-	val := strings.TrimSpace(v.Value)
+	return r.Set(k.Value, v.Value)
+}
+
+// Set applies one rule, as a rules file or a flag gives it: a threshold,
+// or "disabled". Errors read "key: problem".
+func (r *Rules) Set(key, value string) error {
+	val := strings.TrimSpace(value)
 	disabled := strings.EqualFold(val, "disabled")
-	switch k.Value {
+	switch key {
 	case KeyLowestEfficiency:
 		if disabled {
 			r.LowestEfficiency = nil
@@ -141,7 +147,7 @@ func (r *Rules) set(k, v *yaml.Node) error {
 		}
 		f, err := ratio(val)
 		if err != nil {
-			return fmt.Errorf("%s: %w", k.Value, err)
+			return fmt.Errorf("%s: %w", key, err)
 		}
 		r.LowestEfficiency = &f
 	case KeyHighestUserWastedPercent:
@@ -151,7 +157,7 @@ func (r *Rules) set(k, v *yaml.Node) error {
 		}
 		f, err := ratio(val)
 		if err != nil {
-			return fmt.Errorf("%s: %w", k.Value, err)
+			return fmt.Errorf("%s: %w", key, err)
 		}
 		r.HighestUserWastedPercent = &f
 	case KeyHighestWastedBytes:
@@ -161,7 +167,7 @@ func (r *Rules) set(k, v *yaml.Node) error {
 		}
 		n, err := ParseSize(val)
 		if err != nil {
-			return fmt.Errorf("%s: %w", k.Value, err)
+			return fmt.Errorf("%s: %w", key, err)
 		}
 		r.HighestWastedBytes = &n
 	case KeyHighestLayerCount:
@@ -171,11 +177,11 @@ func (r *Rules) set(k, v *yaml.Node) error {
 		}
 		n, err := strconv.Atoi(val)
 		if err != nil || n < 1 {
-			return fmt.Errorf("%s: %q is not a layer count (a whole number, 1 or more)", k.Value, val)
+			return fmt.Errorf("%s: %q is not a layer count (a whole number, 1 or more)", key, val)
 		}
 		r.HighestLayerCount = &n
 	default:
-		return fmt.Errorf("unknown rule %q (known: %s)", k.Value, strings.Join(Keys, ", "))
+		return fmt.Errorf("unknown rule %q (known: %s)", key, strings.Join(Keys, ", "))
 	}
 	return nil
 }
