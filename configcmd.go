@@ -22,9 +22,8 @@ func loadConfig(cmd *cobra.Command) (config.Config, error) {
 	return config.Find(path)
 }
 
-// newConfigCmd is `lx config`; it also gives root the global --config flag.
-func newConfigCmd(root *cobra.Command) *cobra.Command {
-	root.PersistentFlags().String(configFlag, "", "read the configuration from `FILE` instead of $XDG_CONFIG_HOME/lx/config.yaml")
+// newConfigCmd is `lx config`; the root holds the global --config flag.
+func newConfigCmd() *cobra.Command {
 	var showPath bool
 	cmd := &cobra.Command{
 		Use:   "config",
@@ -49,7 +48,10 @@ The file is --config FILE, else $XDG_CONFIG_HOME/lx/config.yaml, else
     help: ["?"]
 
 An invalid file stops lx with exit code 2 and one line naming the file,
-the line and the key. The output of lx config is itself a valid file.`,
+the line and the key: an unknown setting or action, a key name the
+terminal never sends (ctrl+shift+banana), or a key given two actions
+(quit: [w] while w shows the waste). The output of lx config is itself a
+valid file.`,
 		Example: `  lx config
   lx config > ~/.config/lx/config.yaml
   lx --config ./lx.yaml config
@@ -66,6 +68,10 @@ the line and the key. The output of lx config is itself a valid file.`,
 			}
 			c, err := loadConfig(cmd)
 			if err != nil {
+				return err
+			}
+			// What the explorer would reject is an error here too.
+			if err := c.CheckKeys(explorerKeyMap()); err != nil {
 				return err
 			}
 			return c.Write(cmd.OutOrStdout())

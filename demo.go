@@ -102,9 +102,6 @@ func exploreDemo(cmd *cobra.Command, f demoFlags) error {
 }
 
 func demoReport(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	return writeReport(f.report, f.output, false, stdout, stderr, func() (*model.Image, error) {
 		return source.Analyze(ctx, demoSource(), source.Hooks{})
 	})

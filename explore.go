@@ -42,7 +42,7 @@ func runExplore(cmd *cobra.Command, ref string, f exploreFlags, open opener) err
 	if !ok {
 		return fmt.Errorf("--theme %q: choose auto, dark or light", f.theme)
 	}
-	if err := cfg.CheckActions(ui.ActionNames()); err != nil {
+	if err := cfg.CheckKeys(explorerKeyMap()); err != nil {
 		return err
 	}
 	keys := ui.DefaultKeyMap()
@@ -52,7 +52,7 @@ func runExplore(cmd *cobra.Command, ref string, f exploreFlags, open opener) err
 	if !term.IsTerminal(os.Stdout.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
 		return errors.New("the explorer needs a terminal on stdin and stdout; for a file or a pipe use lx report IMAGE")
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(cmd.Context())
 	defer cancel()
 	app := ui.New(ui.Options{
 		Ref:     ref,

@@ -3,9 +3,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"os/signal"
 
 	"github.com/spf13/cobra"
 
@@ -25,21 +28,34 @@ func main() {
 }
 
 func run(args []string) int {
+	return runWith(args, os.Stdout, os.Stderr)
+}
+
+// runWith runs lx with args, its output on stdout and stderr, and returns
+// the exit code.
+func runWith(args []string, stdout, stderr io.Writer) int {
+	// Ctrl-C cancels the command's context: a stream stops and lx exits 2
+	// naming what it was reading. A second Ctrl-C stops lx at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	context.AfterFunc(ctx, stop)
 	root := newRootCmd()
 	root.SetArgs(args)
-	err := root.Execute()
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
 	}
+	code := exitError
 	var ce codeError
 	if errors.As(err, &ce) {
-		if ce.err != nil {
-			fmt.Fprintln(os.Stderr, "lx:", ce.err)
-		}
-		return ce.code
+		code, err = ce.code, ce.err
 	}
-	fmt.Fprintln(os.Stderr, "lx:", err)
-	return exitError
+	if err != nil {
+		fmt.Fprintln(stderr, codeStyleFor(stderr).render("lx: "+err.Error()))
+	}
+	return code
 }
 
 // codeError carries an exit code other than 2 up to main.
@@ -75,15 +91,22 @@ later layer deletes, recopies unchanged, or overwrites.`,
 		if len(args) == 0 {
 			return cmd.Help()
 		}
+		if err := mistypedCommand(cmd, args[0]); err != nil {
+			return err
+		}
 		return runExplore(cmd, args[0], explore, func(flags sourceFlags) (source.Source, error) {
 			return openSource(args[0], flags)
 		})
 	}
 	root.Flags().StringVar(&explore.theme, "theme", "auto", "colours: auto (follow the terminal's background), dark or light; NO_COLOR turns colours off")
 	explore.src.register(root.Flags())
+	root.PersistentFlags().String(configFlag, "", "read the configuration from `FILE` instead of $XDG_CONFIG_HOME/lx/config.yaml")
+	build := currentBuild()
+	root.Version = build.Version
+	root.SetVersionTemplate(build.short() + "\n")
 	root.AddCommand(newCompletionCmd())
-	root.AddCommand(newVersionCmd(root))
-	root.AddCommand(newConfigCmd(root))
+	root.AddCommand(newVersionCmd())
+	root.AddCommand(newConfigCmd())
 	root.AddCommand(newDemoCmd())
 	root.AddCommand(newReportCmd())
 	root.AddCommand(newCICmd())

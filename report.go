@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 
 	"github.com/spf13/cobra"
 
-	"lx.dev/lx/internal/atomicfile"
+	"lx.dev/lx/internal/reportfile"
 	"lx.dev/lx/model"
 	"lx.dev/lx/model/report"
 	"lx.dev/lx/source"
@@ -71,41 +69,37 @@ func runReport(ctx context.Context, ref string, f reportFlags, stdout, stderr io
 // ("" or "-": stdout). The format and the output path are checked before
 // the analysis, and the file is written whole or not at all.
 func writeReport(format, output string, changes bool, stdout, stderr io.Writer, analyse func() (*model.Image, error)) error {
-	if err := report.Encode(io.Discard, report.Report{}, format); err != nil {
+	f, err := report.ParseFormat(format)
+	if err != nil {
 		return err
 	}
-	out := stdout
+	var file *reportfile.File
 	if output != "" && output != "-" {
-		file, err := atomicfile.Create(output)
-		if err != nil {
+		if file, err = reportfile.Create(output, reportfile.Options{}); err != nil {
 			return err
 		}
 		defer file.Abort()
-		out = file
 	}
 	img, err := analyse()
 	if err != nil {
 		return err
 	}
 	printWarnings(stderr, img)
-	if err := report.Encode(out, report.Build(img, report.Options{Changes: changes || report.WantsChanges(format)}), format); err != nil {
-		return fmt.Errorf("writing the report: %w", err)
+	rep := report.Build(img, report.Options{Changes: changes || f.WantsChanges()})
+	if file != nil {
+		_, err := file.Write(rep, f)
+		return err
 	}
-	if file, ok := out.(*atomicfile.File); ok {
-		return file.Commit()
+	if err := f.Encode(stdout, rep); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
 	}
 	return nil
 }
 
-// analyze opens a source and reads it once; Ctrl-C cancels the stream.
-// With LX_TRACE=1 it logs on stderr when the layer list (the preview) and
-// the whole image were ready.
+// analyze opens a source and reads it once; ctx ending (Ctrl-C) cancels
+// the stream. With LX_TRACE=1 it logs on stderr when the layer list (the
+// preview) and the whole image were ready.
 func analyze(ctx context.Context, ref string, f sourceFlags, stderr io.Writer) (*model.Image, error) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
-	defer stop()
 	src, err := openSource(ref, f)
 	if err != nil {
 		return nil, err
@@ -114,11 +108,12 @@ func analyze(ctx context.Context, ref string, f sourceFlags, stderr io.Writer) (
 }
 
 func printWarnings(w io.Writer, img *model.Image) {
+	style := codeStyleFor(w)
 	for i, s := range img.Warnings {
 		if i == maxWarningsShown {
 			fmt.Fprintf(w, "lx: warning: %d more warnings are in the report\n", len(img.Warnings)-i)
 			return
 		}
-		fmt.Fprintln(w, "lx: warning:", s)
+		fmt.Fprintln(w, "lx: warning:", style.render(s))
 	}
 }

@@ -84,11 +84,9 @@ func (b buildInfo) write(w io.Writer) error {
 	return err
 }
 
-// newVersionCmd is `lx version`; it also gives root its --version flag.
-func newVersionCmd(root *cobra.Command) *cobra.Command {
+// newVersionCmd is `lx version`; the root's --version prints b.short().
+func newVersionCmd() *cobra.Command {
 	b := currentBuild()
-	root.Version = b.Version
-	root.SetVersionTemplate(b.short() + "\n")
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print lx's version, commit and build date",

@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/xml"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -35,7 +36,7 @@ func TestE2ECIExitCodes(t *testing.T) {
 			"FAIL  lowestEfficiency          0.4907 (threshold ≥ 0.9000)",
 			"FAIL  highestUserWastedPercent  75.00% (threshold ≤ 10.00%)",
 			"1.0 MiB      removed   /data/one  made by layer 3, killed by layer 6",
-			"`RUN chmod -R 0777 /data` recopied `/data/two`",
+			"RUN chmod -R 0777 /data recopied /data/two", // piped: no Markdown backticks
 			"FAILED: 2 of 4 rules",
 		} {
 			if !strings.Contains(out, want) {
@@ -74,7 +75,7 @@ func TestE2ECIExitCodes(t *testing.T) {
 		dir := t.TempDir()
 		write(dir, ".dive-ci", "rules:\n  lowestEfficiency: disabled\n  highestUserWastedPercent: disabled\n  highestWastedBytes: 3MB\n")
 		res := runLX(t, dir, "ci", "--host", host, seed)
-		if res.code != 1 || !strings.Contains(string(res.stdout), "FAIL  highestWastedBytes        3.0 MiB (3,145,728 bytes) (threshold ≤ 2.9 MiB (3,000,000 bytes))") {
+		if res.code != 1 || !strings.Contains(string(res.stdout), "FAIL  highestWastedBytes        3.1 MB (3,145,728 bytes) (threshold ≤ 3 MB (3,000,000 bytes))") {
 			t.Errorf("exit %d, want 1 on highestWastedBytes\n%s%s", res.code, res.stdout, res.stderr)
 		}
 	})
@@ -102,4 +103,22 @@ func TestE2ECIExitCodes(t *testing.T) {
 			t.Errorf("exit %d, want 2 and no verdicts\n%s%s", res.code, res.stdout, res.stderr)
 		}
 	})
+}
+
+// TestE2ECIOnATerminal: on a terminal, lx ci shows the hints' code spans
+// in bold, never as Markdown backticks; with NO_COLOR, in quotes.
+func TestE2ECIOnATerminal(t *testing.T) {
+	script := testengine.Tool(t, "bsdutils", "script") // runs lx on a pseudo-terminal
+	seed := testengine.Archive(t, "seed.docker.tar")
+	for env, want := range map[string]string{"": "\x1b[1mRUN chmod -R 0777 /data\x1b[22m recopied \x1b[1m/data/two\x1b[22m", "NO_COLOR=1": "‘RUN chmod -R 0777 /data’ recopied ‘/data/two’"} {
+		cmd := exec.Command(script, "-qec", shellQuote(lxBinary(t))+" ci "+shellQuote(seed), "/dev/null")
+		cmd.Env = append(os.Environ(), "NO_COLOR=")
+		if env != "" {
+			cmd.Env = append(cmd.Env, env)
+		}
+		out, _ := cmd.CombinedOutput()
+		if !strings.Contains(string(out), want) || strings.Contains(string(out), "`") {
+			t.Errorf("%s: the terminal shows:\n%q\nwant %q and no backtick", env, out, want)
+		}
+	}
 }

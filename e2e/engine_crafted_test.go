@@ -154,7 +154,7 @@ func TestEngineCraftedImage(t *testing.T) {
 	sameReport(t, "through the engine vs the crafted archive", wantRaw, raw)
 
 	wantMarks := []map[string]string{
-		1: {"/a/new": "A", "/a/x": "D", "/a/y": "D"},
+		1: {"/a": "C", "/a/new": "A", "/a/x": "D", "/a/y": "D"}, // /a listed again: C, metadata only
 		2: {"/b": "D"},
 		3: {"/c": "C", "/c/inner": "A"},
 		4: {"/d": "C"}, // docker diff lists no D /d/g under a replaced directory

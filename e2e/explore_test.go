@@ -26,12 +26,7 @@ type tmuxTerm struct {
 
 func startTmux(t *testing.T, dir string, w, h int, args ...string) *tmuxTerm {
 	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if testengine.InCI() {
-			t.Fatal("tmux is missing; ./scripts/test.sh installs it")
-		}
-		t.Skip("tmux is not installed")
-	}
+	testengine.Tool(t, "tmux", "tmux")
 	tt := &tmuxTerm{t: t, socket: fmt.Sprintf("lx-e2e-%d-%d", os.Getpid(), time.Now().UnixNano()), done: filepath.Join(dir, ".exit")}
 	quoted := []string{shellQuote(lxBinary(t))}
 	for _, a := range args {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -141,6 +142,19 @@ func TestE2ETransports(t *testing.T) {
 				t.Errorf("%s differs from the plain path:\n  %s", ref, strings.Join(diffs, "\n  "))
 			}
 		})
+	}
+}
+
+// TestE2EPlatformEveryLayout: --platform with the platform the fixtures
+// were built for reads every layout, the legacy docker save included
+// (whose manifest.json names no platform: each config does).
+func TestE2EPlatformEveryLayout(t *testing.T) {
+	platform := "linux/" + runtime.GOARCH
+	for _, f := range fixturesByImage(t)["seed"] {
+		res := runLX(t, t.TempDir(), "report", "--platform", platform, f.Path)
+		if res.code != 0 {
+			t.Errorf("lx report --platform %s %s: exit %d: %s", platform, f.Name(), res.code, res.stderr)
+		}
 	}
 }
 

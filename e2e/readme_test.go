@@ -43,3 +43,29 @@ func TestReadmeKeys(t *testing.T) {
 	}
 	t.Errorf("README.md's key table differs from ui/keys.go (go test -run TestReadmeKeys -update-readme rewrites it):\n--- README\n%s\n--- key map\n%s", got, want)
 }
+
+// The README installs lx only in ways that work today: not by module path,
+// which resolves nowhere until go.mod's path is published, and with
+// release archives named as .goreleaser.yml names them.
+func TestReadmeInstall(t *testing.T) {
+	readme, err := os.ReadFile(readmePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gomod, err := os.ReadFile("../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	module := strings.TrimPrefix(strings.SplitN(string(gomod), "\n", 2)[0], "module ")
+	if strings.Contains(string(readme), "go install "+module+"@") {
+		t.Errorf("README.md installs with go install %s@…, which cannot resolve yet", module)
+	}
+	release, err := os.ReadFile("../.goreleaser.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const archive = `name_template: "{{ .ProjectName }}_{{ .Version }}_{{ .Os }}_{{ .Arch }}"`
+	if !strings.Contains(string(release), archive) || !strings.Contains(string(readme), "lx_${v}_${os}_${arch}.tar.gz") {
+		t.Errorf("README.md's release archive name and .goreleaser.yml's (%s) differ", archive)
+	}
+}

@@ -2,7 +2,8 @@
 # The test command. On a fresh Debian machine it installs what it lacks,
 # starts a private Docker Engine (stopped on exit), builds the fixture images
 # in testdata/dockerfiles and saves them in every archive layout, then runs
-# gofmt, go vet, every test and a short run of every fuzz target; then it
+# gofmt, go vet, every test (those of source, ui and model again under the
+# race detector) and a short run of every fuzz target; then it
 # takes the README's screenshots from real runs (into a temp directory) and
 # checks .goreleaser.yml with a snapshot build.
 #
@@ -73,6 +74,11 @@ echo "  ok"
 
 section "go test"
 go test -count=1 ./...
+
+# The packages with goroutines of their own: the readers of source, the
+# explorer's loading and commands, the model they feed.
+section "go test -race (source, ui, model)"
+go test -count=1 -race ./source/... ./ui/... ./model/...
 
 fuzztime=${LX_FUZZTIME:-15s}
 if [ "$fuzztime" = 0 ]; then

@@ -99,7 +99,8 @@ type archiveScan struct {
 
 func scanArchive(ctx context.Context, r io.Reader) (*archiveScan, error) {
 	br := bufio.NewReaderSize(r, 1<<20)
-	outer, closeOuter, err := decompressor(br, sniffCompression(br))
+	comp := sniffCompression(br)
+	outer, closeOuter, err := decompressor(br, comp)
 	if err != nil {
 		return nil, err
 	}
@@ -124,6 +125,9 @@ func scanArchive(ctx context.Context, r io.Reader) (*archiveScan, error) {
 			return s, nil
 		}
 		if err != nil {
+			if n == 0 && comp == Plain && (errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, tar.ErrHeader)) {
+				return nil, errNotTar // a file shorter than a tar header, or text
+			}
 			return nil, outerError(err, n, last)
 		}
 		name := memberName(hdr.Name)
@@ -254,6 +258,9 @@ func looksLikeTar(head []byte) bool {
 	}
 	return field != "" && sum == want
 }
+
+// errNotTar is the answer for a file that is not a tar at all.
+var errNotTar = errors.New("not a tar file, so not an image archive (docker save, podman save or OCI archive)")
 
 // outerError explains a failure of the archive's own tar structure.
 func outerError(err error, n int, last string) error {

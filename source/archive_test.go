@@ -222,7 +222,9 @@ func TestBadArchives(t *testing.T) {
 		{"truncated in a layer", legacy[:len(legacy)/2], "truncated"},
 		{"cut before manifest", legacy[:len(legacy)-4096], ""},
 		{"empty file", nil, "empty archive"},
-		{"not a tar", []byte(strings.Repeat("hello ", 200)), "not a tar archive"},
+		{"not a tar", []byte(strings.Repeat("hello ", 200)), "not a tar file, so not an image archive"},
+		{"short text", []byte("FROM busybox\n"), "not a tar file, so not an image archive"},
+		{"short gzip", compressed(t, legacy, Gzip)[:40], "truncated"},
 		{"no manifest", missing, "no manifest.json or index.json"},
 		{"gzip corrupt", corruptMiddle(d25), ""},
 		{"diffID lie", lie, "diffID mismatch"},
@@ -303,5 +305,54 @@ func TestDiffIDMismatchAndMissingBlob(t *testing.T) {
 	_, err = analyzeRef(t, writeTemp(t, "m.tar", broken), Options{})
 	if err == nil || !strings.Contains(err.Error(), "not in the archive") {
 		t.Errorf("missing member: %v", err)
+	}
+}
+
+// A legacy docker save names no platform in manifest.json: each config
+// does, and --platform chooses by it.
+func TestLegacyPlatformFromConfig(t *testing.T) {
+	amd, arm := twoPlatforms(t)
+	arm.tag = "multi:arm"
+	one := writeTemp(t, "one.tar", legacyArchive(t, amd))
+	img, err := analyzeRef(t, one, Options{Platform: "linux/amd64"})
+	if err != nil {
+		t.Fatalf("--platform linux/amd64 on a linux/amd64 legacy save: %v", err)
+	}
+	if img.Config.Architecture != "amd64" {
+		t.Errorf("architecture %q", img.Config.Architecture)
+	}
+	_, err = analyzeRef(t, one, Options{Platform: "linux/arm64"})
+	if err == nil || !strings.Contains(err.Error(), "the archive holds: linux/amd64 (multi:1)") {
+		t.Errorf("--platform linux/arm64: %v; want the choices with their platform", err)
+	}
+
+	both := writeTemp(t, "both.tar", legacyArchive(t, amd, arm))
+	img, err = analyzeRef(t, both, Options{Platform: "linux/arm64"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := img.Lookup("arm"); !ok {
+		t.Error("--platform linux/arm64 chose the amd64 image")
+	}
+
+	// Two images of one platform: --platform cannot tell them apart, a tag can.
+	amd2 := amd
+	amd2.tag, amd2.layers = "other:1", [][]byte{tarOf(t, fileM("other", 0o644, "c"))}
+	_, err = analyzeRef(t, writeTemp(t, "same.tar", legacyArchive(t, amd, amd2)), Options{Platform: "linux/amd64"})
+	if err == nil || !strings.Contains(err.Error(), "choose one by its tag") || strings.Contains(err.Error(), "--platform") ||
+		!strings.Contains(err.Error(), "linux/amd64 (multi:1), linux/amd64 (other:1)") {
+		t.Errorf("two linux/amd64 images: %v; want a tag asked for, not --platform", err)
+	}
+}
+
+// An image whose config names no platform is listed without an empty "/".
+func TestUnknownPlatformListed(t *testing.T) {
+	c := candidate{ref: "app:1", config: "c.json"}
+	if got := c.describe(); got != "app:1 (platform unknown)" {
+		t.Errorf("describe = %q", got)
+	}
+	c.ref = ""
+	if got := c.describe(); got != "untagged image c.json, platform unknown" {
+		t.Errorf("describe = %q", got)
 	}
 }

@@ -153,13 +153,7 @@ func TestResolveDockerHostTLS(t *testing.T) {
 // and checks that every way of choosing one gives the host the CLI itself
 // reports for the same environment.
 func TestResolveDockerHostLikeTheCLI(t *testing.T) {
-	docker, err := exec.LookPath("docker")
-	if err != nil {
-		if testengine.InCI() {
-			t.Fatal("the docker CLI is missing (./scripts/test.sh installs docker.io)")
-		}
-		t.Skip("no docker CLI")
-	}
+	docker := testengine.Tool(t, "docker.io", "docker")
 	cfg := t.TempDir()
 	base := []string{"DOCKER_CONFIG=" + cfg, "HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH")}
 	cli := func(env []string, args ...string) string {

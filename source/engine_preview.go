@@ -6,14 +6,9 @@ import (
 
 	"github.com/moby/moby/api/types/image"
 	"github.com/moby/moby/client"
-	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"lx.dev/lx/model"
 )
-
-func ociPlatform(p platform) ocispec.Platform {
-	return ocispec.Platform{OS: p.OS, Architecture: p.Architecture, Variant: p.Variant}
-}
 
 // previewConfig is the image as inspect and history describe it. The layer
 // list (rootfs diffIDs) is exact; the history is the API's, newest first

@@ -7,68 +7,47 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"runtime"
-	"sort"
 	"strings"
 	"time"
+
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"lx.dev/lx/model"
 )
 
-// The JSON documents of docker save archives and OCI layouts, reduced to the
-// fields lx reads.
+// The JSON documents of docker save archives and OCI layouts: the
+// image-spec's types, except for docker save's own manifest.json.
 
-type saveManifest struct { // one element of manifest.json
+// saveManifest is one element of docker save's manifest.json: Docker's
+// format, which the image-spec does not describe.
+type saveManifest struct {
 	Config   string
 	RepoTags []string
 	Layers   []string
 }
 
-type descriptor struct {
-	MediaType   string            `json:"mediaType"`
-	Digest      string            `json:"digest"`
-	Size        int64             `json:"size"`
-	Platform    *platform         `json:"platform,omitempty"`
-	Annotations map[string]string `json:"annotations,omitempty"`
+// imageConfig is the part of an image config lx reads, made of the
+// image-spec's pieces. It leaves out the runtime settings ("config": Env,
+// Cmd...), which lx never shows: a tool that writes them oddly must not
+// make the image unreadable.
+type imageConfig struct {
+	ocispec.Platform
+	Created *time.Time        `json:"created,omitempty"`
+	RootFS  ocispec.RootFS    `json:"rootfs"`
+	History []ocispec.History `json:"history,omitempty"`
 }
 
-type platform struct {
-	OS           string `json:"os"`
-	Architecture string `json:"architecture"`
-	Variant      string `json:"variant,omitempty"`
-}
+// dockerManifestList is the media type of Docker's multi-platform index,
+// the OCI index's predecessor.
+const dockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json"
 
-func (p platform) String() string {
+// platformString is a platform as users write it: os/arch[/variant].
+func platformString(p ocispec.Platform) string {
 	s := p.OS + "/" + p.Architecture
 	if p.Variant != "" {
 		s += "/" + p.Variant
 	}
 	return s
-}
-
-type ociIndex struct {
-	Manifests []descriptor `json:"manifests"`
-}
-
-type ociManifest struct {
-	Config descriptor   `json:"config"`
-	Layers []descriptor `json:"layers"`
-}
-
-type imageConfig struct {
-	OS           string    `json:"os"`
-	Architecture string    `json:"architecture"`
-	Variant      string    `json:"variant"`
-	Created      time.Time `json:"created"`
-	RootFS       struct {
-		DiffIDs []string `json:"diff_ids"`
-	} `json:"rootfs"`
-	History []struct {
-		Created    time.Time `json:"created"`
-		CreatedBy  string    `json:"created_by"`
-		Comment    string    `json:"comment"`
-		EmptyLayer bool      `json:"empty_layer"`
-	} `json:"history"`
 }
 
 // metaReader hands out the small JSON members of an archive or layout by
@@ -80,17 +59,26 @@ var errMissing = errors.New("not in the archive")
 // candidate is one image an archive offers.
 type candidate struct {
 	ref      string
-	platform platform
+	platform ocispec.Platform
 	config   string   // member name of the config blob
 	layers   []string // member names of the layer blobs, bottom first
-	blobs    []descriptor
+	blobs    []ocispec.Descriptor
 	problem  string // why it cannot be read, when it cannot
 }
 
+// describe names the candidate in a list of choices: "linux/amd64
+// (app:1)", or what is known of it.
 func (c candidate) describe() string {
-	s := c.platform.String()
-	if c.ref != "" {
-		s += " (" + c.ref + ")"
+	var s string
+	switch {
+	case c.platform.OS == "" && c.platform.Architecture == "" && c.ref == "":
+		s = "untagged image " + c.config + ", platform unknown"
+	case c.platform.OS == "" && c.platform.Architecture == "":
+		s = c.ref + " (platform unknown)"
+	case c.ref == "":
+		s = platformString(c.platform)
+	default:
+		s = platformString(c.platform) + " (" + c.ref + ")"
 	}
 	if c.problem != "" {
 		s += " [" + c.problem + "]"
@@ -142,6 +130,9 @@ func listCandidates(read metaReader) ([]candidate, error) {
 		if len(m.RepoTags) > 0 {
 			c.ref = m.RepoTags[0]
 		}
+		// manifest.json names no platform: the config does. One that is
+		// missing is reported when the image is chosen and read.
+		c.platform, _ = configPlatform(read, c.config)
 		out = append(out, c)
 	}
 	if len(out) == 0 {
@@ -156,7 +147,7 @@ func walkIndex(read metaReader, member string, raw []byte, ref string, depth int
 	if depth > maxIndexDepth {
 		return fmt.Errorf("%s: image indexes nest deeper than %d", member, maxIndexDepth)
 	}
-	var idx ociIndex
+	var idx ocispec.Index
 	if err := json.Unmarshal(raw, &idx); err != nil {
 		return fmt.Errorf("%s: %w", member, jsonError(err))
 	}
@@ -168,7 +159,7 @@ func walkIndex(read metaReader, member string, raw []byte, ref string, depth int
 		if name := imageName(d.Annotations); name != "" {
 			r = name
 		}
-		m, err := blobMember(d.Digest)
+		m, err := blobMember(d.Digest.String())
 		if err != nil {
 			return fmt.Errorf("%s: %w", member, err)
 		}
@@ -206,7 +197,7 @@ func walkIndex(read metaReader, member string, raw []byte, ref string, depth int
 
 func isIndex(mediaType string, blob []byte) bool {
 	switch mediaType {
-	case "application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json":
+	case ocispec.MediaTypeImageIndex, dockerManifestList:
 		return true
 	case "":
 		var probe struct {
@@ -218,162 +209,54 @@ func isIndex(mediaType string, blob []byte) bool {
 }
 
 func manifestCandidate(read metaReader, member string, blob []byte) (candidate, error) {
-	var m ociManifest
+	var m ocispec.Manifest
 	if err := json.Unmarshal(blob, &m); err != nil {
 		return candidate{}, fmt.Errorf("%s: %w", member, jsonError(err))
 	}
-	cfg, err := blobMember(m.Config.Digest)
+	cfg, err := blobMember(m.Config.Digest.String())
 	if err != nil {
 		return candidate{}, fmt.Errorf("%s: config: %w", member, err)
 	}
 	c := candidate{config: cfg, blobs: m.Layers}
 	for _, l := range m.Layers {
-		lm, err := blobMember(l.Digest)
+		lm, err := blobMember(l.Digest.String())
 		if err != nil {
 			return candidate{}, fmt.Errorf("%s: layer: %w", member, err)
 		}
 		c.layers = append(c.layers, lm)
 	}
-	if raw, err := read(cfg); err == nil {
-		var ic imageConfig
-		if json.Unmarshal(raw, &ic) == nil {
-			c.platform = platform{ic.OS, ic.Architecture, ic.Variant}
-		}
-	} else {
+	var ok bool
+	if c.platform, ok = configPlatform(read, cfg); !ok {
 		c.problem = "its config is not in the archive"
 	}
 	return c, nil
+}
+
+// configPlatform is the platform an image config names; false when the
+// config cannot be read (an unparsable one names no platform).
+func configPlatform(read metaReader, member string) (ocispec.Platform, bool) {
+	raw, err := read(member)
+	if err != nil {
+		return ocispec.Platform{}, false
+	}
+	var ic imageConfig
+	if json.Unmarshal(raw, &ic) != nil {
+		return ocispec.Platform{}, true
+	}
+	return ic.Platform, true
 }
 
 func imageName(ann map[string]string) string {
 	if n := ann["io.containerd.image.name"]; n != "" {
 		return n
 	}
-	return ann["org.opencontainers.image.ref.name"]
+	return ann[ocispec.AnnotationRefName]
 }
 
 // memberName cleans a path found in a manifest the way member names are
 // cleaned when read.
 func memberName(p string) string {
 	return strings.TrimPrefix(path.Clean("/"+p), "/")
-}
-
-// choose picks the one image the user means: by tag, then by platform
-// (this machine's when none was given). It fails listing the choices.
-func choose(cands []candidate, opts Options) (candidate, error) {
-	usable := cands[:0:0]
-	for _, c := range cands {
-		if c.problem == "" {
-			usable = append(usable, c)
-		}
-	}
-	pool := usable
-	if opts.Tag != "" {
-		pool = filter(pool, func(c candidate) bool { return sameRef(c.ref, opts.Tag) })
-		if len(pool) == 0 {
-			return candidate{}, fmt.Errorf("no image tagged %q; the archive holds: %s", opts.Tag, listChoices(cands))
-		}
-	}
-	want, err := wantedPlatform(opts.Platform)
-	if err != nil {
-		return candidate{}, err
-	}
-	if opts.Platform != "" {
-		pool = filter(pool, func(c candidate) bool { return platformMatch(c.platform, want) })
-		if len(pool) == 0 {
-			return candidate{}, fmt.Errorf("no image for platform %s; the archive holds: %s", opts.Platform, listChoices(cands))
-		}
-	}
-	if len(pool) > 1 {
-		if native := filter(pool, func(c candidate) bool { return platformMatch(c.platform, want) }); len(native) > 0 {
-			pool = native
-		}
-	}
-	if len(pool) > 1 && sameImage(pool) {
-		pool = pool[:1]
-	}
-	switch len(pool) {
-	case 0:
-		if len(cands) == 0 {
-			return candidate{}, fmt.Errorf("the archive describes no image")
-		}
-		return candidate{}, fmt.Errorf("no image in the archive can be read: %s", listChoices(cands))
-	case 1:
-		return pool[0], nil
-	}
-	return candidate{}, fmt.Errorf("the archive holds %d images; choose one with --platform or a tag: %s", len(pool), listChoices(pool))
-}
-
-func filter(cs []candidate, keep func(candidate) bool) []candidate {
-	var out []candidate
-	for _, c := range cs {
-		if keep(c) {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-func sameImage(cs []candidate) bool {
-	for _, c := range cs[1:] {
-		if c.config != cs[0].config {
-			return false
-		}
-	}
-	return true
-}
-
-func listChoices(cs []candidate) string {
-	var parts []string
-	for _, c := range cs {
-		parts = append(parts, c.describe())
-	}
-	sort.Strings(parts)
-	return strings.Join(parts, ", ")
-}
-
-// wantedPlatform parses "os/arch[/variant]"; empty means this machine's.
-func wantedPlatform(s string) (platform, error) {
-	if s == "" {
-		p := platform{OS: runtime.GOOS, Architecture: runtime.GOARCH}
-		if p.Architecture == "arm64" {
-			p.Variant = "v8"
-		}
-		return p, nil
-	}
-	parts := strings.Split(s, "/")
-	if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
-		return platform{}, fmt.Errorf("invalid platform %q: want os/arch or os/arch/variant", s)
-	}
-	p := platform{OS: parts[0], Architecture: parts[1]}
-	if len(parts) == 3 {
-		p.Variant = parts[2]
-	}
-	return p, nil
-}
-
-// platformMatch compares os and arch; a variant only counts when both sides
-// name one (arm64 images often omit "v8").
-func platformMatch(have, want platform) bool {
-	if have.OS != want.OS || have.Architecture != want.Architecture {
-		return false
-	}
-	return have.Variant == "" || want.Variant == "" || have.Variant == want.Variant
-}
-
-// sameRef compares image references loosely: "nginx" matches
-// "docker.io/library/nginx:latest".
-func sameRef(a, b string) bool {
-	return normalRef(a) == normalRef(b)
-}
-
-func normalRef(r string) string {
-	r = strings.TrimPrefix(r, "docker.io/")
-	r = strings.TrimPrefix(r, "library/")
-	if i := strings.LastIndex(r, "/"); !strings.Contains(r[i+1:], ":") && !strings.Contains(r, "@") {
-		r += ":latest"
-	}
-	return r
 }
 
 // imageFor builds the model's view of the chosen image from its config blob.
@@ -396,24 +279,34 @@ func imageFor(read metaReader, c candidate, ref string) (model.Config, error) {
 		OS:           ic.OS,
 		Architecture: ic.Architecture,
 		Variant:      ic.Variant,
-		Created:      ic.Created,
-		DiffIDs:      ic.RootFS.DiffIDs,
+		Created:      orZero(ic.Created),
+	}
+	for _, d := range ic.RootFS.DiffIDs {
+		cfg.DiffIDs = append(cfg.DiffIDs, d.String())
 	}
 	if c.ref != "" {
 		cfg.Ref = c.ref
 	}
 	for _, h := range ic.History {
-		cfg.History = append(cfg.History, model.History{Created: h.Created, CreatedBy: h.CreatedBy, Comment: h.Comment, EmptyLayer: h.EmptyLayer})
+		cfg.History = append(cfg.History, model.History{Created: orZero(h.Created), CreatedBy: h.CreatedBy, Comment: h.Comment, EmptyLayer: h.EmptyLayer})
 	}
 	for i := range c.layers {
 		blob := model.LayerBlob{CompressedSize: -1}
 		if i < len(c.blobs) {
 			d := c.blobs[i]
-			blob = model.LayerBlob{Digest: d.Digest, MediaType: d.MediaType, CompressedSize: d.Size}
+			blob = model.LayerBlob{Digest: d.Digest.String(), MediaType: d.MediaType, CompressedSize: d.Size}
 		}
 		cfg.Layers = append(cfg.Layers, blob)
 	}
 	return cfg, nil
+}
+
+// orZero is a time the document may leave out.
+func orZero(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
 }
 
 // jsonError drops encoding/json's type names, which mean nothing to users.

@@ -13,8 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"lx.dev/lx/internal/atomicfile"
-	"lx.dev/lx/model"
+	"lx.dev/lx/internal/reportfile"
 	"lx.dev/lx/model/report"
 )
 
@@ -40,7 +39,7 @@ type exportDialog struct {
 	passive
 	c       *Common
 	img     *image
-	formats []string
+	formats []report.Format
 	format  int
 	path    textField
 	auto    bool // the path is still the default: it follows the format
@@ -56,12 +55,12 @@ const exportID OverlayID = "export"
 // last export) chose, listed first, and a fresh file name in the directory
 // the last export went to.
 func newExportDialog(c *Common, img *image) Overlay {
-	first := c.ExportFormat
-	if first == "" {
-		first = "markdown"
+	first, err := report.ParseFormat(c.ExportFormat)
+	if err != nil {
+		first = report.Markdown
 	}
-	formats := []string{first}
-	for _, f := range report.Formats {
+	formats := []report.Format{first}
+	for _, f := range report.AllFormats() {
 		if f != first {
 			formats = append(formats, f)
 		}
@@ -119,7 +118,7 @@ func (d *exportDialog) defaultPath() string {
 	if dir := d.c.ExportDir; dir != "" && dir != "." {
 		base = filepath.Join(dir, base)
 	}
-	ext := "." + report.Extension(d.formats[d.format])
+	ext := "." + d.formats[d.format].Extension()
 	p := base + ext
 	for i := 2; exists(p); i++ {
 		p = fmt.Sprintf("%s-%d%s", base, i, ext)
@@ -135,13 +134,16 @@ func exists(p string) bool {
 func (d *exportDialog) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case ExportedMsg:
-		if msg.Err != nil {
+		switch {
+		case errors.Is(msg.Err, reportfile.ErrExists):
+			d.state = exportConfirm
+		case msg.Err != nil:
 			d.state, d.err = exportEditing, msg.Err
 			d.path.focus()
-		} else {
+		default:
 			d.state, d.wrote = exportDone, msg
 			// The next export proposes the same place and format.
-			d.c.ExportDir, d.c.ExportFormat = filepath.Dir(msg.Path), d.formats[d.format]
+			d.c.ExportDir, d.c.ExportFormat = filepath.Dir(msg.Path), d.formats[d.format].String()
 		}
 	case themeChangedMsg:
 		d.path.restyle(d.c)
@@ -161,7 +163,7 @@ func (d *exportDialog) key(msg tea.KeyPressMsg) tea.Cmd {
 	case exportConfirm:
 		switch {
 		case key.Matches(msg, k.Confirm):
-			return d.write()
+			return d.write(true)
 		case key.Matches(msg, k.Deny), key.Matches(msg, k.Back):
 			d.state = exportEditing
 			d.path.focus()
@@ -185,12 +187,7 @@ func (d *exportDialog) key(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		d.path.set(target)
-		if exists(target) {
-			d.state = exportConfirm
-			d.path.blur()
-			return nil
-		}
-		return d.write()
+		return d.write(false)
 	case key.Matches(msg, k.FormatNext), key.Matches(msg, k.FormatPrev):
 		step := 1
 		if key.Matches(msg, k.FormatPrev) {
@@ -200,10 +197,12 @@ func (d *exportDialog) key(msg tea.KeyPressMsg) tea.Cmd {
 		switch p := d.path.value(); {
 		case d.auto:
 			d.path.set(d.defaultPath())
-		case report.FormatOf(p) != "":
-			// The extension follows the format: a name never says one
-			// format while the file holds another.
-			d.path.set(strings.TrimSuffix(p, filepath.Ext(p)) + "." + report.Extension(d.formats[d.format]))
+		default:
+			if _, ok := report.FormatOf(p); ok {
+				// The extension follows the format: a name never says one
+				// format while the file holds another.
+				d.path.set(strings.TrimSuffix(p, filepath.Ext(p)) + "." + d.formats[d.format].Extension())
+			}
 		}
 		return nil
 	}
@@ -216,7 +215,7 @@ func (d *exportDialog) edit(msg tea.Msg) tea.Cmd {
 	changed, cmd := d.path.update(d.c.Keys, msg)
 	if changed {
 		d.auto, d.err = false, nil
-		if f := report.FormatOf(d.path.value()); f != "" {
+		if f, ok := report.FormatOf(d.path.value()); ok {
 			for i, g := range d.formats {
 				if g == f {
 					d.format = i
@@ -249,34 +248,16 @@ func (d *exportDialog) target() (string, error) {
 }
 
 // write returns the command that writes the report: the work happens off
-// the update loop.
-func (d *exportDialog) write() tea.Cmd {
+// the update loop. Unless replace is said, an existing file is kept and
+// the answer asks about it.
+func (d *exportDialog) write(replace bool) tea.Cmd {
 	d.state, d.err = exportWriting, nil
 	d.path.blur()
 	img, format, path := d.img.img, d.formats[d.format], d.path.value()
-	return func() tea.Msg { return writeReport(img, format, path) }
-}
-
-// writeReport writes a report whole or not at all.
-func writeReport(img *model.Image, format, path string) ExportedMsg {
-	f, err := atomicfile.Create(path)
-	if err != nil {
-		return ExportedMsg{Path: path, Err: err}
+	return func() tea.Msg {
+		n, err := reportfile.Write(path, img, format, reportfile.Options{Ask: !replace})
+		return ExportedMsg{Path: path, Bytes: n, Err: err}
 	}
-	defer f.Abort()
-	rep := report.Build(img, report.Options{Changes: report.WantsChanges(format)})
-	if err := report.Encode(f, rep, format); err != nil {
-		return ExportedMsg{Path: path, Err: err}
-	}
-	st, _ := f.Stat()
-	if err := f.Commit(); err != nil {
-		return ExportedMsg{Path: path, Err: err}
-	}
-	msg := ExportedMsg{Path: path}
-	if st != nil {
-		msg.Bytes = st.Size()
-	}
-	return msg
 }
 
 func (d *exportDialog) View() string {
@@ -289,7 +270,7 @@ func (d *exportDialog) View() string {
 		if i == d.format {
 			mark, st = "(•) ", s.Key
 		}
-		body = append(body, "  "+st.Render(mark+f))
+		body = append(body, "  "+st.Render(mark+f.String()))
 	}
 	body = append(body, "", s.Bold.Render("File"))
 	body = append(body, "  "+d.path.view(), "")

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -33,9 +35,7 @@ type KeyMap struct {
 	DeleteToEnd, Paste                       key.Binding
 }
 
-// The groups of the help screen and the README table. A scope is where
-// keys must be told apart: a key may serve two actions only in groups
-// that are never active at once.
+// The groups of the help screen and the README table.
 const (
 	groupMove    = "Move"
 	groupTree    = "Tree"
@@ -43,11 +43,6 @@ const (
 	groupExport  = "Export dialog"
 	groupText    = "Text fields"
 )
-
-var scopes = map[string]string{
-	groupMove: "main", groupTree: "main", groupScreens: "main",
-	groupExport: "dialog", groupText: "text",
-}
 
 // keyDef is one binding: its action name (the configuration's key), its
 // default keys, what it does, its group, and the field it fills.
@@ -150,79 +145,44 @@ func DefaultBindings() map[string][]string {
 	return out
 }
 
-// RebindError says what is wrong with one action of a rebinding, so a
-// configuration can point at the line that gave it.
-type RebindError struct {
-	Action  string
-	Problem string
-}
-
-func (e *RebindError) Error() string { return e.Action + ": " + e.Problem }
-
 // Rebind gives the named actions new keys (as Bubble Tea names them: "q",
 // "ctrl+c", "pgdown", "space"); help shows the new keys. It refuses an
-// unknown action, an action with no keys, a key name no terminal sends,
-// and a key that would serve two actions active at the same time. The
-// errors are *RebindError, the first by action name.
+// unknown action and an action with no keys; what a configuration file
+// may bind is checked before, against DefaultBindings and KeyScopes
+// (internal/config), where the file's lines are known.
 func (k *KeyMap) Rebind(keys map[string][]string) error {
 	byAction := map[string]keyDef{}
 	for _, d := range keyTable {
 		byAction[d.action] = d
 	}
-	names := make([]string, 0, len(keys))
-	for name := range keys {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	final := DefaultBindings()
-	for _, name := range names {
-		if _, ok := byAction[name]; !ok {
-			return &RebindError{name, fmt.Sprintf("unknown action (known: %s)", strings.Join(ActionNames(), ", "))}
+	for _, name := range slices.Sorted(maps.Keys(keys)) {
+		d, ok := byAction[name]
+		switch {
+		case !ok:
+			return fmt.Errorf("unknown action %q (known: %s)", name, strings.Join(ActionNames(), ", "))
+		case len(keys[name]) == 0:
+			return fmt.Errorf("%s: no keys given", name)
 		}
-		if len(keys[name]) == 0 {
-			return &RebindError{name, "no keys given"}
-		}
-		for _, key := range keys[name] {
-			if err := checkKeyName(key); err != nil {
-				return &RebindError{name, err.Error()}
-			}
-		}
-		final[name] = keys[name]
-	}
-	for _, name := range names {
-		if other, key, ok := sharedKey(name, final); ok {
-			return &RebindError{name, fmt.Sprintf("%q is also bound to %s", key, other)}
-		}
-	}
-	for _, name := range names {
-		d := byAction[name]
 		*d.field(k) = binding(keys[name], d.desc)
 	}
 	return nil
 }
 
-// sharedKey finds a key of action that another action of the same scope
-// also has.
-func sharedKey(action string, final map[string][]string) (other, key string, ok bool) {
-	scope := ""
+// KeyScopes are the sets of actions that answer keys at the same time, so
+// that one key may serve only one action of a set: the panes (moving, the
+// tree, the screens), and the export dialog while its file name is typed.
+// Ctrl-C's action quits from anywhere, so it belongs to both.
+func KeyScopes() [][]string {
+	var panes, dialog []string
 	for _, d := range keyTable {
-		if d.action == action {
-			scope = scopes[d.group]
+		switch d.group {
+		case groupMove, groupTree, groupScreens:
+			panes = append(panes, d.action)
+		case groupExport, groupText:
+			dialog = append(dialog, d.action)
 		}
 	}
-	for _, d := range keyTable {
-		if d.action == action || scopes[d.group] != scope {
-			continue
-		}
-		for _, a := range final[action] {
-			for _, b := range final[d.action] {
-				if a == b {
-					return d.action, a, true
-				}
-			}
-		}
-	}
-	return "", "", false
+	return [][]string{panes, append(dialog, "enter", "back", "forceQuit")}
 }
 
 // Groups is the key map by topic, for the help screen.

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"reflect"
 	"sort"
 
@@ -11,6 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"lx.dev/lx/model/report"
 	"lx.dev/lx/theme"
 )
 
@@ -42,7 +42,7 @@ func TestKeyTableDefinesEveryField(t *testing.T) {
 			t.Errorf("actions %s and %s fill the same field", prev, d.action)
 		}
 		rows[f] = d.action
-		if d.desc == "" || d.group == "" || len(d.keys) == 0 || scopes[d.group] == "" {
+		if d.desc == "" || d.group == "" || len(d.keys) == 0 {
 			t.Errorf("action %s lacks keys, help, or a group with a scope: %+v", d.action, d)
 		}
 	}
@@ -64,33 +64,22 @@ func TestKeyTableDefinesEveryField(t *testing.T) {
 	}
 }
 
-func TestRebindRefusesWhatTheExplorerCannotUse(t *testing.T) {
-	for _, tc := range []struct {
-		keys map[string][]string
-		says string
-	}{
-		{map[string][]string{"quit": {"ctrl+shift+banana"}}, `quit: unknown key "ctrl+shift+banana"`},
-		{map[string][]string{"quit": {"shift+ctrl+x"}}, "order ctrl+alt+shift"},
-		{map[string][]string{"quit": {"w"}}, `quit: "w" is also bound to waste`},
-		{map[string][]string{"quit": {"x"}, "waste": {"x"}}, `quit: "x" is also bound to waste`},
-		{map[string][]string{"jump": {"j"}}, "jump: unknown action"},
-		{map[string][]string{"quit": {}}, "quit: no keys given"},
-	} {
-		err := DefaultKeyMap().Rebind(tc.keys)
-		var re *RebindError
-		if err == nil || !errors.As(err, &re) || !strings.Contains(err.Error(), tc.says) {
-			t.Errorf("Rebind(%v) = %v, want an error saying %q", tc.keys, err, tc.says)
+// Every action answers keys somewhere: the scopes the configuration's
+// checks use cover the key table.
+func TestKeyScopesCoverEveryAction(t *testing.T) {
+	seen := map[string]bool{}
+	for _, scope := range KeyScopes() {
+		for _, a := range scope {
+			seen[a] = true
 		}
 	}
-	// A key may serve two actions that are never active at once: the
-	// dialog's format keys share tab with the panes.
-	for _, ok := range []map[string][]string{
-		{"formatNext": {"tab"}, "nextPane": {"tab"}},
-		{"quit": {"ctrl+q", "Q"}, "help": {"f1"}, "expandAll": {"+"}},
-	} {
-		if err := DefaultKeyMap().Rebind(ok); err != nil {
-			t.Errorf("Rebind(%v): %v", ok, err)
+	for _, a := range ActionNames() {
+		if !seen[a] {
+			t.Errorf("action %s is in no scope", a)
 		}
+	}
+	if len(DefaultBindings()) != len(keyTable) {
+		t.Errorf("%d default bindings for %d actions", len(DefaultBindings()), len(keyTable))
 	}
 }
 
@@ -117,7 +106,7 @@ func TestOptionsKeysAndExportDefaults(t *testing.T) {
 	if !ok {
 		t.Fatal("e does not open the export dialog")
 	}
-	if d.formats[d.format] != "html" || !strings.HasPrefix(d.path.value(), "/reports/lx-report-") || !strings.HasSuffix(d.path.value(), ".html") {
+	if d.formats[d.format] != report.HTML || !strings.HasPrefix(d.path.value(), "/reports/lx-report-") || !strings.HasSuffix(d.path.value(), ".html") {
 		t.Errorf("the dialog proposes %s as %s", d.path.value(), d.formats[d.format])
 	}
 }

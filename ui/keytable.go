@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
@@ -51,52 +49,6 @@ func splitKey(k string) (mods []string, base string) {
 		mods = append(mods, rest[:i])
 		rest = rest[i+1:]
 	}
-}
-
-// namedKeys are the keys Bubble Tea names by a word.
-var namedKeys = func() map[string]bool {
-	m := map[string]bool{
-		"enter": true, "tab": true, "backspace": true, "esc": true, "space": true,
-		"up": true, "down": true, "left": true, "right": true, "begin": true,
-		"find": true, "insert": true, "delete": true, "select": true,
-		"pgup": true, "pgdown": true, "home": true, "end": true,
-	}
-	for i := 1; i <= 35; i++ {
-		m[fmt.Sprintf("f%d", i)] = true
-	}
-	return m
-}()
-
-var modifierOrder = []string{"ctrl", "alt", "shift", "meta", "hyper", "super"}
-
-// checkKeyName tells whether a terminal can send a key by that name, as
-// Bubble Tea spells it: modifiers in its order (ctrl+alt+shift+…), then a
-// named key or one printable character.
-func checkKeyName(k string) error {
-	mods, base := splitKey(k)
-	last := -1
-	for _, m := range mods {
-		at := -1
-		for i, o := range modifierOrder {
-			if o == m {
-				at = i
-			}
-		}
-		switch {
-		case at < 0:
-			return fmt.Errorf("unknown key %q: %q is not a modifier (ctrl, alt, shift, meta, hyper, super)", k, m)
-		case at <= last:
-			return fmt.Errorf("unknown key %q: write the modifiers in the order ctrl+alt+shift+…", k)
-		}
-		last = at
-	}
-	if namedKeys[base] {
-		return nil
-	}
-	if r, n := utf8.DecodeRuneInString(base); n == len(base) && r != utf8.RuneError && unicode.IsPrint(r) && r != ' ' {
-		return nil
-	}
-	return fmt.Errorf("unknown key %q (a key is one character, or a name such as enter, esc, tab, space, up, pgdown, home, f1; with ctrl+, alt+ or shift+ before it)", k)
 }
 
 // relabel is a binding with the same keys and another description, for a

@@ -4,7 +4,9 @@
 package atomicfile
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -15,6 +17,7 @@ type File struct {
 	target string
 	done   bool
 	direct bool // the target is a device or pipe: written in place
+	isNew  bool // the target must not exist (CreateNew)
 }
 
 // Create opens a temporary file in the target's directory, so an
@@ -40,13 +43,39 @@ func Create(target string) (*File, error) {
 			return &File{File: f, target: target, direct: true}, nil
 		}
 	}
-	dir := filepath.Dir(target)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(target)+".*.tmp")
+	return createTemp(target)
+}
+
+// createTemp opens the temporary file beside target.
+func createTemp(target string) (*File, error) {
+	f, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*.tmp")
 	if err != nil {
 		return nil, fmt.Errorf("cannot write %s: %w", target, unwrapPath(err))
 	}
 	return &File{File: f, target: target}, nil
 }
+
+// CreateNew is Create for a target that must not exist: when it does, at
+// once or by the time Commit publishes the file, the error is an
+// *ExistsError (errors.Is(err, fs.ErrExist)) and nothing is written.
+func CreateNew(target string) (*File, error) {
+	if _, err := os.Lstat(target); err == nil {
+		return nil, &ExistsError{Path: target}
+	}
+	f, err := createTemp(target)
+	if err == nil {
+		f.isNew = true
+	}
+	return f, err
+}
+
+// ExistsError is CreateNew's answer for a target that is already there.
+type ExistsError struct{ Path string }
+
+func (e *ExistsError) Error() string { return e.Path + " already exists" }
+
+// Is makes errors.Is(err, fs.ErrExist) true.
+func (e *ExistsError) Is(target error) bool { return target == fs.ErrExist }
 
 // Commit syncs, closes and renames the file into place.
 func (f *File) Commit() error {
@@ -68,13 +97,38 @@ func (f *File) Commit() error {
 		err = os.Chmod(f.Name(), 0o644)
 	}
 	if err == nil {
-		err = os.Rename(f.Name(), f.target)
+		err = f.publish()
 	}
 	if err != nil {
 		os.Remove(f.Name())
+		var exists *ExistsError
+		if errors.As(err, &exists) {
+			return err
+		}
 		return fmt.Errorf("cannot write %s: %w", f.target, unwrapPath(err))
 	}
 	return nil
+}
+
+// publish puts the written file in place. For CreateNew, a hard link
+// publishes it only if the target is still absent, in one step; where the
+// file system has no hard links, the target is checked just before the
+// rename.
+func (f *File) publish() error {
+	if !f.isNew {
+		return os.Rename(f.Name(), f.target)
+	}
+	err := os.Link(f.Name(), f.target)
+	switch {
+	case err == nil:
+		return os.Remove(f.Name())
+	case errors.Is(err, fs.ErrExist):
+		return &ExistsError{Path: f.target}
+	}
+	if _, err := os.Lstat(f.target); err == nil {
+		return &ExistsError{Path: f.target}
+	}
+	return os.Rename(f.Name(), f.target)
 }
 
 // Abort removes the temporary file; the target is left as it was. It is

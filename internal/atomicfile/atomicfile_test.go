@@ -1,6 +1,8 @@
 package atomicfile
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,5 +121,64 @@ func TestSymlinkKept(t *testing.T) {
 func TestDirectoryRefused(t *testing.T) {
 	if _, err := Create(t.TempDir()); err == nil || !strings.Contains(err.Error(), "directory") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestCreateNewRefusesAnExistingTarget(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "r.md")
+	os.WriteFile(target, []byte("old"), 0o644)
+	if _, err := CreateNew(target); !errors.Is(err, fs.ErrExist) || err.Error() != target+" already exists" {
+		t.Fatalf("err = %v, want %s already exists (fs.ErrExist)", err, target)
+	}
+	dangling := filepath.Join(dir, "dangling.md")
+	os.Symlink(filepath.Join(dir, "nowhere"), dangling)
+	if _, err := CreateNew(dangling); !errors.Is(err, fs.ErrExist) {
+		t.Errorf("a dangling symlink: err = %v, want fs.ErrExist", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("%d files in the directory, want the two targets alone", len(entries))
+	}
+}
+
+// A target that appears between CreateNew and Commit is kept, not replaced.
+func TestCreateNewRefusesATargetThatAppeared(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "r.md")
+	f, err := CreateNew(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("new")
+	os.WriteFile(target, []byte("theirs"), 0o644)
+	if err := f.Commit(); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("err = %v, want fs.ErrExist", err)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "theirs" {
+		t.Errorf("target holds %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("%d files in the directory, want the target alone", len(entries))
+	}
+}
+
+func TestCreateNewWritesWhole(t *testing.T) {
+	target := filepath.Join(t.TempDir(), "r.md")
+	f, err := CreateNew(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("hello")
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "hello" {
+		t.Fatalf("target holds %q", b)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(target)); len(entries) != 1 {
+		t.Errorf("%d files in the directory, want the target alone", len(entries))
+	}
+	if fi, _ := os.Stat(target); fi.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v", fi.Mode())
 	}
 }

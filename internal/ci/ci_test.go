@@ -54,9 +54,9 @@ func TestRuleThresholds(t *testing.T) {
 		{"efficiency at", image(0.9, 0, 2, 0, 0), Rules{LowestEfficiency: ptr(0.9)}, KeyLowestEfficiency, true},
 		{"efficiency just under", image(0.8999, 0, 2, 0, 0), Rules{LowestEfficiency: ptr(0.9)}, KeyLowestEfficiency, false},
 		{"efficiency just over", image(0.9001, 0, 2, 0, 0), Rules{LowestEfficiency: ptr(0.9)}, KeyLowestEfficiency, true},
-		{"wasted at", image(1, 20_000_000, 2, 0, 0), Rules{HighestWastedBytes: ptr[int64](20_000_000)}, KeyHighestWastedBytes, true},
-		{"wasted just under", image(1, 19_999_999, 2, 0, 0), Rules{HighestWastedBytes: ptr[int64](20_000_000)}, KeyHighestWastedBytes, true},
-		{"wasted just over", image(1, 20_000_001, 2, 0, 0), Rules{HighestWastedBytes: ptr[int64](20_000_000)}, KeyHighestWastedBytes, false},
+		{"wasted at", image(1, 20_000_000, 2, 0, 0), Rules{HighestWastedBytes: &Size{Bytes: 20_000_000, Value: 20, Unit: "MB"}}, KeyHighestWastedBytes, true},
+		{"wasted just under", image(1, 19_999_999, 2, 0, 0), Rules{HighestWastedBytes: &Size{Bytes: 20_000_000, Value: 20, Unit: "MB"}}, KeyHighestWastedBytes, true},
+		{"wasted just over", image(1, 20_000_001, 2, 0, 0), Rules{HighestWastedBytes: &Size{Bytes: 20_000_000, Value: 20, Unit: "MB"}}, KeyHighestWastedBytes, false},
 		{"user wasted at", image(1, 0, 3, 1000, 100), Rules{HighestUserWastedPercent: ptr(0.1)}, KeyHighestUserWastedPercent, true},
 		{"user wasted just under", image(1, 0, 3, 1000, 99), Rules{HighestUserWastedPercent: ptr(0.1)}, KeyHighestUserWastedPercent, true},
 		{"user wasted just over", image(1, 0, 3, 1000, 101), Rules{HighestUserWastedPercent: ptr(0.1)}, KeyHighestUserWastedPercent, false},
@@ -91,7 +91,7 @@ func TestParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *r.LowestEfficiency != 0.95 || *r.HighestWastedBytes != 20_000_000 || *r.HighestUserWastedPercent != 0.2 || *r.HighestLayerCount != 30 || r.From != "x.yaml" {
+	if *r.LowestEfficiency != 0.95 || r.HighestWastedBytes.Bytes != 20_000_000 || *r.HighestUserWastedPercent != 0.2 || *r.HighestLayerCount != 30 || r.From != "x.yaml" {
 		t.Errorf("parsed %+v", r)
 	}
 	// dive's file: the same keys, "disabled" turns a rule off, the others keep their defaults.
@@ -99,11 +99,35 @@ func TestParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.LowestEfficiency != nil || *r.HighestWastedBytes != 1610612736 || *r.HighestUserWastedPercent != 0.1 {
+	if r.LowestEfficiency != nil || r.HighestWastedBytes.Bytes != 1610612736 || *r.HighestUserWastedPercent != 0.1 {
 		t.Errorf("parsed %+v", r)
 	}
-	if r, err := Parse("empty", nil); err != nil || *r.LowestEfficiency != 0.9 {
-		t.Errorf("an empty file: %+v, %v; want the defaults", r, err)
+}
+
+// A rules file that names no rule is refused, saying so: it is a mistake,
+// and its gate would pass on the defaults under its name.
+func TestParseRefusesNoRules(t *testing.T) {
+	for _, c := range []struct{ yaml, want string }{
+		{"", "empty.yaml: no rules; name at least one"},
+		{"# nothing yet\n", "empty.yaml: no rules;"},
+		{"{}\n", "empty.yaml:1: no rules;"},
+		{"rules:\n", "empty.yaml:1: rules: no rules;"},
+		{"\nrules: {}\n", "empty.yaml:2: rules: no rules;"},
+	} {
+		_, err := Parse("empty.yaml", []byte(c.yaml))
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) || !strings.Contains(err.Error(), "remove the file to use the defaults") {
+			t.Errorf("%q: err = %v, want %s…", c.yaml, err, c.want)
+		}
+	}
+}
+
+// A rules file that cannot be read is one line naming it, without Go's
+// "open FILE:".
+func TestLoadErrorNamesTheFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "missing.yaml")
+	_, err := Find(p, ".")
+	if err == nil || err.Error() != "rules file "+p+": no such file or directory" {
+		t.Errorf("err = %v", err)
 	}
 }
 
@@ -128,17 +152,43 @@ func TestParseErrorsNameFileLineAndKey(t *testing.T) {
 }
 
 func TestParseSize(t *testing.T) {
-	for in, want := range map[string]int64{
-		"0": 0, "1048576": 1048576, "20MB": 20_000_000, "20mb": 20_000_000, "20M": 20_000_000, "1.5GiB": 1610612736,
-		"1.5 GB": 1_500_000_000, "512KiB": 524288, "3B": 3, "2TB": 2_000_000_000_000,
+	for in, want := range map[string]Size{
+		"0": {0, 0, ""}, "1048576": {1048576, 1048576, ""}, "20MB": {20_000_000, 20, "MB"}, "20mb": {20_000_000, 20, "MB"},
+		"20M": {20_000_000, 20, "MB"}, "1.5GiB": {1610612736, 1.5, "GiB"}, "1.5 GB": {1_500_000_000, 1.5, "GB"},
+		"512KiB": {524288, 512, "KiB"}, "3B": {3, 3, ""}, "2TB": {2_000_000_000_000, 2, "TB"},
 	} {
-		if got, err := ParseSize(in); err != nil || got != want {
-			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
+		got, err := ParseSize(in)
+		if err != nil || got != want {
+			t.Errorf("ParseSize(%q) = %+v, %v; want %+v", in, got, err, want)
+		}
+		if again, err := ParseSize(got.String()); err != nil || again != got {
+			t.Errorf("ParseSize(%q) = %+v, %v; want it back", got.String(), again, err)
 		}
 	}
 	for _, bad := range []string{"", "MB", "-1MB", "1.2.3MB", "1 XB", "99999999999999999999999TB"} {
 		if _, err := ParseSize(bad); err == nil {
 			t.Errorf("ParseSize(%q) accepted", bad)
+		}
+	}
+}
+
+// A threshold is echoed in the unit it was written in, and the measured
+// bytes beside it in the same unit.
+func TestWastedBytesInTheUsersUnit(t *testing.T) {
+	for rule, want := range map[string][2]string{
+		"20MB":    {"3.1 MB (3,145,728 bytes)", "≤ 20 MB (20,000,000 bytes)"},
+		"1.5 GiB": {"3.0 MiB (3,145,728 bytes)", "≤ 1.5 GiB (1,610,612,736 bytes)"},
+		"1GB":     {"3.1 MB (3,145,728 bytes)", "≤ 1 GB (1,000,000,000 bytes)"},
+		"2MiB":    {"3.0 MiB (3,145,728 bytes)", "≤ 2 MiB (2,097,152 bytes)"},
+		"3000000": {"3.0 MiB (3,145,728 bytes)", "≤ 3,000,000 bytes"},
+	} {
+		size, err := ParseSize(rule)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := verdict(t, image(0.5, 3<<20, 2, 0, 0), Rules{HighestWastedBytes: &size}, KeyHighestWastedBytes)
+		if res.Measured != want[0] || res.Threshold != want[1] {
+			t.Errorf("%s: measured %q, threshold %q; want %q, %q", rule, res.Measured, res.Threshold, want[0], want[1])
 		}
 	}
 }

@@ -55,9 +55,10 @@ func Evaluate(r report.Report, rules Rules) []Result {
 	out = append(out, eff)
 
 	wasted := Result{Key: KeyHighestWastedBytes, Measured: report.BytesExact(img.WastedBytes)}
-	if rules.HighestWastedBytes != nil {
-		wasted.Enabled, wasted.Threshold = true, "≤ "+report.BytesExact(*rules.HighestWastedBytes)
-		wasted.Passed = img.WastedBytes <= *rules.HighestWastedBytes
+	if limit := rules.HighestWastedBytes; limit != nil {
+		wasted.Measured = limit.Measure(img.WastedBytes) // in the rule's unit
+		wasted.Enabled, wasted.Threshold = true, "≤ "+limit.Exact()
+		wasted.Passed = img.WastedBytes <= limit.Bytes
 	}
 	out = append(out, wasted)
 

@@ -14,7 +14,7 @@ import (
 func ParseRulesNode(name string, node *yaml.Node) (Rules, error) {
 	r := Defaults()
 	r.From = name
-	if node == nil || node.Kind == yaml.ScalarNode && node.Tag == "!!null" {
+	if node == nil || isNull(node) {
 		return r, nil
 	}
 	if node.Kind != yaml.MappingNode {
@@ -26,4 +26,8 @@ func ParseRulesNode(name string, node *yaml.Node) (Rules, error) {
 		}
 	}
 	return r, nil
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
 }

@@ -6,6 +6,7 @@ package ci
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -29,7 +30,7 @@ var Keys = []string{KeyLowestEfficiency, KeyHighestWastedBytes, KeyHighestUserWa
 // Rules are the thresholds; a nil field is a disabled rule.
 type Rules struct {
 	LowestEfficiency         *float64 // 0..1: efficiency must be at least this
-	HighestWastedBytes       *int64   // wasted bytes must be at most this
+	HighestWastedBytes       *Size    // wasted bytes must be at most this
 	HighestUserWastedPercent *float64 // 0..1: wasted share of the user layers' bytes, at most this
 	HighestLayerCount        *int     // layers must be at most this
 	// From says where the rules came from: a file name, or "defaults".
@@ -57,7 +58,7 @@ func Find(rulesFile, dir string) (Rules, error) {
 		if _, err := os.Stat(p); err == nil {
 			return Load(p)
 		} else if !errors.Is(err, os.ErrNotExist) {
-			return Rules{}, fmt.Errorf("%s: %w", p, err)
+			return Rules{}, fmt.Errorf("rules file %s: %w", p, plainPathError(err))
 		}
 	}
 	return Defaults(), nil
@@ -68,13 +69,27 @@ func Find(rulesFile, dir string) (Rules, error) {
 func Load(path string) (Rules, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return Rules{}, err
+		return Rules{}, fmt.Errorf("rules file %s: %w", path, plainPathError(err))
 	}
 	return Parse(path, b)
 }
 
+// plainPathError drops the "open PATH:" that os errors carry: the message
+// names the file already.
+func plainPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
 // Parse reads rules from YAML: the keys under a top-level "rules:" (dive's
 // layout). name is used in errors, which say file, line and key.
+//
+// A file that names no rule is refused rather than read as the defaults:
+// a gate whose file says nothing is a mistake (a truncated or wrong file),
+// and passing on the defaults while naming the file would hide it.
 func Parse(name string, b []byte) (Rules, error) {
 	r := Defaults()
 	r.From = name
@@ -82,17 +97,23 @@ func Parse(name string, b []byte) (Rules, error) {
 	if err := yaml.Unmarshal(b, &doc); err != nil {
 		return Rules{}, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
-	if len(doc.Content) == 0 {
-		return r, nil // an empty file: the defaults
+	if len(doc.Content) == 0 || isNull(doc.Content[0]) {
+		return Rules{}, fmt.Errorf("%s: %s", name, noRules)
 	}
 	top := doc.Content[0]
 	if top.Kind != yaml.MappingNode {
 		return Rules{}, fmt.Errorf("%s:%d: expected a mapping with a \"rules:\" key", name, top.Line)
 	}
+	if len(top.Content) == 0 {
+		return Rules{}, fmt.Errorf("%s:%d: %s", name, top.Line, noRules)
+	}
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
 		if k.Value != "rules" {
 			return Rules{}, fmt.Errorf("%s:%d: unknown key %q (expected \"rules\")", name, k.Line, k.Value)
+		}
+		if isNull(v) || v.Kind == yaml.MappingNode && len(v.Content) == 0 {
+			return Rules{}, fmt.Errorf("%s:%d: rules: %s", name, k.Line, noRules)
 		}
 		var err error
 		if r, err = ParseRulesNode(name, v); err != nil {
@@ -102,14 +123,23 @@ func Parse(name string, b []byte) (Rules, error) {
 	return r, nil
 }
 
+// noRules says what to do with a rules file that names no rule.
+const noRules = "no rules; name at least one under \"rules:\" (lowestEfficiency: 0.9), or remove the file to use the defaults"
+
 // set applies one "key: value" of the rules mapping.
 func (r *Rules) set(k, v *yaml.Node) error {
 	if v.Kind != yaml.ScalarNode {
 		return fmt.Errorf("%s: expected a single value", k.Value)
 	}
-	val := strings.TrimSpace(v.Value)
+	return r.Set(k.Value, v.Value)
+}
+
+// Set applies one rule, as a rules file or a flag gives it: a threshold,
+// or "disabled". Errors read "key: problem".
+func (r *Rules) Set(key, value string) error {
+	val := strings.TrimSpace(value)
 	disabled := strings.EqualFold(val, "disabled")
-	switch k.Value {
+	switch key {
 	case KeyLowestEfficiency:
 		if disabled {
 			r.LowestEfficiency = nil
@@ -117,7 +147,7 @@ func (r *Rules) set(k, v *yaml.Node) error {
 		}
 		f, err := ratio(val)
 		if err != nil {
-			return fmt.Errorf("%s: %w", k.Value, err)
+			return fmt.Errorf("%s: %w", key, err)
 		}
 		r.LowestEfficiency = &f
 	case KeyHighestUserWastedPercent:
@@ -127,7 +157,7 @@ func (r *Rules) set(k, v *yaml.Node) error {
 		}
 		f, err := ratio(val)
 		if err != nil {
-			return fmt.Errorf("%s: %w", k.Value, err)
+			return fmt.Errorf("%s: %w", key, err)
 		}
 		r.HighestUserWastedPercent = &f
 	case KeyHighestWastedBytes:
@@ -137,7 +167,7 @@ func (r *Rules) set(k, v *yaml.Node) error {
 		}
 		n, err := ParseSize(val)
 		if err != nil {
-			return fmt.Errorf("%s: %w", k.Value, err)
+			return fmt.Errorf("%s: %w", key, err)
 		}
 		r.HighestWastedBytes = &n
 	case KeyHighestLayerCount:
@@ -147,11 +177,11 @@ func (r *Rules) set(k, v *yaml.Node) error {
 		}
 		n, err := strconv.Atoi(val)
 		if err != nil || n < 1 {
-			return fmt.Errorf("%s: %q is not a layer count (a whole number, 1 or more)", k.Value, val)
+			return fmt.Errorf("%s: %q is not a layer count (a whole number, 1 or more)", key, val)
 		}
 		r.HighestLayerCount = &n
 	default:
-		return fmt.Errorf("unknown rule %q (known: %s)", k.Value, strings.Join(Keys, ", "))
+		return fmt.Errorf("unknown rule %q (known: %s)", key, strings.Join(Keys, ", "))
 	}
 	return nil
 }
@@ -170,33 +200,4 @@ func ratio(s string) (float64, error) {
 		return 0, fmt.Errorf("%s is out of range (0 to 1, or 0%% to 100%%)", s)
 	}
 	return f, nil
-}
-
-// ParseSize reads a byte size: plain bytes ("1048576"), SI units ("20MB",
-// "1.5 GB": powers of 1000, as dive reads them) or IEC units ("1.5GiB":
-// powers of 1024). Case does not matter; "B" may be left off ("20M" is 20MB).
-func ParseSize(s string) (int64, error) {
-	t := strings.ToLower(strings.TrimSpace(s))
-	i := 0
-	for i < len(t) && (t[i] >= '0' && t[i] <= '9' || t[i] == '.') {
-		i++
-	}
-	num, unit := t[:i], strings.TrimSpace(t[i:])
-	f, err := strconv.ParseFloat(num, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not a size (write 20MB, 1.5GiB or a number of bytes)", s)
-	}
-	mult, ok := map[string]float64{
-		"": 1, "b": 1,
-		"k": 1e3, "kb": 1e3, "m": 1e6, "mb": 1e6, "g": 1e9, "gb": 1e9, "t": 1e12, "tb": 1e12,
-		"ki": 1 << 10, "kib": 1 << 10, "mi": 1 << 20, "mib": 1 << 20, "gi": 1 << 30, "gib": 1 << 30, "ti": 1 << 40, "tib": 1 << 40,
-	}[unit]
-	if !ok {
-		return 0, fmt.Errorf("%q has an unknown unit %q (use B, KB, MB, GB, TB or KiB, MiB, GiB, TiB)", s, unit)
-	}
-	v := f * mult
-	if v > math.MaxInt64/2 {
-		return 0, fmt.Errorf("%q is too large", s)
-	}
-	return int64(math.Round(v)), nil
 }

@@ -11,7 +11,7 @@
 //	    lowestEfficiency: 0.95
 //	    highestWastedBytes: 20MB
 //	keys:                       # action: key or [keys]
-//	  quit: [q, ctrl+c]
+//	  quit: [q, Q]
 //	  help: "?"
 //
 // Settings a file leaves out keep their defaults. Errors name the file, the
@@ -27,7 +27,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -58,7 +57,13 @@ type Config struct {
 	// From is the file the configuration was read from, or DefaultsName.
 	From string
 
-	keyLines map[string]int // where each action was set, for CheckActions
+	keyLines map[string]keyLines // where each action and its keys were set, for CheckKeys
+}
+
+// keyLines are the lines of one action of keys: and of each of its keys.
+type keyLines struct {
+	action int
+	keys   []int
 }
 
 // Export is the export dialog's defaults.
@@ -252,7 +257,7 @@ func (p parser) keys(n *yaml.Node, c *Config) error {
 	if n.Kind != yaml.MappingNode {
 		return p.errorf(n, "keys: expected a mapping of actions to keys (quit: [q, ctrl+c])")
 	}
-	c.keyLines = map[string]int{}
+	c.keyLines = map[string]keyLines{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		full := "keys." + k.Value
@@ -260,9 +265,9 @@ func (p parser) keys(n *yaml.Node, c *Config) error {
 			return p.errorf(k, "%s: %q is not an action name (letters, digits, - and _)", full, k.Value)
 		}
 		if first, ok := c.keyLines[k.Value]; ok {
-			return p.errorf(k, "%s: set twice (first on line %d)", full, first)
+			return p.errorf(k, "%s: set twice (first on line %d)", full, first.action)
 		}
-		c.keyLines[k.Value] = k.Line
+		lines := keyLines{action: k.Line}
 		var items []*yaml.Node
 		switch v.Kind {
 		case yaml.ScalarNode:
@@ -283,24 +288,10 @@ func (p parser) keys(n *yaml.Node, c *Config) error {
 				return p.errorf(it, "%s: expected a key such as q, ctrl+c or f5", full)
 			}
 			keys = append(keys, it.Value)
+			lines.keys = append(lines.keys, it.Line)
 		}
 		c.Keys[k.Value] = keys
-	}
-	return nil
-}
-
-// CheckActions reports the first action in Keys that is not among known,
-// naming the file and line that set it.
-func (c Config) CheckActions(known []string) error {
-	actions := make([]string, 0, len(c.Keys))
-	for a := range c.Keys {
-		actions = append(actions, a)
-	}
-	sort.Slice(actions, func(i, j int) bool { return c.keyLines[actions[i]] < c.keyLines[actions[j]] })
-	for _, a := range actions {
-		if !slices.Contains(known, a) {
-			return fmt.Errorf("%s:%d: keys.%s: unknown action (known: %s)", c.From, c.keyLines[a], a, strings.Join(known, ", "))
-		}
+		c.keyLines[k.Value] = lines
 	}
 	return nil
 }

@@ -30,7 +30,7 @@ keys:
 		t.Errorf("got %+v", c)
 	}
 	r := c.CI.Rules
-	if r.LowestEfficiency == nil || *r.LowestEfficiency != 0.95 || r.HighestWastedBytes == nil || *r.HighestWastedBytes != 20_000_000 {
+	if r.LowestEfficiency == nil || *r.LowestEfficiency != 0.95 || r.HighestWastedBytes == nil || r.HighestWastedBytes.Bytes != 20_000_000 {
 		t.Errorf("rules %+v", r)
 	}
 	if r.HighestUserWastedPercent == nil || *r.HighestUserWastedPercent != 0.1 || r.HighestLayerCount != nil {
@@ -107,17 +107,62 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
-func TestCheckActions(t *testing.T) {
-	c, err := Parse("k.yaml", []byte("keys:\n  quit: q\n  fly: f\n  jump: j\n"))
-	if err != nil {
-		t.Fatal(err)
+// A small key map: two scopes, as the explorer and its export dialog.
+var testKeyMap = KeyMap{
+	Defaults: map[string][]string{"quit": {"q", "ctrl+c"}, "waste": {"w"}, "up": {"up", "k"}, "back": {"esc"}, "formatNext": {"tab", "up"}},
+	Scopes:   [][]string{{"quit", "waste", "up", "back"}, {"formatNext", "back"}},
+}
+
+func TestCheckKeys(t *testing.T) {
+	for _, tc := range []struct{ file, want string }{
+		{"keys:\n  quit: [x, ctrl+q]\n  waste: W\n", ""},
+		{"keys:\n  up: [up, k]\n  formatNext: [tab, up]\n", ""}, // apart: the dialog has no up
+		{"keys:\n  quit: q\n  fly: f\n  jump: j\n", "k.yaml:3: keys.fly: unknown action (known: back, formatNext, quit, up, waste)"},
+		{"keys:\n  quit: [q,\n    ctrl+shift+banana]\n", `k.yaml:3: keys.quit: "ctrl+shift+banana" is not a key: "banana" is neither one character nor a key name`},
+		{"keys:\n  quit: [w]\n", `k.yaml:2: keys.quit: "w" also does waste (by default); give one of them another key`},
+		{"keys:\n  waste: [x]\n  quit:\n    - q\n    - x\n", `k.yaml:5: keys.quit: "x" also does waste (line 2); give one of them another key`},
+		{"keys:\n  back: [tab]\n", `k.yaml:2: keys.back: "tab" also does formatNext (by default)`},
+	} {
+		c, err := Parse("k.yaml", []byte(tc.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = c.CheckKeys(testKeyMap)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%q: %v", tc.file, err)
+		case tc.want != "" && (err == nil || !strings.HasPrefix(err.Error(), tc.want)):
+			t.Errorf("%q: got %v\nwant %s…", tc.file, err, tc.want)
+		}
 	}
-	if err := c.CheckActions([]string{"quit", "fly", "jump"}); err != nil {
-		t.Error(err)
+}
+
+func TestCheckKeyName(t *testing.T) {
+	for _, k := range []string{"q", "G", "?", "+", "=", "é", "up", "pgdown", "space", "f1", "f12", "f63", "ctrl+c", "ctrl++",
+		"shift+tab", "alt+enter", "ctrl+alt+shift+up", "ctrl+shift+a", "alt+A", "super+x"} {
+		if err := CheckKeyName(k); err != nil {
+			t.Errorf("%q: %v", k, err)
+		}
 	}
-	err = c.CheckActions([]string{"quit"})
-	if err == nil || err.Error() != "k.yaml:3: keys.fly: unknown action (known: quit)" {
-		t.Errorf("got %v; want the first unknown action, by line", err)
+	for k, why := range map[string]string{
+		"ctrl+shift+banana": `"banana" is neither one character nor a key name`,
+		"banana":            "neither one character nor a key name",
+		"":                  "neither one character nor a key name",
+		"ctrl+":             "neither one character",
+		"f0":                "neither one character",
+		"f64":               "neither one character",
+		" ":                 "write space",
+		"\t":                "not a printable character",
+		"Enter":             "key names are lower case (enter)",
+		"ctrl+PgUp":         "key names are lower case (ctrl+pgup)",
+		"shift+ctrl+a":      "in the order ctrl+alt+shift",
+		"ctrl+ctrl+a":       "each modifier once",
+		"shift+a":           "write A",
+		"shift+1":           "the character shift gives",
+	} {
+		if err := CheckKeyName(k); err == nil || !strings.Contains(err.Error(), why) {
+			t.Errorf("%q: %v; want it to say %q", k, err, why)
+		}
 	}
 }
 

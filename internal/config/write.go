@@ -33,7 +33,7 @@ func (c Config) Write(w io.Writer) error {
 		case k == ci.KeyLowestEfficiency && r.LowestEfficiency != nil:
 			v = strconv.FormatFloat(*r.LowestEfficiency, 'g', -1, 64)
 		case k == ci.KeyHighestWastedBytes && r.HighestWastedBytes != nil:
-			v = strconv.FormatInt(*r.HighestWastedBytes, 10)
+			v = r.HighestWastedBytes.String()
 		case k == ci.KeyHighestUserWastedPercent && r.HighestUserWastedPercent != nil:
 			v = strconv.FormatFloat(*r.HighestUserWastedPercent, 'g', -1, 64)
 		case k == ci.KeyHighestLayerCount && r.HighestLayerCount != nil:

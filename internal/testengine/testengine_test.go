@@ -140,3 +140,20 @@ func TestSet(t *testing.T) {
 		t.Errorf("Fixtures with a missing directory: skipped=%v failed=%v", f.skipped, f.failed)
 	}
 }
+
+// A tool the test command installs skips outside CI, saying how to get it,
+// and fails in CI.
+func TestTool(t *testing.T) {
+	missing := func(tb testing.TB) string { return Tool(tb, "lx-no-such-package", "lx-no-such-tool", "lx-nor-this") }
+	for ci, want := range map[string]struct{ skip, fail bool }{"": {skip: true}, "false": {skip: true}, "true": {fail: true}, "1": {fail: true}} {
+		t.Setenv("CI", ci)
+		f, got := run(missing)
+		if f.skipped != want.skip || f.failed != want.fail || got != "" || !strings.Contains(f.msg, "apt-get install lx-no-such-package") {
+			t.Errorf("CI=%q: skipped=%v failed=%v %q; want skipped=%v failed=%v and how to install it", ci, f.skipped, f.failed, f.msg, want.skip, want.fail)
+		}
+	}
+	t.Setenv("CI", "true")
+	if f, got := run(func(tb testing.TB) string { return Tool(tb, "coreutils", "lx-no-such-tool", "sh") }); f.skipped || f.failed || got == "" {
+		t.Errorf("sh: %q (skipped=%v failed=%v %q)", got, f.skipped, f.failed, f.msg)
+	}
+}

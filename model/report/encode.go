@@ -5,50 +5,97 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
-// Formats lists the formats Encode knows, the default first.
-var Formats = []string{"json", "markdown", "html"}
+// Format is a report format. The zero Format is none: a caller that has
+// not chosen one yet.
+type Format uint8
 
-// Extension is the usual file extension of a format: "md" for markdown.
-func Extension(format string) string {
-	switch format {
-	case "markdown", "md":
-		return "md"
-	}
-	return format
+// The formats, in the order they are offered (the default first).
+const (
+	JSON Format = iota + 1
+	Markdown
+	HTML
+)
+
+// formatInfo is what each format knows about itself.
+var formatInfo = [...]struct {
+	names   []string // as a user may type it, the usual name first
+	exts    []string // file extensions without the dot, the usual one first
+	changes bool     // shows every layer's changes
+	encode  func(io.Writer, Report) error
+}{
+	JSON:     {names: []string{"json"}, exts: []string{"json"}, encode: EncodeJSON},
+	Markdown: {names: []string{"markdown", "md"}, exts: []string{"md", "markdown"}, encode: EncodeMarkdown},
+	HTML:     {names: []string{"html"}, exts: []string{"html", "htm"}, changes: true, encode: EncodeHTML},
 }
 
-// FormatOf guesses a format from a file name's extension ("" when it
-// cannot): "report.md" is markdown, "out.html" html.
-func FormatOf(path string) string {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".json":
-		return "json"
-	case ".md", ".markdown":
-		return "markdown"
-	case ".html", ".htm":
-		return "html"
+// AllFormats lists every format, the default first.
+func AllFormats() []Format { return []Format{JSON, Markdown, HTML} }
+
+// FormatNames is the names of AllFormats for messages: "json, markdown, html".
+func FormatNames() string {
+	var names []string
+	for _, f := range AllFormats() {
+		names = append(names, f.String())
 	}
-	return ""
+	return strings.Join(names, ", ")
 }
 
-// WantsChanges says whether a format shows every layer's changes, so the
-// report must be built with Options.Changes.
-func WantsChanges(format string) bool { return format == "html" }
+func (f Format) valid() bool { return f > 0 && int(f) < len(formatInfo) }
 
-// Encode writes the report in one format.
-func Encode(w io.Writer, r Report, format string) error {
-	switch format {
-	case "json":
-		return EncodeJSON(w, r)
-	case "markdown", "md":
-		return EncodeMarkdown(w, r)
-	case "html":
-		return EncodeHTML(w, r)
+// String is the format's name as flags and files spell it: "markdown".
+func (f Format) String() string {
+	if !f.valid() {
+		return fmt.Sprintf("Format(%d)", uint8(f))
 	}
-	return fmt.Errorf("unknown report format %q (choose %s)", format, strings.Join(Formats, ", "))
+	return formatInfo[f].names[0]
+}
+
+// Extension is the usual file extension, without the dot: "md" for Markdown.
+func (f Format) Extension() string {
+	if !f.valid() {
+		return ""
+	}
+	return formatInfo[f].exts[0]
+}
+
+// WantsChanges says whether the format shows every layer's changes, so
+// its report must be built with Options.Changes.
+func (f Format) WantsChanges() bool { return f.valid() && formatInfo[f].changes }
+
+// Encode writes the report in this format.
+func (f Format) Encode(w io.Writer, r Report) error {
+	if !f.valid() {
+		return fmt.Errorf("no report format chosen (choose %s)", FormatNames())
+	}
+	return formatInfo[f].encode(w, r)
+}
+
+// ParseFormat reads a format's name as a user types it: "json", "markdown"
+// or "md", "html"; case does not matter.
+func ParseFormat(s string) (Format, error) {
+	want := strings.ToLower(strings.TrimSpace(s))
+	for _, f := range AllFormats() {
+		if slices.Contains(formatInfo[f].names, want) {
+			return f, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown report format %q (choose %s)", s, FormatNames())
+}
+
+// FormatOf tells a format from a file name's extension: "report.md" is
+// Markdown, "out.HTML" HTML. It is false when the extension says nothing.
+func FormatOf(path string) (Format, bool) {
+	ext := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
+	for _, f := range AllFormats() {
+		if slices.Contains(formatInfo[f].exts, ext) {
+			return f, true
+		}
+	}
+	return 0, false
 }
 
 // EncodeJSON writes the schema-1 JSON document, indented, "→" kept as is.

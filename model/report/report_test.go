@@ -62,7 +62,7 @@ func buildImage(t *testing.T, cfg model.Config, layers [][]model.Entry) *model.I
 
 func TestJSONContract(t *testing.T) {
 	var buf bytes.Buffer
-	if err := Encode(&buf, Build(seedImage(t), Options{Changes: true}), "json"); err != nil {
+	if err := JSON.Encode(&buf, Build(seedImage(t), Options{Changes: true})); err != nil {
 		t.Fatal(err)
 	}
 	var doc struct {
@@ -139,7 +139,7 @@ func TestJSONContract(t *testing.T) {
 // Without --changes the layers carry no change lists.
 func TestJSONChangesOnlyOnRequest(t *testing.T) {
 	var buf bytes.Buffer
-	Encode(&buf, Build(seedImage(t), Options{}), "json")
+	JSON.Encode(&buf, Build(seedImage(t), Options{}))
 	if strings.Contains(buf.String(), `"changes"`) {
 		t.Error("changes listed without the option")
 	}
@@ -147,7 +147,7 @@ func TestJSONChangesOnlyOnRequest(t *testing.T) {
 
 func TestMarkdownSummary(t *testing.T) {
 	var buf bytes.Buffer
-	if err := Encode(&buf, Build(seedImage(t), Options{}), "markdown"); err != nil {
+	if err := Markdown.Encode(&buf, Build(seedImage(t), Options{})); err != nil {
 		t.Fatal(err)
 	}
 	md := buf.String()
@@ -172,14 +172,8 @@ func TestMarkdownSummary(t *testing.T) {
 // go test ./model/report -update rewrites testdata/*.golden.
 func TestMarkdownGolden(t *testing.T) {
 	var buf bytes.Buffer
-	if err := Encode(&buf, Build(seedImage(t), Options{}), "markdown"); err != nil {
+	if err := Markdown.Encode(&buf, Build(seedImage(t), Options{})); err != nil {
 		t.Fatal(err)
 	}
 	golden.RequireEqual(t, buf.Bytes())
-}
-
-func TestUnknownFormat(t *testing.T) {
-	if err := Encode(&bytes.Buffer{}, Report{}, "yaml"); err == nil || !strings.Contains(err.Error(), "json") {
-		t.Errorf("err = %v; want the known formats named", err)
-	}
 }

@@ -1,0 +1,90 @@
+package source
+
+// The engine's save stream: one ImageSave read through ReadArchive, checked
+// against what inspect said.
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/moby/moby/client"
+
+	"lx.dev/lx/model"
+)
+
+// Load implements Source: one ImageSave stream, read as it arrives.
+func (e *Engine) Load(ctx context.Context, sink Sink) error {
+	defer e.Close()
+	img, err := e.resolve(ctx)
+	if err != nil {
+		return err
+	}
+	var saveOpts []client.ImageSaveOption
+	opts := e.opts
+	opts.Tag = ""
+	if img.platform != nil {
+		saveOpts = append(saveOpts, client.ImageSaveWithPlatforms(*img.platform))
+	} else {
+		// The save holds this one image; an old engine's legacy layout
+		// names no platform to choose by (resolve checked it matches).
+		opts.Platform = ""
+	}
+	body, err := e.cli.ImageSave(ctx, []string{e.Ref}, saveOpts...)
+	if err != nil {
+		return e.fail(ctx, "saving", err)
+	}
+	defer body.Close()
+	// ImageSave closes the body when ctx ends; say so here too, so a
+	// stalled read returns at once whatever the client does.
+	stop := context.AfterFunc(ctx, func() { body.Close() })
+	defer stop()
+	br := &breakReader{r: body}
+	r := newProgressReader(ctx, br, img.inspect.Size, e.opts.Progress)
+	check := &checkedSink{Sink: sink, want: img.inspect.RootFS.Layers}
+	if img.noPreview {
+		check.want = nil // inspect described another platform
+	}
+	err = ReadArchive(ctx, r, opts, e.Ref, check)
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return fmt.Errorf("%s: %w", e, ctx.Err())
+	case br.err != nil:
+		return explain(br.err, "%s: the stream broke off after %d bytes (%v): the daemon stopped or the connection was lost; nothing was analysed, run lx again once %s answers", e, br.n, oneLine(br.err), e.Host.Host)
+	}
+	return fmt.Errorf("%s: %w", e, err)
+}
+
+// breakReader remembers the error that ended a stream early: anything but
+// a clean end of the body.
+type breakReader struct {
+	r   io.Reader
+	n   int64
+	err error
+}
+
+func (b *breakReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.n += int64(n)
+	if err != nil && err != io.EOF && b.err == nil {
+		b.err = err
+	}
+	return n, err
+}
+
+// checkedSink makes sure the saved image is the inspected one: a tag that
+// moved between the two calls must not mix two images.
+type checkedSink struct {
+	Sink
+	want []string
+}
+
+func (s *checkedSink) Config(cfg model.Config) error {
+	if s.want != nil && !slices.Equal(cfg.DiffIDs, s.want) {
+		return fmt.Errorf("the image changed while it was read (inspect listed %d layers, the saved config %d, not the same); run lx again", len(s.want), len(cfg.DiffIDs))
+	}
+	return s.Sink.Config(cfg)
+}
