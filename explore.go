@@ -63,6 +63,7 @@ func runExplore(cmd *cobra.Command, ref string, f exploreFlags, open opener) err
 
 		ExportFormat: cfg.Export.Format,
 		ExportDir:    cfg.ExportDir(),
+		PlainTree:    !cfg.Tree.Lines,
 	})
 	prog := tea.NewProgram(app)
 	ui.Load(ctx, prog.Send, func(ctx context.Context, ev ui.Events) (*model.Image, error) {

@@ -3,6 +3,8 @@
 // the file --config names.
 //
 //	theme: auto                 # auto, dark or light
+//	tree:
+//	  lines: true               # connector lines (├──) in the explorer's tree; false: a plain indent
 //	export:
 //	  format: markdown          # markdown, json or html: the export dialog's first choice
 //	  dir: ~/reports            # where exports go (default: the current directory)
@@ -41,7 +43,7 @@ var (
 )
 
 // Settings lists the top-level keys.
-var Settings = []string{"theme", "export", "ci", "keys"}
+var Settings = []string{"theme", "tree", "export", "ci", "keys"}
 
 // DefaultsName is Config.From when no file was read.
 const DefaultsName = "defaults"
@@ -49,6 +51,7 @@ const DefaultsName = "defaults"
 // Config is the effective configuration.
 type Config struct {
 	Theme  string // auto, dark or light
+	Tree   Tree
 	Export Export
 	CI     CI
 	// Keys maps an action of the explorer to the keys that trigger it, as
@@ -66,6 +69,11 @@ type keyLines struct {
 	keys   []int
 }
 
+// Tree is how the explorer draws its tree.
+type Tree struct {
+	Lines bool // connector lines (├──) rather than a plain indent
+}
+
 // Export is the export dialog's defaults.
 type Export struct {
 	Format string // markdown, json or html
@@ -81,6 +89,7 @@ type CI struct {
 func Defaults() Config {
 	return Config{
 		Theme:  "auto",
+		Tree:   Tree{Lines: true},
 		Export: Export{Format: "markdown", Dir: "."},
 		CI:     CI{Rules: ci.Defaults()},
 		Keys:   map[string][]string{},
@@ -161,6 +170,16 @@ func Parse(name string, b []byte) (Config, error) {
 			t, err := p.choice(v, key, Themes, "a theme")
 			c.Theme = t
 			return err
+		case "tree":
+			return p.mapping(v, "tree.", []string{"lines"}, func(_ string, v *yaml.Node) error {
+				if isNull(v) {
+					return nil
+				}
+				if v.Kind != yaml.ScalarNode || v.Decode(&c.Tree.Lines) != nil {
+					return p.errorf(v, "tree.lines: expected true or false")
+				}
+				return nil
+			})
 		case "export":
 			return p.mapping(v, "export.", []string{"format", "dir"}, func(key string, v *yaml.Node) error {
 				if isNull(v) {

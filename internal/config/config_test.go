@@ -12,6 +12,8 @@ import (
 func TestParseFull(t *testing.T) {
 	c, err := Parse("c.yaml", []byte(`
 theme: light
+tree:
+  lines: false
 export:
   format: html
   dir: ~/reports
@@ -26,7 +28,7 @@ keys:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Theme != "light" || c.Export != (Export{Format: "html", Dir: "~/reports"}) || c.From != "c.yaml" {
+	if c.Theme != "light" || c.Tree.Lines || c.Export != (Export{Format: "html", Dir: "~/reports"}) || c.From != "c.yaml" {
 		t.Errorf("got %+v", c)
 	}
 	r := c.CI.Rules
@@ -70,9 +72,10 @@ func TestParseErrors(t *testing.T) {
 	cases := []struct{ name, src, want string }{
 		{"syntax", "theme: dark\n  export: [\n", "bad.yaml:2: "},
 		{"tab", "theme:\tdark\nexport:\n\tformat: json\n", "bad.yaml:3: "},
-		{"not a mapping", "- theme\n", "bad.yaml:1: expected a mapping of settings (theme, export, ci, keys)"},
-		{"unknown setting", "theme: dark\ncolour: red\n", `bad.yaml:2: colour: unknown setting (known: theme, export, ci, keys)`},
+		{"not a mapping", "- theme\n", "bad.yaml:1: expected a mapping of settings (theme, tree, export, ci, keys)"},
+		{"unknown setting", "theme: dark\ncolour: red\n", `bad.yaml:2: colour: unknown setting (known: theme, tree, export, ci, keys)`},
 		{"set twice", "theme: dark\ntheme: light\n", "bad.yaml:2: theme: set twice (first on line 1)"},
+		{"tree lines", "tree:\n  lines: maybe\n", "bad.yaml:2: tree.lines: expected true or false"},
 		{"bad theme", "theme: blue\n", `bad.yaml:1: theme: "blue" is not a theme (auto, dark, light)`},
 		{"theme list", "theme: [dark]\n", "bad.yaml:1: theme: expected one of auto, dark, light"},
 		{"export scalar", "export: json\n", "bad.yaml:1: export: expected a mapping of settings (format, dir)"},
@@ -200,6 +203,8 @@ keys: {help: ["?"], filter: ["/", "ctrl+f"], prev: ["["], expand: ["+", "="], pi
 	Defaults().Write(&buf)
 	want := `# lx configuration: defaults
 theme: auto
+tree:
+  lines: true
 export:
   format: markdown
   dir: .

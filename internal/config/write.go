@@ -20,6 +20,10 @@ func (c Config) Write(w io.Writer) error {
 	}
 	add(top, "theme", str(c.Theme))
 
+	tree := &yaml.Node{Kind: yaml.MappingNode}
+	add(tree, "lines", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(c.Tree.Lines)})
+	add(top, "tree", tree)
+
 	export := &yaml.Node{Kind: yaml.MappingNode}
 	add(export, "format", str(c.Export.Format))
 	add(export, "dir", str(c.Export.Dir))
