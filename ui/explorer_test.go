@@ -223,3 +223,23 @@ func TestPluralsAndTheBiggestWaste(t *testing.T) {
 		t.Errorf("the first screen does not show the biggest wasted paths:\n%s", s)
 	}
 }
+
+// The progress says only what it knows: what the source does before its
+// first bytes, never a total smaller than what was read, and the layers
+// only once one is in.
+func TestProgressTellsTheTruth(t *testing.T) {
+	a := newTestApp(t, true, 120, 30)
+	img := seed(t)
+	send(a, ConfigMsg{Config: img.Config})
+	if h := strings.Split(screen(a), "\n")[0]; !strings.Contains(h, "opening lx-fixture/seed:latest…") || strings.Contains(h, "0 B") {
+		t.Errorf("before any byte: %q", h)
+	}
+	send(a, ProgressMsg{Read: 3 << 20, Total: 6 << 20})
+	if h := strings.Split(screen(a), "\n")[0]; !strings.Contains(h, "3.0 MiB of 6.0 MiB") || strings.Contains(h, "layers in") {
+		t.Errorf("halfway, no layer in: %q", h)
+	}
+	send(a, ProgressMsg{Read: 7 << 20, Total: 6 << 20}, LayerMsg{Layer: img.Layers[0], Done: 1, Total: 7})
+	if h := strings.Split(screen(a), "\n")[0]; !strings.Contains(h, "7.0 MiB") || strings.Contains(h, "of 6.0 MiB") || !strings.Contains(h, "1/7 layers in") {
+		t.Errorf("past the estimate: %q", h)
+	}
+}

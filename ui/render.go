@@ -112,29 +112,37 @@ func (a *App) header() string {
 	return fit(left+strings.Repeat(" ", gap)+right+" ", a.width)
 }
 
-// progress is the load's bar: bytes read, of how many, how fast, layers.
+// progress is the load's bar: bytes read, of how many, how fast, and the
+// layers applied. It says only what is known: before the first bytes, what
+// the source is doing; a total the stream passed (an engine's is an
+// estimate) is dropped rather than shown smaller than what was read.
 func (a *App) progress(width int) string {
 	s := a.c.Styles
 	p := a.img.progress
-	if p.Read == 0 && a.img.status != "" {
-		return s.Dim.Render(a.img.status)
+	if p.Read == 0 {
+		status := a.img.status
+		if status == "" {
+			status = "opening " + a.ref() + "…"
+		}
+		return s.Dim.Render(status)
 	}
-	text := fmt.Sprintf(" %s", size(p.Read))
-	if p.Total > 0 {
+	known := p.Total > 0 && p.Read <= p.Total
+	text := " " + size(p.Read)
+	if known {
 		text += " of " + size(p.Total)
 	}
 	if p.Rate > 0 {
 		text += fmt.Sprintf(" · %s/s", size(int64(p.Rate)))
 	}
-	if n := len(a.img.layers); n > 0 {
-		text += fmt.Sprintf(" · layer %d/%d", a.img.read, n)
+	if n := len(a.img.layers); n > 0 && a.img.read > 0 {
+		text += fmt.Sprintf(" · %d/%d layers in", a.img.read, n)
 	}
 	barW := min(max(width-ansi.StringWidth(text)-10, 10), 40)
-	frac := 0.0
+	frac := 1.0 // a total passed: the end is near but not known
 	switch {
-	case p.Total > 0:
+	case known:
 		frac = float64(p.Read) / float64(p.Total)
-	case len(a.img.layers) > 0:
+	case p.Total <= 0 && len(a.img.layers) > 0:
 		frac = float64(a.img.read) / float64(len(a.img.layers))
 	}
 	full := min(int(frac*float64(barW)+0.5), barW)
