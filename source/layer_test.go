@@ -60,6 +60,23 @@ func TestReadLayerKinds(t *testing.T) {
 	}
 }
 
+// Kaniko writes the layer's root as a directory named "/" in every layer;
+// "/", "./" and "." all name the root, which is no entry of its own.
+func TestReadLayerRootNames(t *testing.T) {
+	l, err := ReadLayer(bytes.NewReader(tarOf(t, dirM("/", 0o755), dirM("./", 0o755), dirM(".", 0o755), dirM("//", 0o755), fileM("app", 0o644, "x"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Entries) != 1 || l.Entries[0].Path != "app" || len(l.Warnings) != 0 {
+		t.Errorf("entries %+v, warnings %q; want only app, no warning", l.Entries, l.Warnings)
+	}
+	for _, name := range []string{"/app", "/./app", "/.."} {
+		if _, err := ReadLayer(bytes.NewReader(tarOf(t, fileM(name, 0o644, "x")))); err == nil {
+			t.Errorf("%q: no error; only the root may have an absolute name", name)
+		}
+	}
+}
+
 func TestReadLayerSameDigestContentOnly(t *testing.T) {
 	l, err := ReadLayer(bytes.NewReader(tarOf(t, fileM("a", 0o644, "same"), fileM("b", 0o755, "same"), fileM("c", 0o644, "other"))))
 	if err != nil {
