@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"lx.dev/lx/internal/testarchive"
 	"lx.dev/lx/model"
 )
 
@@ -17,11 +18,11 @@ func TestReadLayerKinds(t *testing.T) {
 		dirM("./", 0o755),
 		dirM("etc/", 0o755),
 		fileM("etc/passwd", 0o644, "root:x:0:0"),
-		member{name: "etc/shadow", typ: tar.TypeReg, mode: 0o640, body: "s", uid: 0, xattr: map[string]string{"security.selinux": "x"}},
-		member{name: "bin/sh", typ: tar.TypeSymlink, mode: 0o777, link: "/bin/busybox"},
-		member{name: "bin/ash", typ: tar.TypeLink, mode: 0o755, link: "./bin/sh"},
-		member{name: "dev/null", typ: tar.TypeChar, mode: 0o666},
-		member{name: "run/fifo", typ: tar.TypeFifo, mode: 0o600},
+		testarchive.Entry{Name: "etc/shadow", Type: tar.TypeReg, Mode: 0o640, Body: "s", Xattrs: map[string]string{"security.selinux": "x"}},
+		testarchive.Symlink("bin/sh", "/bin/busybox"),
+		testarchive.Entry{Name: "bin/ash", Type: tar.TypeLink, Mode: 0o755, Link: "./bin/sh"},
+		testarchive.Entry{Name: "dev/null", Type: tar.TypeChar, Mode: 0o666},
+		testarchive.Entry{Name: "run/fifo", Type: tar.TypeFifo, Mode: 0o600},
 		fileM("var/.wh.cache", 0, ""),
 		fileM("opt/.wh..wh..opq", 0, ""),
 		fileM(".wh..wh.plnk/1234", 0, ""),
@@ -146,7 +147,7 @@ func TestReadLayerBadInput(t *testing.T) {
 		{"dotdot", tarOf(t, fileM("a/../../etc/passwd", 0o644, "x")), `".."`},
 		{"inner dotdot", tarOf(t, fileM("a/../b", 0o644, "x")), `".."`},
 		{"absolute", tarOf(t, fileM("/etc/passwd", 0o644, "x")), "absolute"},
-		{"hardlink out", tarOf(t, member{name: "a", typ: tar.TypeLink, link: "../x"}), "hardlink"},
+		{"hardlink out", tarOf(t, testarchive.Hardlink("a", "../x")), "hardlink"},
 		{"garbage", bytes.Repeat([]byte("not a tar "), 100), "corrupt tar"},
 	}
 	for _, c := range cases {
