@@ -13,8 +13,8 @@ var updateReadme = flag.Bool("update-readme", false, "rewrite the README's gener
 
 const (
 	readmePath = "../README.md"
-	keysBegin = "<!-- keys: generated from ui/keys.go by go test -run TestReadmeKeys -update-readme -->\n"
-	keysEnd   = "<!-- /keys -->"
+	keysBegin  = "<!-- keys: generated from ui/keys.go by go test -run TestReadmeKeys -update-readme -->\n"
+	keysEnd    = "<!-- /keys -->"
 )
 
 // The README's key table is the key map's: a binding added, changed or
