@@ -120,9 +120,8 @@ func entryOf(hdr *tar.Header) (e model.Entry, keep bool, warn string, err error)
 	dir = strings.TrimSuffix(dir, "/")
 	switch {
 	case base == opaqueName:
-		if dir == "" {
-			return e, false, joinWarn(warn, "an opaque marker at the root was ignored"), nil
-		}
+		// At the root too: the root is a directory, and its lower children
+		// hide like any directory's (Path "" is the root).
 		return model.Entry{Path: dir, Kind: model.KindOpaque}, true, warn, nil
 	case strings.HasPrefix(base, whiteoutMeta), strings.HasPrefix(name, whiteoutMeta):
 		return e, false, warn, nil

@@ -78,6 +78,18 @@ func TestReadLayerRootNames(t *testing.T) {
 	}
 }
 
+// An opaque marker at the root hides the root's lower children, as at any
+// directory: it is an opaque entry for the root (path "").
+func TestReadLayerRootOpaque(t *testing.T) {
+	l, err := ReadLayer(bytes.NewReader(tarOf(t, fileM(".wh..wh..opq", 0, ""), fileM("./new", 0o644, "n"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Entries) != 2 || l.Entries[0] != (model.Entry{Path: "", Kind: model.KindOpaque}) || len(l.Warnings) != 0 {
+		t.Errorf("entries %+v, warnings %q; want the root's opaque marker and new", l.Entries, l.Warnings)
+	}
+}
+
 func TestReadLayerSameDigestContentOnly(t *testing.T) {
 	l, err := ReadLayer(bytes.NewReader(tarOf(t, fileM("a", 0o644, "same"), fileM("b", 0o755, "same"), fileM("c", 0o644, "other"))))
 	if err != nil {
