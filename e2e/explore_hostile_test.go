@@ -46,6 +46,21 @@ func TestE2EExploreHostile(t *testing.T) {
 			t.Errorf("lx exited %s, want 2", code)
 		}
 	})
+	// 1,000 layers: moving through them answers at once.
+	t.Run("1000 layers", func(t *testing.T) {
+		tt := startTmux(t, t.TempDir(), 160, 45, hostileArchive(t, "layers/1000"))
+		tt.waitFor("the analysed image", regexp.MustCompile(`efficiency \d`))
+		start := time.Now()
+		tt.keys("]", "]", "]")
+		tt.waitFor("layer 3", regexp.MustCompile(`Filesystem after layer 3`))
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("three keys took %v to show", d)
+		}
+		tt.keys("q")
+		if code := tt.exitCode(); code != "0" {
+			t.Errorf("lx exited %s, want 0", code)
+		}
+	})
 	// 300,000 files in one directory: the screen answers keys while and
 	// after it loads.
 	t.Run("300000 files", func(t *testing.T) {
