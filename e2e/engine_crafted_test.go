@@ -5,11 +5,6 @@ package e2e
 // lx and against docker diff.
 
 import (
-	"archive/tar"
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -18,105 +13,36 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
+	"lx.dev/lx/internal/testarchive"
 	"lx.dev/lx/internal/testengine"
 )
 
-// tarEnt is one member of a crafted layer.
-type tarEnt struct {
-	name string
-	typ  byte
-	mode int64
-	size int    // regular files: that many bytes of fill
-	fill byte   // the byte they are made of
-	link string // symlink or hardlink target
+// file is a regular file of size bytes of fill.
+func file(name string, size int, fill byte) testarchive.Entry {
+	return testarchive.File(name, 0o644, strings.Repeat(string(fill), size))
 }
-
-func file(name string, size int, fill byte) tarEnt {
-	return tarEnt{name: name, typ: tar.TypeReg, mode: 0o644, size: size, fill: fill}
-}
-func dir(name string) tarEnt { return tarEnt{name: name, typ: tar.TypeDir, mode: 0o755} }
+func dir(name string) testarchive.Entry { return testarchive.Dir(name, 0o755) }
 
 // craftArchive writes a legacy docker save archive of one image, tagged
 // tag, made of the layer tar base (if any) and the given layers, and
 // returns its path.
-func craftArchive(t *testing.T, tag string, base []byte, layers [][]tarEnt) string {
+func craftArchive(t *testing.T, tag string, base []byte, layers [][]testarchive.Entry) string {
 	t.Helper()
-	mtime := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	var out bytes.Buffer
-	tw := tar.NewWriter(&out)
-	add := func(name string, b []byte) {
-		if err := tw.WriteHeader(&tar.Header{Name: name, Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(len(b)), ModTime: mtime}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tw.Write(b); err != nil {
-			t.Fatal(err)
-		}
-	}
-	type hist struct {
-		Created   time.Time `json:"created"`
-		CreatedBy string    `json:"created_by"`
-	}
-	var diffIDs, members []string
-	var history []hist
-	addLayer := func(b []byte, createdBy string) {
-		sum := sha256.Sum256(b)
-		diffIDs = append(diffIDs, "sha256:"+hex.EncodeToString(sum[:]))
-		member := fmt.Sprintf("%064x/layer.tar", len(members)+1)
-		add(member, b)
-		members = append(members, member)
-		history = append(history, hist{Created: mtime, CreatedBy: createdBy})
-	}
+	im := testarchive.Image{Tag: tag, Arch: runtime.GOARCH, History: []testarchive.Step{}}
 	if base != nil {
-		addLayer(base, "base")
+		im.Layers = append(im.Layers, testarchive.PlainBlob(base))
+		im.History = append(im.History, testarchive.Step{CreatedBy: "base"})
 	}
 	for i, ents := range layers {
-		var lb bytes.Buffer
-		lw := tar.NewWriter(&lb)
 		var names []string
 		for _, e := range ents {
-			h := &tar.Header{Name: e.name, Typeflag: e.typ, Mode: e.mode, Linkname: e.link, ModTime: mtime, Format: tar.FormatPAX}
-			if e.typ == tar.TypeReg {
-				h.Size = int64(e.size)
-			}
-			if err := lw.WriteHeader(h); err != nil {
-				t.Fatal(err)
-			}
-			if e.typ == tar.TypeReg {
-				if _, err := lw.Write(bytes.Repeat([]byte{e.fill}, e.size)); err != nil {
-					t.Fatal(err)
-				}
-			}
-			names = append(names, e.name)
+			names = append(names, e.Name)
 		}
-		if err := lw.Close(); err != nil {
-			t.Fatal(err)
-		}
-		addLayer(lb.Bytes(), fmt.Sprintf("layer %d: %s", i, strings.Join(names, " ")))
+		im.Layers = append(im.Layers, testarchive.Layer(t, ents...))
+		im.History = append(im.History, testarchive.Step{CreatedBy: fmt.Sprintf("layer %d: %s", i, strings.Join(names, " "))})
 	}
-	cfg, err := json.Marshal(map[string]any{
-		"architecture": runtime.GOARCH, "os": "linux", "created": mtime,
-		"config":  map[string]any{},
-		"rootfs":  map[string]any{"type": "layers", "diff_ids": diffIDs},
-		"history": history,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfgSum := sha256.Sum256(cfg)
-	cfgName := hex.EncodeToString(cfgSum[:]) + ".json"
-	add(cfgName, cfg)
-	manifest, _ := json.Marshal([]map[string]any{{"Config": cfgName, "RepoTags": []string{tag}, "Layers": members}})
-	add("manifest.json", manifest)
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(t.TempDir(), "crafted.tar")
-	if err := os.WriteFile(p, out.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return testarchive.WriteFile(t, "crafted.tar", testarchive.Legacy(t, im))
 }
 
 // TestEngineCraftedImage: an image made of hand-written layers (opaque
@@ -126,7 +52,7 @@ func craftArchive(t *testing.T, tag string, base []byte, layers [][]tarEnt) stri
 func TestEngineCraftedImage(t *testing.T) {
 	host := testengine.Host(t)
 	const tag = "lx-crafted/types:latest"
-	layers := [][]tarEnt{
+	layers := [][]testarchive.Entry{
 		{ // 0: the base
 			dir("a/"), file("a/x", 100, 'x'), file("a/y", 200, 'y'),
 			dir("b/"), dir("b/sub/"), file("b/sub/f", 300, 'f'),
@@ -135,15 +61,15 @@ func TestEngineCraftedImage(t *testing.T) {
 			file("h1", 600, 'h'),
 			dir("keep/"), file("keep/k", 10, 'k'),
 		},
-		{dir("a/"), {name: "a/.wh..wh..opq", typ: tar.TypeReg, mode: 0o644}, file("a/new", 50, 'n')}, // 1: opaque directory
-		{{name: ".wh.b", typ: tar.TypeReg, mode: 0o644}},                                             // 2: a deleted tree
-		{dir("c/"), file("c/inner", 20, 'i')},                                                        // 3: file → directory
-		{{name: "d", typ: tar.TypeSymlink, mode: 0o777, link: "keep"}},                               // 4: directory → symlink
+		{dir("a/"), testarchive.Opaque("a"), file("a/new", 50, 'n')}, // 1: opaque directory
+		{testarchive.Whiteout("b")},                                  // 2: a deleted tree
+		{dir("c/"), file("c/inner", 20, 'i')},                        // 3: file → directory
+		{testarchive.Symlink("d", "keep")},                           // 4: directory → symlink
 		{ // 5: hardlinks, and h1 again with the same bytes, another mode
-			file("h3", 700, '3'), {name: "h4", typ: tar.TypeLink, mode: 0o644, link: "h3"},
-			{name: "h1", typ: tar.TypeReg, mode: 0o755, size: 600, fill: 'h'},
+			file("h3", 700, '3'), testarchive.Hardlink("h4", "h3"),
+			testarchive.File("h1", 0o755, strings.Repeat("h", 600)),
 		},
-		{{name: ".wh.h3", typ: tar.TypeReg, mode: 0o644}}, // 6: one name of the hardlinked file goes
+		{testarchive.Whiteout("h3")}, // 6: one name of the hardlinked file goes
 	}
 	archive := craftArchive(t, tag, nil, layers)
 	dockerCLI(t, host, "load", "-i", archive)
@@ -210,21 +136,19 @@ func busyboxLayer(t *testing.T, host string) []byte {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	tr := tar.NewReader(f)
 	var layer []byte
-	for {
-		h, err := tr.Next()
-		if err != nil {
-			break
+	err = testarchive.Each(f, func(m testarchive.Member) error {
+		if !strings.HasSuffix(m.Header.Name, "/layer.tar") {
+			return nil
 		}
-		if strings.HasSuffix(h.Name, "/layer.tar") {
-			if layer != nil {
-				t.Fatal("busybox:latest has more than one layer")
-			}
-			if layer, err = io.ReadAll(tr); err != nil {
-				t.Fatal(err)
-			}
+		if layer != nil {
+			return fmt.Errorf("busybox:latest has more than one layer")
 		}
+		layer, err = io.ReadAll(m.Body)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	if layer == nil {
 		t.Fatal("no layer.tar in the save of busybox:latest")

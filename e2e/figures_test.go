@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"lx.dev/lx/internal/testengine"
+
+	"lx.dev/lx/internal/fixture/seed"
 )
 
 // TestE2ESeed checks the seed article's image, through every layout, against
@@ -37,13 +39,13 @@ func checkSeed(t *testing.T, r *e2eReport) {
 		t.Errorf("schemaVersion = %d", r.SchemaVersion)
 	}
 	img := r.Image
-	if img.LayerCount != 7 || len(r.Layers) != 7 {
-		t.Fatalf("layerCount = %d, %d layers; want 7 (busybox + 6 RUN)", img.LayerCount, len(r.Layers))
+	if img.LayerCount != seed.Layers || len(r.Layers) != seed.Layers {
+		t.Fatalf("layerCount = %d, %d layers; want %d (busybox + 6 RUN)", img.LayerCount, len(r.Layers), seed.Layers)
 	}
-	if img.WastedBytes != 3*mib {
-		t.Errorf("wastedBytes = %d, want %d", img.WastedBytes, 3*mib)
+	if img.WastedBytes != seed.Wasted {
+		t.Errorf("wastedBytes = %d, want %d", img.WastedBytes, seed.Wasted)
 	}
-	wantCause := map[string]int64{"removed": mib, "recopied": 2 * mib, "overwritten": 0}
+	wantCause := map[string]int64{"removed": seed.Removed, "recopied": seed.Recopied, "overwritten": seed.Overwritten}
 	if !reflect.DeepEqual(img.WasteByCause, wantCause) {
 		t.Errorf("wasteByCause = %v, want %v", img.WasteByCause, wantCause)
 	}

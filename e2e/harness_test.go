@@ -37,6 +37,9 @@ var e2e struct {
 }
 
 func TestMain(m *testing.M) {
+	if out := os.Getenv(rusageEnv); out != "" {
+		os.Exit(rusageWrapper(out, os.Args[1:]))
+	}
 	code := m.Run()
 	if e2e.dir != "" {
 		os.RemoveAll(e2e.dir)

@@ -7,8 +7,8 @@ import (
 	"archive/tar"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -17,6 +17,7 @@ import (
 	"strings"
 	"testing"
 
+	"lx.dev/lx/internal/testarchive"
 	"lx.dev/lx/internal/testengine"
 )
 
@@ -193,34 +194,22 @@ func truncate(t *testing.T, src, dst string, min int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cr := &countReader{r: bytes.NewReader(b)}
-	tr := tar.NewReader(cr)
-	for {
-		h, err := tr.Next()
-		if err != nil {
-			t.Fatalf("%s: no member of %d bytes or more (%v)", src, min, err)
+	errFound := errors.New("found")
+	err = testarchive.Each(bytes.NewReader(b), func(m testarchive.Member) error {
+		h := m.Header
+		if h.Typeflag != tar.TypeReg || h.Size < min {
+			return nil
 		}
-		if h.Typeflag == tar.TypeReg && h.Size >= min {
-			// tar.Reader has read exactly the header blocks so far.
-			cut := cr.n + h.Size/2
-			if err := os.WriteFile(dst, b[:cut], 0o644); err != nil {
-				t.Fatal(err)
-			}
-			t.Logf("%s: cut at %d, in %s (%d bytes from %d)", filepath.Base(dst), cut, h.Name, h.Size, cr.n)
-			return
+		cut := m.Offset + h.Size/2
+		if err := os.WriteFile(dst, b[:cut], 0o644); err != nil {
+			return err
 		}
+		t.Logf("%s: cut at %d, in %s (%d bytes from %d)", filepath.Base(dst), cut, h.Name, h.Size, m.Offset)
+		return errFound
+	})
+	if err != errFound {
+		t.Fatalf("%s: no member of %d bytes or more (%v)", src, min, err)
 	}
-}
-
-type countReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // TestE2ETruncated: an archive cut in the middle of a layer is exit 2, one

@@ -51,6 +51,9 @@ func build(t testing.TB, ls [][]Entry) *Image {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := img.CheckInvariants(); err != nil {
+		t.Fatalf("invariants broken:\n%v", err)
+	}
 	return img
 }
 

@@ -82,7 +82,7 @@ func (b *Builder) AddLayer(entries []Entry) ([]string, error) {
 	l := &b.img.Layers[k]
 	l.Entries = len(entries)
 	for _, e := range entries {
-		if e.Kind == KindRegular {
+		if e.Kind == KindRegular && e.Path != "" { // the root is no file: its entry is skipped
 			l.SizeBytes += e.Size
 		}
 	}

@@ -40,6 +40,10 @@ type FileInfo struct {
 	Digest   uint64
 	Layer    int  // the layer that wrote this state
 	Implicit bool // a directory the layer's tar implied but never listed
+	// Inode names the copy of a file's bytes a regular file or hardlink
+	// shows: paths with the same Inode are one file (hardlinks); 0 for
+	// anything else.
+	Inode int64
 }
 
 // Lookup finds a path ("data/one"; "" is the root).
@@ -75,6 +79,7 @@ func (t *table) info(i int32) FileInfo {
 		Kind: e.kind, Mode: e.mode, UID: e.uid, GID: e.gid, Size: e.size,
 		Link: e.link, Xattrs: e.xattrs, Dev: e.dev, Digest: e.digest,
 		Layer: int(e.layer), Implicit: e.implicit,
+		Inode: int64(e.copyOf) + 1, // none (-1) is 0
 	}
 }
 

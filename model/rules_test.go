@@ -230,3 +230,21 @@ func TestTouchedDirectory(t *testing.T) {
 		t.Errorf("an unknown marker says %q", s)
 	}
 }
+
+// An opaque marker at the root hides every lower-layer path: their copies
+// die as removed, the layer's own entries stay.
+func TestOpaqueRoot(t *testing.T) {
+	img := build(t, layers(
+		[]Entry{dir("d", 0o755), file("d/f", 0o644, "f"), file("top", 0o644, "top")},
+		[]Entry{opq(""), file("new", 0o644, "n")},
+	))
+	if got := visible(img, 1); !reflect.DeepEqual(got, []string{"new"}) {
+		t.Errorf("visible after the root's opaque marker: %v, want only new", got)
+	}
+	if img.WastedBytes != 4 || img.WasteBy[Removed] != 4 {
+		t.Errorf("wasted %d by %v, want d/f and top removed (4 bytes)", img.WastedBytes, img.WasteBy)
+	}
+	if got := markers(img, 1); !reflect.DeepEqual(got, []string{"A new", "D d", "D top"}) {
+		t.Errorf("markers %v", got)
+	}
+}

@@ -3,6 +3,8 @@ package model
 import (
 	"reflect"
 	"testing"
+
+	"lx.dev/lx/internal/fixture/seed"
 )
 
 const mib = 1 << 20
@@ -25,10 +27,10 @@ func seedLayers() [][]Entry {
 
 func TestSeedExampleVFS(t *testing.T) {
 	img := build(t, seedLayers())
-	if img.WastedBytes != 3_145_728 {
-		t.Fatalf("wasted = %d, want 3,145,728", img.WastedBytes)
+	if img.WastedBytes != seed.Wasted {
+		t.Fatalf("wasted = %d, want %d", img.WastedBytes, seed.Wasted)
 	}
-	wantBy := map[Cause]int64{Recopied: 2_097_152, Removed: 1_048_576}
+	wantBy := map[Cause]int64{Recopied: seed.Recopied, Removed: seed.Removed}
 	if !reflect.DeepEqual(img.WasteBy, wantBy) {
 		t.Fatalf("by cause = %v, want %v", img.WasteBy, wantBy)
 	}
@@ -63,18 +65,16 @@ func TestSeedExampleVFS(t *testing.T) {
 			t.Errorf("layer %d markers = %v, want %v", k, got, wantMarkers[k])
 		}
 	}
-	made := []int64{0, 0, mib, mib, mib, 0, 0}
-	killed := []int64{0, 0, 0, mib, 0, mib, mib}
 	for k, l := range img.Layers {
-		if l.WastedMade != made[k] || l.WastedKilled != killed[k] {
-			t.Errorf("layer %d made/killed = %d/%d, want %d/%d", k, l.WastedMade, l.WastedKilled, made[k], killed[k])
+		if l.WastedMade != seed.LayerMade[k] || l.WastedKilled != seed.LayerKilled[k] {
+			t.Errorf("layer %d made/killed = %d/%d, want %d/%d", k, l.WastedMade, l.WastedKilled, seed.LayerMade[k], seed.LayerKilled[k])
 		}
 	}
 	total := int64(1_160_000 + 4*mib)
 	if img.TotalBytes != total {
 		t.Fatalf("total = %d, want %d", img.TotalBytes, total)
 	}
-	if eff := img.Efficiency(); eff != float64(total-3*mib)/float64(total) {
+	if eff := img.Efficiency(); eff != float64(total-seed.Wasted)/float64(total) {
 		t.Fatalf("efficiency = %v", eff)
 	}
 }

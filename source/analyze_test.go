@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"lx.dev/lx/internal/testarchive"
 	"lx.dev/lx/model"
 )
 
@@ -18,7 +19,7 @@ type previewSource struct {
 func (p previewSource) Preview(context.Context) (model.Config, error) { return p.preview, nil }
 
 func TestAnalyzeHooksInOrder(t *testing.T) {
-	path := writeTemp(t, "seed.tar", legacyArchive(t, seedImage(t)))
+	path := testarchive.WriteFile(t, "seed.tar", legacyArchive(t, seedImage(t)))
 	src := previewSource{Archive: &Archive{Path: path}, preview: model.Config{Ref: "early", DiffIDs: []string{"a", "b"}}}
 	var calls []string
 	img, err := Analyze(context.Background(), src, Hooks{

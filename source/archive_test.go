@@ -11,8 +11,11 @@ import (
 	"strings"
 	"testing"
 
+	"lx.dev/lx/internal/testarchive"
 	"lx.dev/lx/model"
 	"lx.dev/lx/model/report"
+
+	"lx.dev/lx/internal/fixture/seed"
 )
 
 // seedImage is the seed article's Dockerfile as a vfs-driver daemon saves
@@ -22,7 +25,7 @@ func seedImage(t testing.TB) testImage {
 	return testImage{
 		tag: "seed:latest",
 		layers: [][]byte{
-			tarOf(t, dirM("bin/", 0o755), fileM("bin/busybox", 0o755, "busybox binary"), member{name: "bin/sh", typ: '2', mode: 0o777, link: "busybox"}),
+			tarOf(t, dirM("bin/", 0o755), fileM("bin/busybox", 0o755, "busybox binary"), testarchive.Symlink("bin/sh", "busybox")),
 			tarOf(t, dirM("data/", 0o755)),
 			tarOf(t, dirM("data/", 0o755), zerosM("data/one", 0o644, mib)),
 			tarOf(t, dirM("data/", 0o777), zerosM("data/one", 0o777, mib)),
@@ -42,15 +45,6 @@ func seedImage(t testing.TB) testImage {
 			{`/bin/sh -c #(nop)  CMD ["/bin/sh" "-c" "ls -alh /data"]`, false},
 		},
 	}
-}
-
-func writeTemp(t testing.TB, name string, b []byte) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
 
 func analyzeRef(t testing.TB, ref string, opts Options) (*model.Image, error) {
@@ -83,15 +77,15 @@ func figures(t testing.TB, img *model.Image) string {
 // layouts writes one image in every shape lx reads.
 func layouts(t *testing.T, im testImage) map[string]string {
 	return map[string]string{
-		"legacy docker save":         writeTemp(t, "legacy.tar", legacyArchive(t, im)),
-		"docker 25 gzip":             "docker-archive:" + writeTemp(t, "d25gz.tar", ociArchive(t, Gzip, true, im)),
-		"docker 25 zstd":             writeTemp(t, "d25zst.tar", ociArchive(t, Zstd, true, im)),
-		"docker 25 plain":            writeTemp(t, "d25.tar", ociArchive(t, Plain, true, im)),
-		"oci-archive gzip":           "oci-archive:" + writeTemp(t, "oci.tar", ociArchive(t, Gzip, false, im)),
+		"legacy docker save":         testarchive.WriteFile(t, "legacy.tar", legacyArchive(t, im)),
+		"docker 25 gzip":             "docker-archive:" + testarchive.WriteFile(t, "d25gz.tar", ociArchive(t, Gzip, true, im)),
+		"docker 25 zstd":             testarchive.WriteFile(t, "d25zst.tar", ociArchive(t, Zstd, true, im)),
+		"docker 25 plain":            testarchive.WriteFile(t, "d25.tar", ociArchive(t, Plain, true, im)),
+		"oci-archive gzip":           "oci-archive:" + testarchive.WriteFile(t, "oci.tar", ociArchive(t, Gzip, false, im)),
 		"oci dir zstd":               "oci:" + ociDir(t, Zstd, im),
 		"oci dir plain, bare path":   ociDir(t, Plain, im),
-		"legacy save gzipped whole":  writeTemp(t, "legacy.tar.gz", compressed(t, legacyArchive(t, im), Gzip)),
-		"docker 25 zstd, zstd whole": writeTemp(t, "d25.tar.zst", compressed(t, ociArchive(t, Zstd, true, im), Zstd)),
+		"legacy save gzipped whole":  testarchive.WriteFile(t, "legacy.tar.gz", compressed(t, legacyArchive(t, im), Gzip)),
+		"docker 25 zstd, zstd whole": testarchive.WriteFile(t, "d25.tar.zst", compressed(t, ociArchive(t, Zstd, true, im), Zstd)),
 	}
 }
 
@@ -103,11 +97,11 @@ func TestSeedThroughEveryLayout(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(img.Layers) != 7 || len(img.Steps) != 9 {
-				t.Fatalf("%d layers, %d steps; want 7 and 9", len(img.Layers), len(img.Steps))
+			if len(img.Layers) != seed.Layers || len(img.Steps) != seed.Steps {
+				t.Fatalf("%d layers, %d steps; want %d and %d", len(img.Layers), len(img.Steps), seed.Layers, seed.Steps)
 			}
-			if img.WastedBytes != 3_145_728 || img.WasteBy[model.Recopied] != 2_097_152 || img.WasteBy[model.Removed] != 1_048_576 {
-				t.Errorf("wasted %d by %v; want 3,145,728 = recopied 2,097,152 + removed 1,048,576", img.WastedBytes, img.WasteBy)
+			if img.WastedBytes != seed.Wasted || img.WasteBy[model.Recopied] != seed.Recopied || img.WasteBy[model.Removed] != seed.Removed {
+				t.Errorf("wasted %d by %v; want %d = recopied %d + removed %d", img.WastedBytes, img.WasteBy, seed.Wasted, seed.Recopied, seed.Removed)
 			}
 			if img.Config.Ref != "seed:latest" {
 				t.Errorf("ref %q, want the tag inside the archive", img.Config.Ref)
@@ -124,7 +118,7 @@ func TestSeedThroughEveryLayout(t *testing.T) {
 
 func TestCompressedSizesKnownOnlyForShippedBlobs(t *testing.T) {
 	im := seedImage(t)
-	img, err := analyzeRef(t, writeTemp(t, "a.tar", ociArchive(t, Gzip, true, im)), Options{})
+	img, err := analyzeRef(t, testarchive.WriteFile(t, "a.tar", ociArchive(t, Gzip, true, im)), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +127,7 @@ func TestCompressedSizesKnownOnlyForShippedBlobs(t *testing.T) {
 			t.Errorf("layer %d blob %+v, want compressed size %d", i, l, want)
 		}
 	}
-	img, err = analyzeRef(t, writeTemp(t, "b.tar", legacyArchive(t, im)), Options{})
+	img, err = analyzeRef(t, testarchive.WriteFile(t, "b.tar", legacyArchive(t, im)), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +140,7 @@ func TestCompressedSizesKnownOnlyForShippedBlobs(t *testing.T) {
 func TestRepeatedLayerIsDeliveredTwice(t *testing.T) {
 	same := tarOf(t, fileM("a", 0o644, "x"))
 	im := testImage{tag: "twice:1", layers: [][]byte{same, tarOf(t, fileM(".wh.a", 0, "")), same}, steps: []step{{"1", true}, {"2", true}, {"3", true}}}
-	img, err := analyzeRef(t, writeTemp(t, "t.tar", legacyArchive(t, im)), Options{})
+	img, err := analyzeRef(t, testarchive.WriteFile(t, "t.tar", legacyArchive(t, im)), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +157,7 @@ func twoPlatforms(t *testing.T) (amd, arm testImage) {
 
 func TestPlatformChoice(t *testing.T) {
 	amd, arm := twoPlatforms(t)
-	ref := writeTemp(t, "m.tar", ociArchive(t, Gzip, false, amd, arm))
+	ref := testarchive.WriteFile(t, "m.tar", ociArchive(t, Gzip, false, amd, arm))
 	img, err := analyzeRef(t, ref, Options{Platform: "linux/arm64"})
 	if err != nil {
 		t.Fatal(err)
@@ -176,7 +170,7 @@ func TestPlatformChoice(t *testing.T) {
 		t.Errorf("unknown platform: %v; want the choices listed", err)
 	}
 	amd.arch, arm.arch = "ppc64le", "riscv64"
-	_, err = analyzeRef(t, writeTemp(t, "n.tar", ociArchive(t, Gzip, false, amd, arm)), Options{})
+	_, err = analyzeRef(t, testarchive.WriteFile(t, "n.tar", ociArchive(t, Gzip, false, amd, arm)), Options{})
 	if err == nil || !strings.Contains(err.Error(), "choose one with --platform") {
 		t.Errorf("two foreign platforms, none chosen: %v", err)
 	}
@@ -185,7 +179,7 @@ func TestPlatformChoice(t *testing.T) {
 func TestTagChoice(t *testing.T) {
 	a := testImage{tag: "one:latest", layers: [][]byte{tarOf(t, fileM("one", 0o644, "1"))}, steps: []step{{"1", true}}}
 	b := testImage{tag: "registry.local/two:v2", layers: [][]byte{tarOf(t, fileM("two", 0o644, "2"))}, steps: []step{{"2", true}}}
-	p := writeTemp(t, "ab.tar", legacyArchive(t, a, b))
+	p := testarchive.WriteFile(t, "ab.tar", legacyArchive(t, a, b))
 	if _, err := analyzeRef(t, p, Options{}); err == nil || !strings.Contains(err.Error(), "one:latest") || !strings.Contains(err.Error(), "registry.local/two:v2") {
 		t.Errorf("no tag: %v; want the tags listed", err)
 	}
@@ -231,7 +225,7 @@ func TestBadArchives(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := analyzeRef(t, writeTemp(t, "bad.tar", c.data), Options{})
+			_, err := analyzeRef(t, testarchive.WriteFile(t, "bad.tar", c.data), Options{})
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -246,22 +240,23 @@ func TestBadArchives(t *testing.T) {
 func renameMember(t testing.TB, archive []byte, from, to string) []byte {
 	t.Helper()
 	var out bytes.Buffer
-	tr, tw := tar.NewReader(bytes.NewReader(archive)), tar.NewWriter(&out)
-	for {
-		hdr, err := tr.Next()
-		if err == io.EOF {
-			break
+	tw := tar.NewWriter(&out)
+	err := testarchive.Each(bytes.NewReader(archive), func(m testarchive.Member) error {
+		if m.Header.Name == from {
+			m.Header.Name = to
 		}
-		if err != nil {
-			t.Fatal(err)
+		if err := tw.WriteHeader(m.Header); err != nil {
+			return err
 		}
-		if hdr.Name == from {
-			hdr.Name = to
-		}
-		tw.WriteHeader(hdr)
-		io.Copy(tw, tr)
+		_, err := io.Copy(tw, m.Body)
+		return err
+	})
+	if err == nil {
+		err = tw.Close()
 	}
-	tw.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
 	return out.Bytes()
 }
 
@@ -302,7 +297,7 @@ func TestDiffIDMismatchAndMissingBlob(t *testing.T) {
 	json.Unmarshal(scan.files["manifest.json"], &ms)
 	first := ms[0]["Layers"].([]any)[1].(string)
 	broken := renameMember(t, legacy, first, first+".old")
-	_, err = analyzeRef(t, writeTemp(t, "m.tar", broken), Options{})
+	_, err = analyzeRef(t, testarchive.WriteFile(t, "m.tar", broken), Options{})
 	if err == nil || !strings.Contains(err.Error(), "not in the archive") {
 		t.Errorf("missing member: %v", err)
 	}
@@ -313,7 +308,7 @@ func TestDiffIDMismatchAndMissingBlob(t *testing.T) {
 func TestLegacyPlatformFromConfig(t *testing.T) {
 	amd, arm := twoPlatforms(t)
 	arm.tag = "multi:arm"
-	one := writeTemp(t, "one.tar", legacyArchive(t, amd))
+	one := testarchive.WriteFile(t, "one.tar", legacyArchive(t, amd))
 	img, err := analyzeRef(t, one, Options{Platform: "linux/amd64"})
 	if err != nil {
 		t.Fatalf("--platform linux/amd64 on a linux/amd64 legacy save: %v", err)
@@ -326,7 +321,7 @@ func TestLegacyPlatformFromConfig(t *testing.T) {
 		t.Errorf("--platform linux/arm64: %v; want the choices with their platform", err)
 	}
 
-	both := writeTemp(t, "both.tar", legacyArchive(t, amd, arm))
+	both := testarchive.WriteFile(t, "both.tar", legacyArchive(t, amd, arm))
 	img, err = analyzeRef(t, both, Options{Platform: "linux/arm64"})
 	if err != nil {
 		t.Fatal(err)
@@ -338,7 +333,7 @@ func TestLegacyPlatformFromConfig(t *testing.T) {
 	// Two images of one platform: --platform cannot tell them apart, a tag can.
 	amd2 := amd
 	amd2.tag, amd2.layers = "other:1", [][]byte{tarOf(t, fileM("other", 0o644, "c"))}
-	_, err = analyzeRef(t, writeTemp(t, "same.tar", legacyArchive(t, amd, amd2)), Options{Platform: "linux/amd64"})
+	_, err = analyzeRef(t, testarchive.WriteFile(t, "same.tar", legacyArchive(t, amd, amd2)), Options{Platform: "linux/amd64"})
 	if err == nil || !strings.Contains(err.Error(), "choose one by its tag") || strings.Contains(err.Error(), "--platform") ||
 		!strings.Contains(err.Error(), "linux/amd64 (multi:1), linux/amd64 (other:1)") {
 		t.Errorf("two linux/amd64 images: %v; want a tag asked for, not --platform", err)

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/cespare/xxhash/v2"
+
+	"lx.dev/lx/internal/testarchive"
 )
 
 // benchLayer is a 20,000-file layer of about 160 MB: sizes spread like a
@@ -18,20 +20,17 @@ func benchLayer(b *testing.B) []byte {
 	rng := rand.New(rand.NewSource(7))
 	noise := make([]byte, 4<<20)
 	rng.Read(noise)
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
+	entries := make([]testarchive.Entry, 0, 20_000)
 	for i := range 20_000 {
 		size := int64(rng.ExpFloat64() * 8000)
 		if size > int64(len(noise)) {
 			size = int64(len(noise))
 		}
 		name := "usr/share/d" + strconv.Itoa(i%300) + "/f" + strconv.Itoa(i)
-		tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: size, Typeflag: tar.TypeReg})
 		off := rng.Intn(len(noise) - int(size) + 1)
-		tw.Write(noise[off : off+int(size)])
+		entries = append(entries, testarchive.File(name, 0o644, string(noise[off:off+int(size)])))
 	}
-	tw.Close()
-	return buf.Bytes()
+	return testarchive.Tar(b, entries...)
 }
 
 // BenchmarkReadLayer is the reader's whole cost on one layer: tar, xxhash

@@ -120,9 +120,8 @@ func entryOf(hdr *tar.Header) (e model.Entry, keep bool, warn string, err error)
 	dir = strings.TrimSuffix(dir, "/")
 	switch {
 	case base == opaqueName:
-		if dir == "" {
-			return e, false, joinWarn(warn, "an opaque marker at the root was ignored"), nil
-		}
+		// At the root too: the root is a directory, and its lower children
+		// hide like any directory's (Path "" is the root).
 		return model.Entry{Path: dir, Kind: model.KindOpaque}, true, warn, nil
 	case strings.HasPrefix(base, whiteoutMeta), strings.HasPrefix(name, whiteoutMeta):
 		return e, false, warn, nil
@@ -170,16 +169,17 @@ func entryOf(hdr *tar.Header) (e model.Entry, keep bool, warn string, err error)
 }
 
 // cleanName makes a member name relative and clean ("./a//b" is "a/b").
-// docker save never writes absolute names or ".." parts; a layer that has
-// them is refused rather than guessed at. Odd but valid names come with a
-// warning and are kept.
+// "/", "./" and "." name the root (Kaniko writes "/" in every layer), which
+// the caller ignores. docker save never writes other absolute names or ".."
+// parts; a layer that has them is refused rather than guessed at. Odd but
+// valid names come with a warning and are kept.
 func cleanName(raw string) (name, warn string, err error) {
 	switch {
 	case raw == "":
 		return "", "", fmt.Errorf("an entry has an empty name")
 	case strings.IndexByte(raw, 0) >= 0:
 		return "", "", fmt.Errorf("entry %q: the name contains a NUL byte", model.EscapeName(raw))
-	case strings.HasPrefix(raw, "/"):
+	case strings.HasPrefix(raw, "/") && path.Clean(raw) != "/":
 		return "", "", fmt.Errorf("entry %q has an absolute name", model.EscapeName(raw))
 	case hasDotDot(raw):
 		return "", "", fmt.Errorf("entry %q has a \"..\" in its name", model.EscapeName(raw))

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"lx.dev/lx/internal/testarchive"
 	"lx.dev/lx/model"
 )
 
@@ -17,11 +18,11 @@ func TestReadLayerKinds(t *testing.T) {
 		dirM("./", 0o755),
 		dirM("etc/", 0o755),
 		fileM("etc/passwd", 0o644, "root:x:0:0"),
-		member{name: "etc/shadow", typ: tar.TypeReg, mode: 0o640, body: "s", uid: 0, xattr: map[string]string{"security.selinux": "x"}},
-		member{name: "bin/sh", typ: tar.TypeSymlink, mode: 0o777, link: "/bin/busybox"},
-		member{name: "bin/ash", typ: tar.TypeLink, mode: 0o755, link: "./bin/sh"},
-		member{name: "dev/null", typ: tar.TypeChar, mode: 0o666},
-		member{name: "run/fifo", typ: tar.TypeFifo, mode: 0o600},
+		testarchive.Entry{Name: "etc/shadow", Type: tar.TypeReg, Mode: 0o640, Body: "s", Xattrs: map[string]string{"security.selinux": "x"}},
+		testarchive.Symlink("bin/sh", "/bin/busybox"),
+		testarchive.Entry{Name: "bin/ash", Type: tar.TypeLink, Mode: 0o755, Link: "./bin/sh"},
+		testarchive.Entry{Name: "dev/null", Type: tar.TypeChar, Mode: 0o666},
+		testarchive.Entry{Name: "run/fifo", Type: tar.TypeFifo, Mode: 0o600},
 		fileM("var/.wh.cache", 0, ""),
 		fileM("opt/.wh..wh..opq", 0, ""),
 		fileM(".wh..wh.plnk/1234", 0, ""),
@@ -57,6 +58,35 @@ func TestReadLayerKinds(t *testing.T) {
 	}
 	if l.DiffID != digestOf(raw) || l.TarSize != int64(len(raw)) {
 		t.Errorf("diffID %s size %d, want %s %d", l.DiffID, l.TarSize, digestOf(raw), len(raw))
+	}
+}
+
+// Kaniko writes the layer's root as a directory named "/" in every layer;
+// "/", "./" and "." all name the root, which is no entry of its own.
+func TestReadLayerRootNames(t *testing.T) {
+	l, err := ReadLayer(bytes.NewReader(tarOf(t, dirM("/", 0o755), dirM("./", 0o755), dirM(".", 0o755), dirM("//", 0o755), fileM("app", 0o644, "x"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Entries) != 1 || l.Entries[0].Path != "app" || len(l.Warnings) != 0 {
+		t.Errorf("entries %+v, warnings %q; want only app, no warning", l.Entries, l.Warnings)
+	}
+	for _, name := range []string{"/app", "/./app", "/.."} {
+		if _, err := ReadLayer(bytes.NewReader(tarOf(t, fileM(name, 0o644, "x")))); err == nil {
+			t.Errorf("%q: no error; only the root may have an absolute name", name)
+		}
+	}
+}
+
+// An opaque marker at the root hides the root's lower children, as at any
+// directory: it is an opaque entry for the root (path "").
+func TestReadLayerRootOpaque(t *testing.T) {
+	l, err := ReadLayer(bytes.NewReader(tarOf(t, fileM(".wh..wh..opq", 0, ""), fileM("./new", 0o644, "n"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Entries) != 2 || l.Entries[0] != (model.Entry{Path: "", Kind: model.KindOpaque}) || len(l.Warnings) != 0 {
+		t.Errorf("entries %+v, warnings %q; want the root's opaque marker and new", l.Entries, l.Warnings)
 	}
 }
 
@@ -129,7 +159,7 @@ func TestReadLayerBadInput(t *testing.T) {
 		{"dotdot", tarOf(t, fileM("a/../../etc/passwd", 0o644, "x")), `".."`},
 		{"inner dotdot", tarOf(t, fileM("a/../b", 0o644, "x")), `".."`},
 		{"absolute", tarOf(t, fileM("/etc/passwd", 0o644, "x")), "absolute"},
-		{"hardlink out", tarOf(t, member{name: "a", typ: tar.TypeLink, link: "../x"}), "hardlink"},
+		{"hardlink out", tarOf(t, testarchive.Hardlink("a", "../x")), "hardlink"},
 		{"garbage", bytes.Repeat([]byte("not a tar "), 100), "corrupt tar"},
 	}
 	for _, c := range cases {

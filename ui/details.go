@@ -220,13 +220,6 @@ func (p *detailsPane) summary(w int) []string {
 		out = append(out, s.Dim.Render(fmt.Sprintf("  %-12s ", c))+causeStyle(s, c).Render(report.BytesExact(img.WasteBy[c])))
 	}
 	add("efficiency", report.Percent(img.Efficiency()))
-	if big := p.img.biggest; len(big) > 0 {
-		out = append(out, "", s.Bold.Render("Biggest wasted paths")+s.Dim.Render(" · "+keyHint(p.c.Keys.Waste, "lists every copy")))
-		for _, b := range big[:min(len(big), p.biggestN)] {
-			sz := fmt.Sprintf("%9s  ", size(b.bytes))
-			out = append(out, causeStyle(s, b.cause).Render(sz)+s.Text.Render(midTrunc(model.DisplayPath(b.path), max(w-len(sz), 8))))
-		}
-	}
 	if n := len(img.Warnings); n > 0 {
 		out = append(out, "", s.Bold.Render("Warnings")+s.Dim.Render(fmt.Sprintf(" · %d, every one in lx report", n)))
 		for _, wr := range img.Warnings[:min(n, 5)] {
@@ -237,6 +230,13 @@ func (p *detailsPane) summary(w int) []string {
 				}
 				out = append(out, s.Error.Render(lead)+s.Text.Render(l))
 			}
+		}
+	}
+	if big := p.img.biggest; len(big) > 0 {
+		out = append(out, "", s.Bold.Render("Biggest wasted paths")+s.Dim.Render(" · "+keyHint(p.c.Keys.Waste, "lists every copy")))
+		for _, b := range big[:min(len(big), p.biggestN)] {
+			sz := fmt.Sprintf("%9s  ", size(b.bytes))
+			out = append(out, causeStyle(s, b.cause).Render(sz)+s.Text.Render(midTrunc(model.DisplayPath(b.path), max(w-len(sz), 8))))
 		}
 	}
 	return out

@@ -102,6 +102,9 @@ func (a *App) header() string {
 	case img.img != nil:
 		i := img.img
 		right = s.Text.Render(fmt.Sprintf("efficiency %s · wasted %s of %s", report.Percent(i.Efficiency()), size(i.WastedBytes), size(i.TotalBytes)))
+		if n := len(i.Warnings); n > 0 {
+			right += s.Error.Render(" · " + plural(n, "warning", "warnings"))
+		}
 	default:
 		right = a.progress(max(a.width-ansi.StringWidth(left)-4, 20))
 	}

@@ -1,17 +1,19 @@
 package demo
 
 import (
-	"archive/tar"
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
+	"reflect"
 	"strings"
 	"testing"
 
+	"lx.dev/lx/internal/testarchive"
 	"lx.dev/lx/model"
 	"lx.dev/lx/model/report"
 	"lx.dev/lx/source"
+
+	seedfig "lx.dev/lx/internal/fixture/seed"
 )
 
 const testRef = "demo"
@@ -43,11 +45,11 @@ func TestSeedFigures(t *testing.T) {
 	if img.Config.Ref != Ref {
 		t.Errorf("ref %q, want %q (the tag in the archive)", img.Config.Ref, Ref)
 	}
-	if len(img.Layers) != 7 || len(img.Steps) != 9 {
-		t.Fatalf("%d layers, %d steps; want 7 and 9", len(img.Layers), len(img.Steps))
+	if len(img.Layers) != seedfig.Layers || len(img.Steps) != seedfig.Steps {
+		t.Fatalf("%d layers, %d steps; want %d and %d", len(img.Layers), len(img.Steps), seedfig.Layers, seedfig.Steps)
 	}
-	if img.WastedBytes != 3_145_728 || img.WasteBy[model.Recopied] != 2_097_152 || img.WasteBy[model.Removed] != 1_048_576 || img.WasteBy[model.Overwritten] != 0 {
-		t.Errorf("wasted %d by %v; want 3,145,728 = recopied 2,097,152 + removed 1,048,576", img.WastedBytes, img.WasteBy)
+	if img.WastedBytes != seedfig.Wasted || img.WasteBy[model.Recopied] != seedfig.Recopied || img.WasteBy[model.Removed] != seedfig.Removed || img.WasteBy[model.Overwritten] != seedfig.Overwritten {
+		t.Errorf("wasted %d by %v; want %d = recopied %d + removed %d", img.WastedBytes, img.WasteBy, seedfig.Wasted, seedfig.Recopied, seedfig.Removed)
 	}
 	base := int64(BusyboxSize + len("root:x:0:0:root:/root:/bin/sh\n"))
 	if img.TotalBytes <= 4*mib+base {
@@ -67,8 +69,6 @@ func TestSeedFigures(t *testing.T) {
 		"/bin/sh -c rm /data/one",
 	}
 	sizes := []int64{-1, 0, mib, mib, mib, mib, 0}
-	made := []int64{0, 0, mib, mib, mib, 0, 0}
-	killed := []int64{0, 0, 0, mib, 0, mib, mib}
 	steps := []int{0, 2, 3, 4, 5, 6, 7}
 	for i, l := range img.Layers {
 		if i == 0 {
@@ -81,8 +81,8 @@ func TestSeedFigures(t *testing.T) {
 		if sizes[i] >= 0 && l.SizeBytes != sizes[i] {
 			t.Errorf("layer %d size %d, want %d", i, l.SizeBytes, sizes[i])
 		}
-		if l.WastedMade != made[i] || l.WastedKilled != killed[i] {
-			t.Errorf("layer %d made/killed %d/%d, want %d/%d", i, l.WastedMade, l.WastedKilled, made[i], killed[i])
+		if l.WastedMade != seedfig.LayerMade[i] || l.WastedKilled != seedfig.LayerKilled[i] {
+			t.Errorf("layer %d made/killed %d/%d, want %d/%d", i, l.WastedMade, l.WastedKilled, seedfig.LayerMade[i], seedfig.LayerKilled[i])
 		}
 		if l.Step != steps[i] {
 			t.Errorf("layer %d step %d, want %d", i, l.Step, steps[i])
@@ -101,26 +101,15 @@ func TestSeedFigures(t *testing.T) {
 		t.Errorf("step 8 %q, want the final CMD", got)
 	}
 
-	type waste struct {
-		path           string
-		bytes          int64
-		cause          model.Cause
-		madeBy, killBy int
-		changed        string
-	}
-	want := map[waste]bool{
-		{"data/one", mib, model.Recopied, 2, 3, "mode 0644→0777"}: true,
-		{"data/one", mib, model.Removed, 3, 6, ""}:                true,
-		{"data/two", mib, model.Recopied, 4, 5, "mode 0644→0777"}: true,
-	}
-	if len(img.Waste) != len(want) {
-		t.Errorf("%d wasted copies, want %d: %+v", len(img.Waste), len(want), img.Waste)
-	}
+	var got []seedfig.Copy
 	for _, w := range img.Waste {
-		got := waste{strings.TrimPrefix(w.Path, "/"), w.Bytes, w.Cause, w.MadeBy, w.KilledBy, report.ChangeText(w)}
-		if !want[got] {
-			t.Errorf("unexpected waste %+v", got)
+		got = append(got, seedfig.Copy{Path: w.Path, Cause: w.Cause.String(), MadeBy: w.MadeBy, KilledBy: w.KilledBy, Changed: report.ChangeText(w)})
+		if w.Bytes != seedfig.CopyBytes {
+			t.Errorf("%s: %d bytes, want %d", w.Path, w.Bytes, seedfig.CopyBytes)
 		}
+	}
+	if !reflect.DeepEqual(got, seedfig.Waste) {
+		t.Errorf("waste %+v, want %+v", got, seedfig.Waste)
 	}
 
 	// The files' markers follow the article's docker diff (on vfs).
@@ -163,23 +152,9 @@ func TestDeterministic(t *testing.T) {
 // The archive has the legacy docker save layout, with the config's name its
 // own digest and every diffID the hash of its layer.tar.
 func TestLegacyLayout(t *testing.T) {
-	files := map[string][]byte{}
-	var names []string
-	tr := tar.NewReader(bytes.NewReader(Archive()))
-	for {
-		hdr, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, hdr.Name)
-		b, err := io.ReadAll(tr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[hdr.Name] = b
+	files, names, err := testarchive.Files(bytes.NewReader(Archive()))
+	if err != nil {
+		t.Fatal(err)
 	}
 	var manifest []struct {
 		Config   string

@@ -10,6 +10,8 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"lx.dev/lx/model"
+
+	"lx.dev/lx/internal/fixture/seed"
 )
 
 const mib = 1 << 20
@@ -98,10 +100,10 @@ func TestJSONContract(t *testing.T) {
 	if doc.SchemaVersion != 1 || doc.Image.Ref != "seed:latest" || doc.Image.ID != "sha256:abc" {
 		t.Errorf("header %+v", doc)
 	}
-	if doc.Image.WastedBytes != 3_145_728 || doc.Image.TotalBytes != 1000+4*mib {
+	if doc.Image.WastedBytes != seed.Wasted || doc.Image.TotalBytes != 1000+4*mib {
 		t.Errorf("wasted %d total %d", doc.Image.WastedBytes, doc.Image.TotalBytes)
 	}
-	if want := map[string]int64{"removed": mib, "recopied": 2 * mib, "overwritten": 0}; len(doc.Image.WasteByCause) != 3 ||
+	if want := map[string]int64{"removed": seed.Removed, "recopied": seed.Recopied, "overwritten": seed.Overwritten}; len(doc.Image.WasteByCause) != 3 ||
 		doc.Image.WasteByCause["removed"] != want["removed"] || doc.Image.WasteByCause["recopied"] != want["recopied"] {
 		t.Errorf("wasteByCause %v, want %v with all three keys", doc.Image.WasteByCause, want)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"archive/tar"
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
@@ -14,45 +13,32 @@ import (
 	"testing"
 
 	"github.com/klauspost/compress/zstd"
+
+	"lx.dev/lx/internal/testarchive"
 )
 
-func writeTar(t *testing.T, path string, members []tar.Header, data map[string][]byte) {
-	t.Helper()
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	for _, h := range members {
-		h.Size = int64(len(data[h.Name]))
-		if h.Typeflag == 0 {
-			h.Typeflag = tar.TypeReg
-		}
-		if h.Typeflag != tar.TypeReg {
-			h.Size = 0
-		}
-		h.Mode = 0o644
-		if err := tw.WriteHeader(&h); err != nil {
-			t.Fatal(err)
-		}
-		if h.Size > 0 {
-			tw.Write(data[h.Name])
-		}
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+func layerTar(t *testing.T, name, content string) []byte {
+	return testarchive.Tar(t, testarchive.File(name, 0o644, content))
 }
 
-func layerTar(t *testing.T, name, content string) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(content)), Typeflag: tar.TypeReg})
-	tw.Write([]byte(content))
-	tw.Close()
-	return buf.Bytes()
-}
+// The documents of the written layout, as far as the test reads them.
+type (
+	descriptor struct {
+		MediaType   string            `json:"mediaType"`
+		Digest      string            `json:"digest"`
+		Size        int64             `json:"size"`
+		Annotations map[string]string `json:"annotations"`
+	}
+	ociIndex    struct{ Manifests []descriptor }
+	ociManifest struct {
+		Config descriptor
+		Layers []descriptor
+	}
+	newManifest struct {
+		Config string
+		Layers []string
+	}
+)
 
 func sha(b []byte) string {
 	s := sha256.Sum256(b)
@@ -64,22 +50,19 @@ func TestConvert(t *testing.T) {
 	l1, l2 := layerTar(t, "a", "one"), layerTar(t, "b", "two")
 	cfg := []byte(`{"created":"2024-05-06T07:08:09Z","rootfs":{"type":"layers","diff_ids":["sha256:` + sha(l1) + `","sha256:` + sha(l2) + `","sha256:` + sha(l1) + `"]}}`)
 	// The podman/skopeo shape: DIFFID.tar members and a symlink to one.
-	data := map[string][]byte{
-		sha(l1) + ".tar":   l1,
-		"v1/layer.tar":     nil,
-		sha(cfg) + ".json": cfg,
-		"manifest.json": []byte(`[{"Config":"` + sha(cfg) + `.json","RepoTags":["lx-fixture/x:1"],"Layers":["` +
-			sha(l1) + `.tar","v2/layer.tar","v1/layer.tar"]}]`),
-		"v2/layer.tar": l2,
-	}
+	manifest := `[{"Config":"` + sha(cfg) + `.json","RepoTags":["lx-fixture/x:1"],"Layers":["` +
+		sha(l1) + `.tar","v2/layer.tar","v1/layer.tar"]}]`
 	in := filepath.Join(dir, "in.tar")
-	writeTar(t, in, []tar.Header{
-		{Name: sha(l1) + ".tar"},
-		{Name: "v1/layer.tar", Typeflag: tar.TypeSymlink, Linkname: "../" + sha(l1) + ".tar"},
-		{Name: "v2/layer.tar"},
-		{Name: sha(cfg) + ".json"},
-		{Name: "manifest.json"},
-	}, data)
+	input := testarchive.Tar(t,
+		testarchive.File(sha(l1)+".tar", 0o644, string(l1)),
+		testarchive.Symlink("v1/layer.tar", "../"+sha(l1)+".tar"),
+		testarchive.File("v2/layer.tar", 0o644, string(l2)),
+		testarchive.File(sha(cfg)+".json", 0o644, string(cfg)),
+		testarchive.File("manifest.json", 0o644, manifest),
+	)
+	if err := os.WriteFile(in, input, 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	for _, compress := range []string{"none", "gzip", "zstd"} {
 		t.Run(compress, func(t *testing.T) {
@@ -92,20 +75,9 @@ func TestConvert(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer f.Close()
-			got := map[string][]byte{}
-			var order []string
-			tr := tar.NewReader(f)
-			for {
-				h, err := tr.Next()
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				b, _ := io.ReadAll(tr)
-				got[h.Name] = b
-				order = append(order, h.Name)
+			got, order, err := testarchive.Files(f)
+			if err != nil {
+				t.Fatal(err)
 			}
 			last := order[len(order)-4:]
 			if strings.Join(last, " ") != "index.json manifest.json oci-layout repositories" {
@@ -174,19 +146,5 @@ func TestConvert(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestSplitTag(t *testing.T) {
-	for ref, want := range map[string][2]string{
-		"a:1":               {"a", "1"},
-		"lx-fixture/seed:x": {"lx-fixture/seed", "x"},
-		"host:5000/a":       {"host:5000/a", "latest"},
-		"host:5000/a:b":     {"host:5000/a", "b"},
-		"plain":             {"plain", "latest"},
-	} {
-		if r, tg := splitTag(ref); r != want[0] || tg != want[1] {
-			t.Errorf("splitTag(%q) = %q, %q; want %q", ref, r, tg, want)
-		}
 	}
 }
