@@ -9,7 +9,9 @@ import (
 // applyLayer applies one layer's entries as the OCI changeset rules say:
 // every whiteout and opaque marker acts on the lower layers first, wherever
 // it sits in the tar; then the entries apply in tar order.
-func (t *table) applyLayer(k int32, entries []Entry) []string {
+// Every so many entries it calls yield, so a reader waiting for the image
+// (the explorer, while the image streams in) can take a turn.
+func (t *table) applyLayer(k int32, entries []Entry, yield func()) []string {
 	t.layerStart = append(t.layerStart, int32(len(t.events)))
 	// Nearly every entry makes an event: growing once spares the repeated
 	// copies of a slice that reaches ~100 MB at a million entries (half the
@@ -33,7 +35,10 @@ func (t *table) applyLayer(k int32, entries []Entry) []string {
 			}
 		}
 	}
-	for _, e := range entries {
+	for i, e := range entries {
+		if i%yieldEvery == yieldEvery-1 {
+			yield()
+		}
 		if e.Kind == KindWhiteout || e.Kind == KindOpaque || e.Path == "" {
 			continue
 		}
@@ -41,6 +46,10 @@ func (t *table) applyLayer(k int32, entries []Entry) []string {
 	}
 	return warnings
 }
+
+// yieldEvery is how many entries a writer applies before it lets readers
+// in: a few milliseconds of work.
+const yieldEvery = 4096
 
 func (t *table) applyEntry(k int32, e Entry, warn func(string, ...any)) {
 	parent := Root
@@ -73,12 +82,13 @@ func (t *table) applyEntry(k int32, e Entry, warn func(string, ...any)) {
 	switch e.Kind {
 	case KindRegular:
 		ev.size, ev.digest = e.Size, e.Digest
-		ev.copyOf = int32(len(t.events))
+		ev.copyOf, ev.refs = int32(len(t.events)), 1
 	case KindHardlink:
 		if target, ok := t.hardlinkTarget(e.Link, k); ok {
 			ev.copyOf = target
 			ev.size, ev.digest = t.events[target].size, t.events[target].digest
 			t.links[target] = append(t.links[target], int32(len(t.events)))
+			t.events[target].refs++
 		} else {
 			warn("hardlink %s names %s, which this layer does not hold; it counts as an empty file", DisplayPath(e.Path), DisplayPath(e.Link))
 		}

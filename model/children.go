@@ -3,18 +3,27 @@ package model
 import "sort"
 
 // Visible tells whether path n is in the filesystem after layer k.
-func (img *Image) Visible(n NodeID, k int) bool { return img.t.visibleAt(n, k) }
+func (img *Image) Visible(n NodeID, k int) bool {
+	defer img.read()()
+	return img.t.visibleAt(n, k)
+}
 
 // Shown tells whether a view of layer k lists path n: visible after k, or
 // visible after k-1 and deleted by k (a D row).
 func (img *Image) Shown(n NodeID, k int) bool {
-	return img.t.visibleAt(n, k) || (k > 0 && img.t.visibleAt(n, k-1))
+	defer img.read()()
+	return img.t.shown(n, k)
+}
+
+func (t *table) shown(n NodeID, k int) bool {
+	return t.visibleAt(n, k) || (k > 0 && t.visibleAt(n, k-1))
 }
 
 // EveryChild lists every path any layer put directly in dir, visible or
 // not, sorted by name. A view filters it per layer, so it can be computed
 // once per directory and kept.
 func (img *Image) EveryChild(dir NodeID) []NodeID {
+	defer img.read()()
 	var out []NodeID
 	for c := img.t.nodes[dir].firstChild; c != 0; c = img.t.nodes[c].nextSibling {
 		out = append(out, c)
@@ -28,12 +37,13 @@ func (img *Image) EveryChild(dir NodeID) []NodeID {
 // slice is only valid during the call. It costs O(paths shown), with no
 // allocation per path.
 func (img *Image) Match(k int, match func(path []byte) bool) []NodeID {
+	defer img.read()()
 	var out []NodeID
 	buf := make([]byte, 0, 256)
 	var walk func(dir NodeID, buf []byte)
 	walk = func(dir NodeID, buf []byte) {
 		for c := img.t.nodes[dir].firstChild; c != 0; c = img.t.nodes[c].nextSibling {
-			if !img.Shown(c, k) {
+			if !img.t.shown(c, k) {
 				continue
 			}
 			p := buf
@@ -54,4 +64,7 @@ func (img *Image) Match(k int, match func(path []byte) bool) []NodeID {
 }
 
 // HasChildren tells whether any layer put a path below n.
-func (img *Image) HasChildren(n NodeID) bool { return img.t.nodes[n].firstChild != 0 }
+func (img *Image) HasChildren(n NodeID) bool {
+	defer img.read()()
+	return img.t.nodes[n].firstChild != 0
+}

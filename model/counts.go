@@ -21,6 +21,7 @@ func (c *Counts) add(m Marker) {
 // changes below it (Touched directories are no change): a tree can say
 // "+300 ~2 -1" on a closed directory. It costs O(changes × depth).
 func (img *Image) ChangesBelow(k int) map[NodeID]Counts {
+	defer img.read()()
 	out := map[NodeID]Counts{}
 	img.eachChange(k, func(n NodeID, m Marker) {
 		if m == Touched {

@@ -14,15 +14,21 @@ type DirSizes struct {
 
 // DirSizes starts a cursor over directory sizes before layer 0 (all zero).
 func (img *Image) DirSizes() *DirSizes {
+	defer img.read()()
 	return &DirSizes{img: img, k: -1, size: make([]int64, len(img.t.nodes))}
 }
 
 // Layer is the layer the sizes are as of.
 func (d *DirSizes) Layer() int { return d.k }
 
-// At moves the sizes to the filesystem after layer k.
+// At moves the sizes to the filesystem after layer k; while an image
+// streams in, only as far as its applied layers.
 func (d *DirSizes) At(k int) {
-	k = min(max(k, -1), len(d.img.t.layerStart)-1)
+	defer d.img.read()()
+	if n := len(d.img.t.nodes); n > len(d.size) { // paths the layers since brought
+		d.size = append(d.size, make([]int64, n-len(d.size))...)
+	}
+	k = min(max(k, -1), d.img.applied-1)
 	for d.k < k {
 		d.k++
 		d.apply(d.k, d.k-1, d.k)
@@ -36,6 +42,7 @@ func (d *DirSizes) At(k int) {
 // Size is a directory's size as of the current layer; for any other path,
 // the regular-file bytes it shows.
 func (d *DirSizes) Size(n NodeID) int64 {
+	defer d.img.read()()
 	if ev := d.img.t.at(n, d.k); ev != none && d.img.t.events[ev].op == opEntry && d.img.t.events[ev].kind != KindDir {
 		return d.img.fileBytes(n, d.k)
 	}

@@ -36,9 +36,13 @@ func FuzzApply(f *testing.F) {
 			cfg.DiffIDs = append(cfg.DiffIDs, "sha256:x")
 		}
 		b := model.NewBuilder(cfg)
-		for _, l := range ls {
+		for j, l := range ls {
 			if _, err := b.AddLayer(l); err != nil {
 				t.Fatal(err)
+			}
+			// So far is exactly the image cut after layer j.
+			if d := model.DiffFigures(b.Image().Snapshot(), cutImage(t, ls[:j+1])); d != "" {
+				t.Fatalf("after layer %d of %v, so far differs from the cut image:\n%s", j, ls, d)
 			}
 		}
 		img, err := b.Finish()
@@ -51,6 +55,26 @@ func FuzzApply(f *testing.F) {
 		checkViews(t, img)
 		report.Build(img, report.Options{Changes: true})
 	})
+}
+
+// cutImage is the image of the first layers only, finished.
+func cutImage(t *testing.T, ls [][]model.Entry) *model.Image {
+	t.Helper()
+	cfg := model.Config{}
+	for range ls {
+		cfg.DiffIDs = append(cfg.DiffIDs, "sha256:x")
+	}
+	b := model.NewBuilder(cfg)
+	for _, l := range ls {
+		if _, err := b.AddLayer(l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	img, err := b.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
 }
 
 // checkViews walks what the explorer shows of every layer: its changes,

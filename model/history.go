@@ -38,6 +38,7 @@ const (
 // changed (and what), deleted (and how), touched, came back; each with
 // the fate of the copy it wrote. It costs O(events of the path).
 func (img *Image) History(n NodeID) []PathEvent {
+	defer img.read()()
 	if n == Root {
 		return nil
 	}
@@ -50,7 +51,7 @@ func (img *Image) History(n NodeID) []PathEvent {
 			continue // the path's last event in a layer decides
 		}
 		k := int(e.layer)
-		m := img.Marker(n, k)
+		m := img.marker(n, k)
 		if m == Unchanged {
 			continue
 		}

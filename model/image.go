@@ -2,6 +2,8 @@ package model
 
 import (
 	"fmt"
+	"maps"
+	"sync"
 	"time"
 )
 
@@ -35,8 +37,11 @@ type Layer struct {
 	WastedKilled int64 // bytes of earlier copies this layer killed
 }
 
-// Image is an analysed image: its layers, its history, the path table and,
-// once every layer is in, the waste accounting.
+// Image is an analysed image: its layers, its history, the path table and
+// the waste accounting. It fills in layer by layer while an image streams
+// in (see Builder): its methods may be called meanwhile from other
+// goroutines, for the layers applied so far; its exported fields are final
+// once Finish has run, and before that are read through Snapshot.
 type Image struct {
 	Config   Config
 	Layers   []Layer
@@ -45,66 +50,114 @@ type Image struct {
 
 	TotalBytes  int64
 	WastedBytes int64
-	Waste       []Waste // biggest first
+	Waste       []Waste // biggest first once finished; as they died in a snapshot
 	WasteBy     map[Cause]int64
 
 	t       *table
+	mu      *sync.RWMutex // shared by the image and its snapshots
+	applied int           // layers whose figures are in (all of them once finished)
+	done    bool
 	wasteAt map[int32]int // a dead copy's event → its index in Waste
 }
 
-// Builder applies layers one at a time, bottom first.
+// read takes the image's read lock; call the function it returns to give
+// it back: defer img.read()().
+func (img *Image) read() func() {
+	img.mu.RLock()
+	return img.mu.RUnlock
+}
+
+// Builder applies layers one at a time, bottom first. Each layer is final
+// (its tree, markers, counts) once AddLayer returns, and its waste so far
+// is accounted: Image and Snapshot show the image as it stands.
 type Builder struct {
 	img *Image
 }
 
 // NewBuilder starts an image from its config: the layer list and history.
 func NewBuilder(cfg Config) *Builder {
-	img := &Image{Config: cfg, t: newTable()}
+	img := &Image{Config: cfg, t: newTable(), mu: &sync.RWMutex{}, WasteBy: map[Cause]int64{}, wasteAt: map[int32]int{}}
 	img.Layers, img.Steps, img.Warnings = Outline(cfg)
 	return &Builder{img: img}
 }
 
-// Layer is a copy of layer k's figures as they stand (final once Finish
-// has run).
-func (b *Builder) Layer(k int) Layer { return b.img.Layers[k] }
+// Image is the image being built, for readers that follow it as it grows:
+// its methods answer for the layers applied so far (Applied).
+func (b *Builder) Image() *Image { return b.img }
+
+// Layer is a copy of layer k's figures as they stand.
+func (b *Builder) Layer(k int) Layer {
+	defer b.img.read()()
+	return b.img.Layers[k]
+}
 
 // Applied is how many layers are in so far.
-func (b *Builder) Applied() int { return len(b.img.t.layerStart) }
+func (b *Builder) Applied() int {
+	defer b.img.read()()
+	return b.img.applied
+}
 
-// AddLayer applies the next layer's entries. It returns the warnings the
-// layer raised (they are also kept on the image).
+// Applied is how many layers this image (or snapshot) holds so far.
+func (img *Image) Applied() int {
+	defer img.read()()
+	return img.applied
+}
+
+// AddLayer applies the next layer's entries: its events, its change counts
+// and the copies it kills. It returns the warnings the layer raised (they
+// are also kept on the image). Readers wait at most a few milliseconds at
+// a time: the lock is given up every few thousand entries.
 func (b *Builder) AddLayer(entries []Entry) ([]string, error) {
-	k := b.Applied()
-	if k >= len(b.img.Layers) {
-		return nil, fmt.Errorf("layer %d is one more than the %d the config lists", k, len(b.img.Layers))
+	img := b.img
+	img.mu.Lock()
+	defer img.mu.Unlock()
+	k := img.applied
+	if k >= len(img.Layers) {
+		return nil, fmt.Errorf("layer %d is one more than the %d the config lists", k, len(img.Layers))
 	}
-	warnings := b.img.t.applyLayer(int32(k), entries)
-	l := &b.img.Layers[k]
+	if img.done {
+		return nil, fmt.Errorf("layer %d arrived after the image was finished", k)
+	}
+	yield := func() { img.mu.Unlock(); img.mu.Lock() }
+	warnings := img.t.applyLayer(int32(k), entries, yield)
+	l := &img.Layers[k]
 	l.Entries = len(entries)
 	for _, e := range entries {
 		if e.Kind == KindRegular && e.Path != "" { // the root is no file: its entry is skipped
 			l.SizeBytes += e.Size
 		}
 	}
-	b.img.Warnings = append(b.img.Warnings, warnings...)
+	img.TotalBytes += l.SizeBytes
+	img.countChanges(k)
+	img.takeDeaths()
+	img.Warnings = append(img.Warnings, warnings...)
+	img.applied = k + 1
 	return warnings, nil
 }
 
 // Warn keeps a warning a reader raised about the image (e.g. a name that
 // is not UTF-8), so reports show it beside the model's own.
-func (b *Builder) Warn(msg string) { b.img.Warnings = append(b.img.Warnings, msg) }
+func (b *Builder) Warn(msg string) {
+	b.img.mu.Lock()
+	defer b.img.mu.Unlock()
+	b.img.Warnings = append(b.img.Warnings, msg)
+}
 
-// Finish runs the waste accounting once every layer is in.
+// Finish completes the image once every layer is in: the waste list
+// biggest first, each dead copy linked to its successor and to the layer
+// its bytes came back in.
 func (b *Builder) Finish() (*Image, error) {
 	img := b.img
-	if k := b.Applied(); k != len(img.Layers) {
-		return nil, fmt.Errorf("only %d of %d layers were read", k, len(img.Layers))
+	img.mu.Lock()
+	defer img.mu.Unlock()
+	if img.applied != len(img.Layers) {
+		return nil, fmt.Errorf("only %d of %d layers were read", img.applied, len(img.Layers))
 	}
-	img.t.layerStart = append(img.t.layerStart, int32(len(img.t.events)))
-	for k := range img.Layers {
-		img.countChanges(k)
+	if !img.done {
+		img.t.layerStart = append(img.t.layerStart, int32(len(img.t.events)))
+		img.finishWaste(img.Waste)
+		img.done = true
 	}
-	img.accountWaste()
 	return img, nil
 }
 
@@ -115,9 +168,41 @@ func (img *Image) countChanges(k int) {
 	l.Added, l.Changed, l.Deleted = c.Added, c.Changed, c.Deleted
 }
 
+// Snapshot is the image as it stands: its figures after the layers applied
+// so far, exactly those of the image cut after them (a copy), sharing the
+// path table. Reports and screens read a growing image through it.
+func (img *Image) Snapshot() *Image {
+	defer img.read()()
+	s := &Image{
+		Config: img.Config, Steps: img.Steps, t: img.t, mu: img.mu, applied: img.applied, done: img.done,
+		Layers:     append([]Layer(nil), img.Layers...),
+		Warnings:   append([]string(nil), img.Warnings...),
+		TotalBytes: img.TotalBytes, WastedBytes: img.WastedBytes,
+		Waste:   append([]Waste(nil), img.Waste...),
+		WasteBy: maps.Clone(img.WasteBy),
+	}
+	if !img.done {
+		s.finishWaste(s.Waste)
+	} else {
+		s.wasteAt = img.wasteAt
+	}
+	return s
+}
+
+// Done tells whether every layer is in and the figures are final.
+func (img *Image) Done() bool {
+	defer img.read()()
+	return img.done
+}
+
 // Efficiency is (total − wasted) / total: the share of shipped file bytes
 // the final image still shows. 1.0 for an image with no file bytes.
 func (img *Image) Efficiency() float64 {
+	defer img.read()()
+	return img.efficiency()
+}
+
+func (img *Image) efficiency() float64 {
 	if img.TotalBytes == 0 {
 		return 1
 	}

@@ -14,6 +14,7 @@ import (
 // or through a hardlink, shows exactly one live copy. Tests and fuzzing
 // call it after Finish; it returns every broken invariant.
 func (img *Image) CheckInvariants() error {
+	defer img.read()()
 	var errs []error
 	fail := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 
@@ -30,7 +31,7 @@ func (img *Image) CheckInvariants() error {
 	if img.WastedBytes < 0 || img.WastedBytes > img.TotalBytes {
 		fail("wasted %d of %d bytes", img.WastedBytes, img.TotalBytes)
 	}
-	if e := img.Efficiency(); math.IsNaN(e) || e < 0 || e > 1 {
+	if e := img.efficiency(); math.IsNaN(e) || e < 0 || e > 1 {
 		fail("efficiency %v is outside [0, 1]", e)
 	}
 	var made, killed, sizes int64

@@ -47,22 +47,42 @@ type FileInfo struct {
 }
 
 // Lookup finds a path ("data/one"; "" is the root).
-func (img *Image) Lookup(path string) (NodeID, bool) { return img.t.lookup(path) }
+func (img *Image) Lookup(path string) (NodeID, bool) {
+	defer img.read()()
+	return img.t.lookup(path)
+}
 
 // Path is a node's path, relative, without a leading slash.
-func (img *Image) Path(n NodeID) string { return img.t.path(n) }
+func (img *Image) Path(n NodeID) string {
+	defer img.read()()
+	return img.t.path(n)
+}
 
 // Name is the last element of a node's path.
-func (img *Image) Name(n NodeID) string { return img.t.nodes[n].name }
+func (img *Image) Name(n NodeID) string {
+	defer img.read()()
+	return img.t.nodes[n].name
+}
 
 // Parent is a node's parent directory (the root is its own parent).
-func (img *Image) Parent(n NodeID) NodeID { return img.t.nodes[n].parent }
+func (img *Image) Parent(n NodeID) NodeID {
+	defer img.read()()
+	return img.t.nodes[n].parent
+}
 
 // Nodes is how many distinct paths the image's layers touch, root included.
-func (img *Image) Nodes() int { return len(img.t.nodes) }
+func (img *Image) Nodes() int {
+	defer img.read()()
+	return len(img.t.nodes)
+}
 
 // Stat is the path's state in the filesystem after layer k.
 func (img *Image) Stat(n NodeID, k int) (FileInfo, bool) {
+	defer img.read()()
+	return img.stat(n, k)
+}
+
+func (img *Image) stat(n NodeID, k int) (FileInfo, bool) {
 	if n == Root {
 		return FileInfo{Kind: KindDir, Mode: 0o755, Layer: -1}, true
 	}
@@ -85,6 +105,7 @@ func (t *table) info(i int32) FileInfo {
 
 // Children lists the paths visible in directory dir after layer k, by name.
 func (img *Image) Children(dir NodeID, k int) []NodeID {
+	defer img.read()()
 	var out []NodeID
 	for c := img.t.nodes[dir].firstChild; c != 0; c = img.t.nodes[c].nextSibling {
 		if img.t.visibleAt(c, k) {
@@ -97,6 +118,11 @@ func (img *Image) Children(dir NodeID, k int) []NodeID {
 
 // Marker is the path's change in layer k against the filesystem after k-1.
 func (img *Image) Marker(n NodeID, k int) Marker {
+	defer img.read()()
+	return img.marker(n, k)
+}
+
+func (img *Image) marker(n NodeID, k int) Marker {
 	if n == Root {
 		return Unchanged
 	}
@@ -150,11 +176,12 @@ type Change struct {
 // Changes lists what layer k changed, in path-table order: every added or
 // changed path, and the top of every deleted subtree (docker diff's view).
 func (img *Image) Changes(k int) []Change {
+	defer img.read()()
 	var out []Change
 	img.eachChange(k, func(n NodeID, m Marker) {
-		info, _ := img.Stat(n, k)
+		info, _ := img.stat(n, k)
 		if m == Deleted {
-			info, _ = img.Stat(n, k-1)
+			info, _ = img.stat(n, k-1)
 		}
 		out = append(out, Change{Node: n, Marker: m, Info: info})
 	})
@@ -173,7 +200,7 @@ func (img *Image) eachChange(k int, fn func(NodeID, Marker)) {
 		if ev.next != none && int(t.events[ev.next].layer) == k {
 			continue // the node's last event in this layer decides
 		}
-		m := img.Marker(ev.node, k)
+		m := img.marker(ev.node, k)
 		if m == Unchanged {
 			continue
 		}
@@ -188,11 +215,11 @@ func (img *Image) eachChange(k int, fn func(NodeID, Marker)) {
 // by something that is not a directory.
 func (img *Image) parentGone(n NodeID, k int) bool {
 	p := img.t.nodes[n].parent
-	switch img.Marker(p, k) {
+	switch img.marker(p, k) {
 	case Deleted:
 		return true
 	case Changed:
-		info, ok := img.Stat(p, k)
+		info, ok := img.stat(p, k)
 		return ok && info.Kind != KindDir
 	}
 	return false

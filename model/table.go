@@ -63,6 +63,7 @@ type event struct {
 	mtime    int64
 	link     string
 	copyOf   int32 // regular: itself; hardlink: the regular event it shares bytes with; else none
+	refs     int32 // a regular copy's paths that still show it (itself and its hardlinks)
 }
 
 // table is the one path table of an image: every path any layer touched,
@@ -75,7 +76,13 @@ type table struct {
 	// links holds, for a copy that hardlinks share, the hardlink events
 	// naming it (all in the copy's layer); most copies have none.
 	links map[int32][]int32
+	// deaths are the copies whose last path stopped showing them since the
+	// waste accounting last took them, with the event that did it.
+	deaths []death
 }
+
+// death is a copy (its regular event) and the event that killed it.
+type death struct{ copyEv, killerEv int32 }
 
 func newTable() *table {
 	return &table{
@@ -137,6 +144,9 @@ func (t *table) path(n NodeID) string {
 	return strings.Join(parts, "/")
 }
 
+// appendEvent records what a layer did to a path. The event the path
+// showed before gives up its copy: a copy no path shows any more is dead,
+// killed by this event.
 func (t *table) appendEvent(ev event) int32 {
 	idx := int32(len(t.events))
 	ev.next = none
@@ -144,11 +154,22 @@ func (t *table) appendEvent(ev event) int32 {
 	if n.lastEv == none {
 		n.firstEv = idx
 	} else {
-		t.events[n.lastEv].next = idx
+		prev := &t.events[n.lastEv]
+		prev.next = idx
+		if prev.op == opEntry && prev.copyOf != none {
+			t.release(prev.copyOf, idx)
+		}
 	}
 	n.lastEv = idx
 	t.events = append(t.events, ev)
 	return idx
+}
+
+// release takes one path from copy c; the last one kills it.
+func (t *table) release(c, killer int32) {
+	if t.events[c].refs--; t.events[c].refs == 0 {
+		t.deaths = append(t.deaths, death{c, killer})
+	}
 }
 
 // current is the node's latest event while layers are still being applied.

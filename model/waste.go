@@ -51,40 +51,36 @@ type Waste struct {
 	Next int
 
 	copyEv, nextEv int32 // the copy's event and its successor copy's (or none)
+	killerEv       int32 // the event that killed it
 }
 
-// accountWaste classifies every copy once: live, or dead with its cause.
-// One pass over the events; hardlinks keep a copy alive through other paths.
-func (img *Image) accountWaste() {
+// takeDeaths turns the copies the latest layer killed into waste records,
+// and counts their bytes against the layers that made and killed them.
+// Each copy is counted once: a copy dies when the last path that showed it
+// (itself or a hardlink) shows something else.
+func (img *Image) takeDeaths() {
 	t := img.t
-	img.WasteBy = map[Cause]int64{}
-	for i := range t.events {
-		c := &t.events[i]
-		if c.kind != KindRegular || c.op != opEntry {
-			continue
-		}
-		img.TotalBytes += c.size
-		killer := c.next
-		for _, h := range t.links[int32(i)] {
-			end := t.events[h].next
-			if killer == none || end == none {
-				killer = none
-				break
-			}
-			killer = max(killer, end)
-		}
-		if killer == none {
-			continue
-		}
-		w := img.deadCopy(int32(i), killer)
+	for _, d := range t.deaths {
+		w := img.deadCopy(d.copyEv, d.killerEv)
+		img.wasteAt[d.copyEv] = len(img.Waste)
 		img.Waste = append(img.Waste, w)
 		img.WastedBytes += w.Bytes
 		img.WasteBy[w.Cause] += w.Bytes
 		img.Layers[w.MadeBy].WastedMade += w.Bytes
 		img.Layers[w.KilledBy].WastedKilled += w.Bytes
 	}
-	sort.SliceStable(img.Waste, func(i, j int) bool {
-		a, b := img.Waste[i], img.Waste[j]
+	t.deaths = t.deaths[:0]
+}
+
+// finishWaste orders a waste list biggest first and links what only the
+// layers after a copy's death tell: the successor that died too (Next) and
+// the layer its bytes came back in (ReturnedIn), both as of the layers
+// applied. It writes only to the list (a snapshot's own copy, or the
+// image's own at Finish).
+func (img *Image) finishWaste(waste []Waste) {
+	t := img.t
+	sort.SliceStable(waste, func(i, j int) bool {
+		a, b := waste[i], waste[j]
 		if a.Bytes != b.Bytes {
 			return a.Bytes > b.Bytes
 		}
@@ -93,15 +89,18 @@ func (img *Image) accountWaste() {
 		}
 		return a.MadeBy < b.MadeBy
 	})
-	img.wasteAt = make(map[int32]int, len(img.Waste))
-	for i, w := range img.Waste {
+	img.wasteAt = make(map[int32]int, len(waste))
+	for i, w := range waste {
 		img.wasteAt[w.copyEv] = i
 	}
-	for i := range img.Waste {
-		w := &img.Waste[i]
-		w.Next = -1
+	for i := range waste {
+		w := &waste[i]
+		w.Next, w.ReturnedIn = -1, -1
 		if j, ok := img.wasteAt[w.nextEv]; ok && w.nextEv != none {
 			w.Next = j
+		}
+		if w.Cause == Removed {
+			w.ReturnedIn = t.returnedIn(w.copyEv, w.killerEv, img.applied)
 		}
 	}
 }
@@ -111,13 +110,12 @@ func (img *Image) deadCopy(copyEv, killerEv int32) Waste {
 	c, k := &t.events[copyEv], &t.events[killerEv]
 	w := Waste{
 		Node: c.node, Path: t.path(c.node), Bytes: c.size,
-		MadeBy: int(c.layer), KilledBy: int(k.layer), ReturnedIn: -1,
-		copyEv: copyEv, nextEv: none,
+		MadeBy: int(c.layer), KilledBy: int(k.layer), ReturnedIn: -1, Next: -1,
+		copyEv: copyEv, nextEv: none, killerEv: killerEv,
 	}
 	switch {
 	case k.op != opEntry || k.copyOf == none:
 		w.Cause = Removed
-		w.ReturnedIn = t.returnedIn(c.node, killerEv, c)
 	case k.size == c.size && k.digest == c.digest:
 		w.nextEv = k.copyOf
 		w.Cause = Recopied
@@ -129,12 +127,14 @@ func (img *Image) deadCopy(copyEv, killerEv int32) Waste {
 	return w
 }
 
-// returnedIn finds the layer where the path shows the same bytes again
-// after the event that removed them, or -1.
-func (t *table) returnedIn(n NodeID, after int32, c *event) int {
-	for ev := t.events[after].next; ev != none; ev = t.events[ev].next {
+// returnedIn finds the layer (before layer upto) where copy c's path shows
+// the same bytes again after the event that killed them (which may be on
+// another path, for a hardlinked copy), or -1.
+func (t *table) returnedIn(c, killer int32, upto int) int {
+	cp := &t.events[c]
+	for ev := cp.next; ev != none && int(t.events[ev].layer) < upto; ev = t.events[ev].next {
 		e := &t.events[ev]
-		if e.op == opEntry && e.copyOf != none && e.size == c.size && e.digest == c.digest {
+		if ev > killer && e.op == opEntry && e.copyOf != none && e.size == cp.size && e.digest == cp.digest {
 			return int(e.layer)
 		}
 	}

@@ -1,0 +1,96 @@
+package model
+
+import (
+	"sync"
+	"testing"
+)
+
+// Streamed in layer by layer, the image gives after the last layer exactly
+// the figures of the image applied at once; after each layer j, the
+// figures so far are those of the image cut after j (its later layers
+// unknown).
+func TestProgressiveEqualsCut(t *testing.T) {
+	for name, ls := range map[string][][]Entry{
+		"seed": seedLayers(),
+		"returns and hardlinks": layers(
+			[]Entry{dir("d", 0o755), blob("d/a", 0o644, 10, 1), hardlink("d/h", "d/a"), blob("x", 0o644, 5, 2)},
+			[]Entry{wh("d/a"), blob("x", 0o600, 5, 2)},
+			[]Entry{wh("d/h"), blob("x", 0o600, 6, 3)},
+			[]Entry{blob("d/a", 0o644, 10, 1), opq("d")},
+		),
+	} {
+		t.Run(name, func(t *testing.T) {
+			whole := build(t, ls)
+			b := NewBuilder(whole.Config)
+			for j, l := range ls {
+				if _, err := b.AddLayer(l); err != nil {
+					t.Fatal(err)
+				}
+				if d := DiffFigures(b.Image().Snapshot(), build(t, ls[:j+1])); d != "" {
+					t.Errorf("after layer %d, so far is not the cut image:\n%s", j, d)
+				}
+			}
+			img, err := b.Finish()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := DiffFigures(img, whole); d != "" {
+				t.Errorf("streamed and whole differ:\n%s", d)
+			}
+		})
+	}
+}
+
+// Readers follow the image while a writer applies its layers: the race
+// detector (go test -race, in the test command) watches this.
+func TestReadersFollowTheWriter(t *testing.T) {
+	ls := [][]Entry{nil}
+	for i := range 20000 {
+		ls[0] = append(ls[0], blob(string(rune('a'+i%26))+"/f"+string(rune('a'+i/26%26))+string(rune('a'+i/676)), 0o644, int64(i%100), uint64(i)))
+	}
+	ls = append(ls, []Entry{wh("a")}, []Entry{opq("b"), blob("b/new", 0o644, 3, 9)})
+	cfg := Config{DiffIDs: make([]string, len(ls))}
+	b := NewBuilder(cfg)
+	img := b.Image()
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sizes := img.DirSizes()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				k := img.Applied() - 1
+				if k < 0 {
+					continue
+				}
+				sizes.At(k)
+				for _, c := range img.Children(Root, k) {
+					img.Marker(c, k)
+					sizes.Size(c)
+				}
+				img.Changes(k)
+				img.Snapshot()
+				img.Match(k, func([]byte) bool { return false })
+			}
+		}()
+	}
+	for _, l := range ls {
+		if _, err := b.AddLayer(l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	if _, err := b.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	if err := img.CheckInvariants(); err != nil {
+		t.Fatal(err)
+	}
+}
