@@ -101,6 +101,11 @@ shot() {
 shot layers-tree dark "Filesystem after layer 6" ']' ']' ']' ']' ']' ']'
 # The second chmod: a needless recopy, in the light theme.
 shot recopy-light light "Filesystem after layer 5" ']' ']' ']' ']' ']'
+# The tree has the focus: the details tell the deleted file's story.
+shot path-story dark "History" ']' ']' ']' ']' ']' ']' Tab
 shot waste-list dark "FIX HINTS" w
 shot export-dialog dark "Export" e
 shot help dark "quit" '?'
+# The most common terminal: 80×24, the details one tab away.
+cols=80 rows=24
+shot narrow dark "Tab switches" ']' ']' ']' ']' ']' ']' Tab
