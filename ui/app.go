@@ -110,7 +110,14 @@ func (a *App) Init() tea.Cmd {
 }
 
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	return a, a.update(msg)
+	cmds := []tea.Cmd{a.update(msg)}
+	// What the screens posted meanwhile, in order; it may post more.
+	for len(a.c.outbox) > 0 {
+		next := a.c.outbox[0]
+		a.c.outbox = a.c.outbox[1:]
+		cmds = append(cmds, a.update(next))
+	}
+	return a, tea.Batch(cmds...)
 }
 
 func (a *App) update(msg tea.Msg) tea.Cmd {

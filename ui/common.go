@@ -24,7 +24,15 @@ type Common struct {
 	ExportFormat string // the export dialog's first choice
 	ExportDir    string // where the export dialog proposes to write
 	PlainTree    bool   // the tree indents without connector lines
+
+	outbox []tea.Msg // what screens tell App, delivered in order (see post)
 }
+
+// post sends a message to App, which delivers it once the current update
+// is done, in the order posted. Screens tell each other what changed this
+// way, not through commands: commands run on goroutines and their answers
+// can arrive in any order, so a stale selection could land last.
+func (c *Common) post(msg tea.Msg) { c.outbox = append(c.outbox, msg) }
 
 // fit truncates or pads a rendered line to exactly w cells.
 func fit(s string, w int) string {

@@ -243,3 +243,23 @@ func TestProgressTellsTheTruth(t *testing.T) {
 		t.Errorf("past the estimate: %q", h)
 	}
 }
+
+// What screens tell each other is delivered at once and in order, never
+// through commands that run on goroutines and may answer out of order:
+// keys pressed faster than any command could answer still leave the
+// layer list, the tree and the details agreeing.
+func TestScreensAgreeWithoutWaitingForCommands(t *testing.T) {
+	a := newTestApp(t, true, 200, 60)
+	loaded(t, a, seed(t))
+	for _, k := range strings.Fields("] ] ] ] ] ] tab") {
+		a.Update(press(k)) // the commands are dropped: none answers
+	}
+	tree := treeOf(a)
+	n, _ := tree.selectedNode()
+	if tree.k != 6 || a.img.img.Path(n) != "data/one" {
+		t.Fatalf("the tree is at layer %d on %q, want layer 6 on data/one", tree.k, a.img.img.Path(n))
+	}
+	if s := screen(a); !strings.Contains(s, "Details · path") || !strings.Contains(s, "deleted by layer 6") {
+		t.Fatalf("the details do not describe the tree's path:\n%s", s)
+	}
+}

@@ -171,7 +171,7 @@ func (d *exportDialog) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case exportDone:
 		if key.Matches(msg, k.Back) {
-			return closeOverlay(exportID)
+			return closeOverlay(d.c, exportID)
 		}
 		return nil
 	case exportWriting:
@@ -179,7 +179,7 @@ func (d *exportDialog) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.Back):
-		return closeOverlay(exportID)
+		return closeOverlay(d.c, exportID)
 	case key.Matches(msg, k.Enter):
 		target, err := d.target()
 		if err != nil {

@@ -54,7 +54,7 @@ func (v *helpView) Update(msg tea.Msg) tea.Cmd {
 		v.SetSize(v.w, v.h)
 	case tea.KeyPressMsg:
 		if key.Matches(msg, v.c.Keys.Back) {
-			return closeOverlay(helpID)
+			return closeOverlay(v.c, helpID)
 		}
 		v.l.scrollKeys(v.c.Keys, msg)
 	}

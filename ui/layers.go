@@ -78,8 +78,8 @@ func (p *layersPane) announce() tea.Cmd {
 	}
 	p.sent = p.l.cursor
 	row := p.img.rows[p.l.cursor]
-	sel := stepSelectedMsg{Row: row, Layer: p.img.layerAsOf(p.l.cursor), Own: row.layer >= 0}
-	return func() tea.Msg { return sel }
+	p.c.post(stepSelectedMsg{Row: row, Layer: p.img.layerAsOf(p.l.cursor), Own: row.layer >= 0})
+	return nil
 }
 
 // stepLayer moves to the next (d > 0) or previous row that owns a layer,

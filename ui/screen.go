@@ -46,8 +46,10 @@ type Overlay interface {
 // closeOverlayMsg asks App to close the overlay that sent it.
 type closeOverlayMsg struct{ id OverlayID }
 
-func closeOverlay(id OverlayID) tea.Cmd {
-	return func() tea.Msg { return closeOverlayMsg{id} }
+// closeOverlay asks App to close overlay id.
+func closeOverlay(c *Common, id OverlayID) tea.Cmd {
+	c.post(closeOverlayMsg{id})
+	return nil
 }
 
 // What App pushes down to every screen.

@@ -158,8 +158,8 @@ func (p *treePane) announce() tea.Cmd {
 		return nil
 	}
 	p.shown = n
-	sel := nodeSelectedMsg{Node: n, Layer: p.k, Own: p.own}
-	return func() tea.Msg { return sel }
+	p.c.post(nodeSelectedMsg{Node: n, Layer: p.k, Own: p.own})
+	return nil
 }
 
 // search asks for the filter's matches in the layer shown, when they are

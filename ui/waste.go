@@ -113,7 +113,7 @@ func (p *wasteList) key(msg tea.KeyPressMsg) tea.Cmd {
 			p.l.to(g)
 			return nil
 		}
-		return closeOverlay(wasteID)
+		return closeOverlay(p.c, wasteID)
 	case key.Matches(msg, k.NextPane, k.PrevPane):
 		p.inHints = !p.inHints && len(p.wrapped) > 0
 	case key.Matches(msg, k.Group):
@@ -144,7 +144,8 @@ func (p *wasteList) enter() tea.Cmd {
 		return nil
 	}
 	w := p.img.img.Waste[p.rows[p.l.cursor]]
-	return func() tea.Msg { return JumpMsg{Node: w.Node, Layer: w.MadeBy} }
+	p.c.post(JumpMsg{Node: w.Node, Layer: w.MadeBy})
+	return nil
 }
 
 func (p *wasteList) Scroll(d int) {
