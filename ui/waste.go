@@ -59,12 +59,14 @@ func (p *wasteList) SetSize(w, h int) {
 }
 
 // hintsHeight is the part of the pane under the list kept for the fix
-// hints: up to a third of it, never more than the hints need.
+// hints: at least a third of it, more when the list is short (no empty
+// rows between the two), never more than the hints need.
 func (p *wasteList) hintsHeight() int {
 	if len(p.img.hints) == 0 || p.h < 14 {
 		return 0
 	}
-	return min(max(p.h/3, 4), 1+len(p.wrapped))
+	spare := p.h - 4 - p.l.n // what the list leaves
+	return min(max(p.h/3, 4, spare), 1+len(p.wrapped))
 }
 
 // listHeight is the rows the list shows: the pane less its borders,
