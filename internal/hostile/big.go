@@ -46,8 +46,8 @@ func big() []Case {
 			Blobs:   zerosBomb,
 			Layouts: []Layout{OCI},
 			// Streamed, never held: the small bound's memory. Its time is
-			// checked against the floor (bench/floor) in the same run; 120 s
-			// only stops a hang.
+			// checked against the SHA-256 floor (bench/floor -sha256) in
+			// the same run; 120 s only stops a hang.
 			Limit: Limit{Time: 120 * time.Second, RSS: 100 << 20},
 		},
 	}
