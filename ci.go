@@ -128,8 +128,7 @@ func runCI(ctx context.Context, ref string, f ciFlags, defaults ci.Rules, stdout
 	}
 	defer junitFile.Abort()
 
-	f.src.pullProgress = pullPrinter(stderr)
-	img, err := analyze(ctx, ref, f.src, stderr)
+	img, err := analyze(ctx, ref, f.src, stderr, nil)
 	if err != nil {
 		return err
 	}

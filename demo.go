@@ -24,7 +24,7 @@ func (demoArchive) String() string { return "demo image " + demo.Ref }
 func (demoArchive) Load(ctx context.Context, sink source.Sink) error {
 	r, err := demo.Open()
 	if err == nil {
-		err = source.ReadArchive(ctx, r, source.Options{}, demo.Ref, sink)
+		err = source.ReadArchive(ctx, r, source.Options{}, demo.Ref, nil, sink)
 	}
 	if err != nil {
 		return fmt.Errorf("demo image: %w", err)
@@ -103,7 +103,7 @@ func exploreDemo(cmd *cobra.Command, f demoFlags) error {
 
 func demoReport(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 	return writeReport(f.report, f.output, false, stdout, stderr, func() (*model.Image, error) {
-		return source.Analyze(ctx, demoSource(), source.Hooks{})
+		return source.Analyze(ctx, demoSource(), nil)
 	})
 }
 

@@ -22,8 +22,7 @@ type exploreFlags struct {
 	src   sourceFlags
 }
 
-// opener makes the image's source once the explorer is up; the flags
-// carry the callbacks that show a pull and the stream's progress.
+// opener makes the image's source once the explorer is up.
 type opener func(flags sourceFlags) (source.Source, error)
 
 // runExplore opens the interactive explorer on one image. The screen
@@ -66,19 +65,13 @@ func runExplore(cmd *cobra.Command, ref string, f exploreFlags, open opener) err
 		PlainTree:    !cfg.Tree.Lines,
 	})
 	prog := tea.NewProgram(app)
-	ui.Load(ctx, prog.Send, func(ctx context.Context, ev ui.Events) (*model.Image, error) {
-		flags := f.src
-		flags.progress = func(p source.Progress) { ev.Progress(p.Read, p.Total) }
-		flags.pullProgress = func(p source.PullProgress) {
-			if p.Status != "" {
-				ev.Status(fmt.Sprintf("pulling %s: %s %s", p.Ref, p.ID, p.Status))
-			}
-		}
-		src, err := open(flags)
+	trace := tracer(os.Stderr) // LX_TRACE=1 lx IMAGE 2>trace.log
+	ui.Load(ctx, prog.Send, func(ctx context.Context, feed *ui.Feed) (*model.Image, error) {
+		src, err := open(f.src)
 		if err != nil {
 			return nil, err
 		}
-		return source.Analyze(ctx, src, source.Hooks{Preview: ev.Config, Config: ev.Config, Layer: ev.Layer})
+		return source.Analyze(ctx, src, observers(feeder(feed), trace))
 	})
 	if _, err := prog.Run(); err != nil {
 		return err

@@ -18,10 +18,11 @@ import (
 const maxWarningsShown = 10
 
 type reportFlags struct {
-	format  string
-	output  string
-	changes bool
-	src     sourceFlags
+	format   string
+	output   string
+	changes  bool
+	progress bool
+	src      sourceFlags
 }
 
 func newReportCmd() *cobra.Command {
@@ -54,14 +55,18 @@ Exit codes: 0 done, 2 the image could not be analysed.`,
 	cmd.Flags().StringVarP(&f.format, "format", "f", "json", "report format: json, markdown or html")
 	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write the report to FILE (whole or not at all) instead of stdout")
 	cmd.Flags().BoolVar(&f.changes, "changes", false, "list every layer's changed paths (JSON)")
+	cmd.Flags().BoolVar(&f.progress, "progress", false, "say on stderr how far the load has come: the bytes read, each layer as it is applied")
 	f.src.register(cmd.Flags())
 	return cmd
 }
 
 func runReport(ctx context.Context, ref string, f reportFlags, stdout, stderr io.Writer) error {
-	f.src.pullProgress = pullPrinter(stderr)
+	var progress source.Observer
+	if f.progress {
+		progress = progressPrinter(stderr)
+	}
 	return writeReport(f.format, f.output, f.changes, stdout, stderr, func() (*model.Image, error) {
-		return analyze(ctx, ref, f.src, stderr)
+		return analyze(ctx, ref, f.src, stderr, progress)
 	})
 }
 
@@ -97,14 +102,15 @@ func writeReport(format, output string, changes bool, stdout, stderr io.Writer, 
 }
 
 // analyze opens a source and reads it once; ctx ending (Ctrl-C) cancels
-// the stream. With LX_TRACE=1 it logs on stderr when the layer list (the
-// preview) and the whole image were ready.
-func analyze(ctx context.Context, ref string, f sourceFlags, stderr io.Writer) (*model.Image, error) {
+// the stream. A pull's progress goes to stderr, and with LX_TRACE=1 when
+// the layer list, the config and each layer were ready; more observes the
+// rest (lx report --progress).
+func analyze(ctx context.Context, ref string, f sourceFlags, stderr io.Writer, more source.Observer) (*model.Image, error) {
 	src, err := openSource(ref, f)
 	if err != nil {
 		return nil, err
 	}
-	return source.Analyze(ctx, src, traceHooks(stderr))
+	return source.Analyze(ctx, src, observers(pullPrinter(stderr), tracer(stderr), more))
 }
 
 func printWarnings(w io.Writer, img *model.Image) {

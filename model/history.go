@@ -12,27 +12,23 @@ type PathChange struct {
 
 // PathEvent is one layer's doing to a path: one line of its history.
 type PathEvent struct {
-	Layer  int
-	Marker Marker
-	Change PathChange  // for Changed
-	Cause  DeleteCause // for Deleted: how the path went
-	Info   FileInfo    // the state after the layer; before it, for Deleted
+	Layer     int
+	Marker    Marker
+	Change    PathChange  // for Changed
+	DeletedBy DeleteCause // for Deleted: how the path went
+	Info      FileInfo    // the state after the layer; before it, for Deleted
 	// Bytes is what the layer's copy of a regular file (or the copy a
 	// hardlink shows) holds; 0 for other entries.
 	Bytes int64
-	// Fate is what became of the layer's own copy of a regular file: Live,
-	// or the index of its dead copy in Image.Waste. NoCopy when the layer
-	// wrote no copy for this path.
-	Fate int
+	// Copy says whether the layer wrote its own copy of a regular file
+	// here; Cause is then what killed it (0 while it is live, as far as
+	// the layers applied tell) and KilledBy the layer that did.
+	Copy     bool
+	Cause    Cause
+	KilledBy int
 	// CameBack says a deleted path returned here with the bytes it had.
 	CameBack bool
 }
-
-// Fates of a PathEvent that are not waste indexes.
-const (
-	Live   = -1
-	NoCopy = -2
-)
 
 // History lists every layer that touched path n, in order: added,
 // changed (and what), deleted (and how), touched, came back; each with
@@ -45,7 +41,7 @@ func (img *Image) History(n NodeID) []PathEvent {
 	t := img.t
 	var out []PathEvent
 	var lastGone *event // the bytes the path showed when it was last deleted
-	for ev := t.nodes[n].firstEv; ev != none; ev = t.events[ev].next {
+	for ev := t.nodes[n].firstEv; ev != none && int(t.events[ev].layer) < img.applied; ev = t.events[ev].next {
 		e := &t.events[ev]
 		if e.next != none && t.events[e.next].layer == e.layer {
 			continue // the path's last event in a layer decides
@@ -55,10 +51,10 @@ func (img *Image) History(n NodeID) []PathEvent {
 		if m == Unchanged {
 			continue
 		}
-		pe := PathEvent{Layer: k, Marker: m, Fate: NoCopy}
+		pe := PathEvent{Layer: k, Marker: m, KilledBy: -1}
 		switch m {
 		case Deleted:
-			pe.Cause = e.cause
+			pe.DeletedBy = e.cause
 			if before := t.at(n, k-1); before != none {
 				pe.Info = t.info(before)
 				if b := &t.events[before]; b.copyOf != none {
@@ -76,7 +72,10 @@ func (img *Image) History(n NodeID) []PathEvent {
 				c := &t.events[e.copyOf]
 				pe.Bytes = c.size
 				if e.kind == KindRegular {
-					pe.Fate = img.fateOf(e.copyOf)
+					pe.Copy = true
+					if d, ok := img.deathOf(e.copyOf); ok {
+						pe.Cause, pe.KilledBy = d.Cause, d.KilledBy
+					}
 				}
 				if m == Added && lastGone != nil && lastGone.size == c.size && lastGone.digest == c.digest {
 					pe.CameBack = true
@@ -98,10 +97,10 @@ func pathChange(from, to *event, t *table) PathChange {
 	return c
 }
 
-// fateOf is a copy's fate: Live, or its index in Image.Waste.
-func (img *Image) fateOf(copyEv int32) int {
+// deathOf is a copy's waste record, if it is dead.
+func (img *Image) deathOf(copyEv int32) (Waste, bool) {
 	if i, ok := img.wasteAt[copyEv]; ok {
-		return i
+		return img.Waste[i], true
 	}
-	return Live
+	return Waste{}, false
 }

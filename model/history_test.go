@@ -20,10 +20,8 @@ func TestHistorySeed(t *testing.T) {
 	}
 	var got []line
 	for _, e := range h {
-		l := line{layer: e.Layer, marker: e.Marker, change: e.Change, cause: e.Cause, bytes: e.Bytes}
-		if e.Fate >= 0 {
-			l.fate = img.Waste[e.Fate].Cause
-		}
+		l := line{layer: e.Layer, marker: e.Marker, change: e.Change, cause: e.DeletedBy, bytes: e.Bytes}
+		l.fate = e.Cause
 		got = append(got, l)
 	}
 	want := []line{
@@ -52,14 +50,14 @@ func TestHistoryKindsOfChange(t *testing.T) {
 		[]Entry{blob("f", 0o644, 12, 2)},
 	))
 	f := img.History(mustNode(t, img, "f"))
-	if len(f) != 4 || !f[1].Change.Content || f[1].Fate < 0 || img.Waste[f[1].Fate].Cause != Removed || !f[3].CameBack || f[3].Fate != Live {
+	if len(f) != 4 || !f[1].Change.Content || !f[1].Copy || f[1].Cause != Removed || !f[3].CameBack || !f[3].Copy || f[3].Cause != 0 {
 		t.Errorf("history of f: %+v", f)
 	}
 	if l := img.History(mustNode(t, img, "l")); len(l) != 2 || !l[1].Change.Link || l[1].Change.Content {
 		t.Errorf("history of l: %+v", l)
 	}
 	x := img.History(mustNode(t, img, "d/x"))
-	if len(x) != 2 || x[1].Marker != Deleted || x[1].Cause != ByParentReplaced || x[1].Layer != 1 {
+	if len(x) != 2 || x[1].Marker != Deleted || x[1].DeletedBy != ByParentReplaced || x[1].Layer != 1 {
 		t.Errorf("history of d/x: %+v", x)
 	}
 	if d := img.History(mustNode(t, img, "d")); len(d) != 2 || !d[1].Change.Kind {

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"sync"
 	"time"
 )
@@ -53,11 +54,12 @@ type Image struct {
 	Waste       []Waste // biggest first once finished; as they died in a snapshot
 	WasteBy     map[Cause]int64
 
-	t       *table
-	mu      *sync.RWMutex // shared by the image and its snapshots
-	applied int           // layers whose figures are in (all of them once finished)
-	done    bool
-	wasteAt map[int32]int // a dead copy's event → its index in Waste
+	t               *table
+	mu              *sync.RWMutex // shared by the image and its snapshots
+	applied         int           // layers whose figures are in (all of them once finished)
+	done            bool
+	outlineWarnings int           // the first Warnings, from the config's outline (see Refine)
+	wasteAt         map[int32]int // a dead copy's event → its index in Waste
 }
 
 // read takes the image's read lock; call the function it returns to give
@@ -78,7 +80,34 @@ type Builder struct {
 func NewBuilder(cfg Config) *Builder {
 	img := &Image{Config: cfg, t: newTable(), mu: &sync.RWMutex{}, WasteBy: map[Cause]int64{}, wasteAt: map[int32]int{}}
 	img.Layers, img.Steps, img.Warnings = Outline(cfg)
+	img.outlineWarnings = len(img.Warnings)
 	return &Builder{img: img}
+}
+
+// Refine replaces the config the image was started from with a fuller one
+// of the same layers: an engine's inspect and history come first, the
+// saved config (exact history, empty-layer flags) with the stream. The
+// layers' figures so far stay.
+func (b *Builder) Refine(cfg Config) error {
+	img := b.img
+	img.mu.Lock()
+	defer img.mu.Unlock()
+	if !slices.Equal(cfg.DiffIDs, img.Config.DiffIDs) {
+		return fmt.Errorf("the image's config lists %d layers, not the %d it was started with", len(cfg.DiffIDs), len(img.Config.DiffIDs))
+	}
+	layers, steps, warnings := Outline(cfg)
+	for i, l := range img.Layers {
+		f := &layers[i]
+		f.Entries, f.SizeBytes, f.Added, f.Changed, f.Deleted = l.Entries, l.SizeBytes, l.Added, l.Changed, l.Deleted
+		f.WastedMade, f.WastedKilled = l.WastedMade, l.WastedKilled
+		if f.Blob.CompressedSize < 0 && l.Blob.CompressedSize >= 0 { // keep what the first config knew of the blobs
+			f.Blob = l.Blob
+		}
+	}
+	img.Config, img.Layers, img.Steps = cfg, layers, steps
+	img.Warnings = append(warnings, img.Warnings[img.outlineWarnings:]...)
+	img.outlineWarnings = len(warnings)
+	return nil
 }
 
 // Image is the image being built, for readers that follow it as it grows:
@@ -95,6 +124,14 @@ func (b *Builder) Layer(k int) Layer {
 func (b *Builder) Applied() int {
 	defer b.img.read()()
 	return b.img.applied
+}
+
+// Layer is a copy of layer k's figures as they stand: final for its tree
+// and counts once applied; its wasted bytes grow while later layers kill
+// its copies.
+func (img *Image) Layer(k int) Layer {
+	defer img.read()()
+	return img.Layers[k]
 }
 
 // Applied is how many layers this image (or snapshot) holds so far.

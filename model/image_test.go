@@ -94,3 +94,46 @@ func TestReadersFollowTheWriter(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// An engine's preview starts the image; the saved config refines its
+// history without losing the figures of the layers already in.
+func TestRefineKeepsFigures(t *testing.T) {
+	ls := seedLayers()
+	preview := Config{}
+	for range ls {
+		preview.DiffIDs = append(preview.DiffIDs, "sha256:x")
+		preview.History = append(preview.History, History{CreatedBy: "guessed"})
+	}
+	b := NewBuilder(preview)
+	for _, l := range ls[:3] {
+		if _, err := b.AddLayer(l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	saved := preview
+	saved.History = append([]History{{CreatedBy: "CMD", EmptyLayer: true}}, preview.History...)
+	saved.History[1].CreatedBy = "ADD base"
+	if err := b.Refine(saved); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ls[3:] {
+		if _, err := b.AddLayer(l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	img, err := b.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := DiffFigures(img, build(t, ls)); d != "" {
+		t.Errorf("refined image's figures differ:\n%s", d)
+	}
+	if len(img.Steps) != len(ls)+1 || img.Layers[0].Command != "ADD base" || img.Layers[0].Step != 1 {
+		t.Errorf("the refined history is not in: %+v", img.Layers[0])
+	}
+	bad := saved
+	bad.DiffIDs = bad.DiffIDs[1:]
+	if err := b.Refine(bad); err == nil {
+		t.Error("a config of other layers refines the image")
+	}
+}

@@ -4,90 +4,183 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"lx.dev/lx/model"
 )
 
-// Hooks let a caller follow an analysis as it goes; any may be nil. They
-// are called on the reading goroutine.
-type Hooks struct {
-	// Preview is called with a source's cheap first answer (an engine's
-	// inspect and history), before the stream starts; sources that cannot
-	// answer early never call it. The layer list is exact; the history may
-	// be refined by the Config that follows.
-	Preview func(cfg model.Config)
-	// Config is called once the image's config is known, before any layer.
-	Config func(cfg model.Config)
-	// Layer is called after each layer is applied to the model, with that
-	// layer's figures so far (size and entry count; the change counts and
-	// waste come with the finished image).
-	Layer func(layer model.Layer, done, total int)
-}
-
-// Previewer is a Source that can describe its image before streaming it.
+// Previewer is a Source that can describe its image before streaming it
+// (it may pull the image first, and says so to observe).
 type Previewer interface {
-	Preview(ctx context.Context) (model.Config, error)
+	Preview(ctx context.Context, observe Observer) (model.Config, error)
 }
 
-// Analyze reads src once and returns the analysed image.
-func Analyze(ctx context.Context, src Source, hooks Hooks) (*model.Image, error) {
-	if p, ok := src.(Previewer); ok && hooks.Preview != nil {
-		cfg, err := p.Preview(ctx)
+// Analyze reads src once and returns the analysed image. Layers are
+// applied as soon as the layers below them are in, on a goroutine of their
+// own, while the stream goes on: the image's figures grow layer by layer
+// (see the Applied events) and are final when Analyze returns.
+func Analyze(ctx context.Context, src Source, observe Observer) (*model.Image, error) {
+	a := newAnalysis(observe)
+	if p, ok := src.(Previewer); ok {
+		cfg, err := p.Preview(ctx, observe)
 		switch {
 		case err == nil:
-			hooks.Preview(cfg)
+			observe.send(Previewed{Config: cfg})
+			a.begin(cfg)
 		case !errors.Is(err, ErrNoPreview):
 			return nil, err
 		}
 	}
-	s := &builderSink{hooks: hooks}
-	if err := src.Load(ctx, s); err != nil {
-		return nil, err
-	}
-	if s.b == nil {
+	loadErr := src.Load(ctx, a)
+	applyErr := a.stop()
+	switch {
+	case loadErr != nil:
+		return nil, loadErr
+	case applyErr != nil:
+		return nil, fmt.Errorf("%s: %w", src, applyErr)
+	case a.b == nil:
 		return nil, fmt.Errorf("%s: no image config was found", src)
 	}
-	img, err := s.b.Finish()
+	img, err := a.b.Finish()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", src, err)
 	}
 	return img, nil
 }
 
-// builderSink feeds a model.Builder as layers arrive.
-type builderSink struct {
-	b     *model.Builder
-	total int
-	hooks Hooks
+// analysis is the Sink that builds the model: layers that arrive out of
+// order wait, as entries only, until the ones below them are in; the next
+// layers go, in order, to the applying goroutine.
+type analysis struct {
+	observe Observer
+
+	mu      sync.Mutex
+	b       *model.Builder
+	pending map[int]Layer // bound, waiting for the layers below
+	next    int           // the first layer not yet handed to the applier
+	apply   chan indexed  // layers in order, to the applying goroutine
+	done    chan struct{} // closed when the applier has stopped
+	err     error         // the applier's failure, once there is one
 }
 
-func (s *builderSink) Config(cfg model.Config) error {
-	if s.b != nil {
-		return fmt.Errorf("a second image config arrived")
+func newAnalysis(observe Observer) *analysis {
+	return &analysis{observe: observe, pending: map[int]Layer{}}
+}
+
+type indexed struct {
+	index int
+	layer Layer
+}
+
+// applyQueue bounds the layers decoded ahead of the applier: the reader
+// waits rather than piling them up.
+const applyQueue = 2
+
+func (a *analysis) Observe(ev Event) { a.observe.send(ev) }
+
+func (a *analysis) Config(cfg model.Config) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.b != nil {
+		if err := a.b.Refine(cfg); err != nil {
+			return fmt.Errorf("a second image config arrived: %w", err)
+		}
+		a.observe.send(Configured{Config: cfg})
+		return nil
 	}
-	s.b = model.NewBuilder(cfg)
-	s.total = len(cfg.DiffIDs)
-	if s.hooks.Config != nil {
-		s.hooks.Config(cfg)
-	}
+	a.start(cfg)
+	a.observe.send(Configured{Config: cfg})
 	return nil
 }
 
-func (s *builderSink) Layer(index int, l Layer) error {
-	if s.b == nil {
+// begin starts the image from a preview: its layers can be bound before
+// the stream brings the config.
+func (a *analysis) begin(cfg model.Config) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.start(cfg)
+}
+
+func (a *analysis) start(cfg model.Config) {
+	a.b = model.NewBuilder(cfg)
+	a.apply = make(chan indexed, applyQueue)
+	a.done = make(chan struct{})
+	go a.applier(a.apply, a.done, len(cfg.DiffIDs))
+}
+
+func (a *analysis) Layer(index int, l Layer) error {
+	a.mu.Lock()
+	if a.b == nil {
+		a.mu.Unlock()
 		return fmt.Errorf("layer %d arrived before the image config", index)
 	}
-	if index != s.b.Applied() {
-		return fmt.Errorf("layer %d arrived, layer %d was expected", index, s.b.Applied())
-	}
-	for _, w := range l.Warnings {
-		s.b.Warn(fmt.Sprintf("layer %d: %s", index, w))
-	}
-	if _, err := s.b.AddLayer(l.Entries); err != nil {
+	if err := a.err; err != nil {
+		a.mu.Unlock()
 		return err
 	}
-	if s.hooks.Layer != nil {
-		s.hooks.Layer(s.b.Layer(index), index+1, s.total)
+	if _, dup := a.pending[index]; dup || index < a.next {
+		a.mu.Unlock()
+		return fmt.Errorf("layer %d arrived twice", index)
+	}
+	a.pending[index] = l
+	var ready []indexed
+	for {
+		l, ok := a.pending[a.next]
+		if !ok {
+			break
+		}
+		delete(a.pending, a.next)
+		ready = append(ready, indexed{a.next, l})
+		a.next++
+	}
+	apply, done := a.apply, a.done
+	a.mu.Unlock()
+	a.observe.send(Bound{Index: index})
+	for _, r := range ready {
+		select {
+		case apply <- r:
+		case <-done: // the applier stopped on an error
+			return a.failure()
+		}
 	}
 	return nil
+}
+
+// applier applies the layers in order as they come; on a failure it
+// records it and stops taking layers.
+func (a *analysis) applier(apply <-chan indexed, done chan<- struct{}, total int) {
+	defer close(done)
+	for r := range apply {
+		for _, w := range r.layer.Warnings {
+			a.b.Warn(fmt.Sprintf("layer %d: %s", r.index, w))
+		}
+		if _, err := a.b.AddLayer(r.layer.Entries); err != nil {
+			a.mu.Lock()
+			a.err = err
+			a.mu.Unlock()
+			return
+		}
+		a.observe.send(Applied{Index: r.index, Applied: r.index + 1, Total: total, Image: a.b.Image()})
+	}
+}
+
+func (a *analysis) failure() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.err
+}
+
+// stop lets the applier finish the layers handed to it and waits for it.
+func (a *analysis) stop() error {
+	a.mu.Lock()
+	apply, done := a.apply, a.done
+	a.apply = nil
+	a.mu.Unlock()
+	if apply != nil {
+		close(apply)
+	}
+	if done != nil {
+		<-done
+	}
+	return a.failure()
 }

@@ -9,18 +9,21 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
+	"slices"
 	"strings"
 )
 
 // maxMeta bounds a JSON member (manifest, index, config) held in memory.
 const maxMeta = 32 << 20
 
-// Archive reads a docker save-like tar stream: the legacy layout, the OCI
-// layout Docker 25+ and the containerd image store write, podman save and
-// OCI archives, plain or wholly compressed. The stream is read once, front
-// to back; each layer blob is decoded as it passes, and bound to its place
-// by diffID when the manifest (often the last member) has been seen.
+// Archive reads a docker save-like tar: the legacy layout, the OCI layout
+// Docker 25+ and the containerd image store write, podman save and OCI
+// archives, plain or wholly compressed. A plain archive file is read in
+// two steps: its headers and small JSON members first (seeking over the
+// blobs), then the chosen image's layer blobs, each once, in layer order,
+// so every layer is bound as soon as it is read. A compressed archive
+// cannot seek: it is read once front to back, each blob decoded as it
+// passes and bound when the manifest (often the last member) says where.
 type Archive struct {
 	Path string
 	Opts Options
@@ -35,69 +38,103 @@ func (a *Archive) Load(ctx context.Context, sink Sink) error {
 		return fmt.Errorf("%s: %w", a.Path, plainOSError(err))
 	}
 	defer f.Close()
-	total := int64(-1)
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
-		total = st.Size()
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("%s: %w", a.Path, plainOSError(err))
 	}
-	if err := ReadArchive(ctx, newProgressReader(ctx, f, total, a.Opts.Progress), a.Opts, a.Path, sink); err != nil {
+	if st.Mode().IsRegular() && plainFile(f) {
+		err = readSeekable(ctx, f, a.Opts, a.Path, sink)
+	} else {
+		total, why := int64(-1), "a stream cannot seek ahead to its manifest"
+		if st.Mode().IsRegular() {
+			total, why = st.Size(), "a compressed archive cannot seek ahead to its manifest"
+		}
+		sink.Observe(Deferred{Why: why})
+		err = ReadArchive(ctx, newProgressReader(ctx, f, total, sink.Observe), a.Opts, a.Path, nil, sink)
+	}
+	if err != nil {
 		return fmt.Errorf("%s: %w", a.Path, err)
 	}
 	return nil
 }
 
-// ReadArchive reads one archive stream and feeds the chosen image to sink.
-// ref names the image when the archive does not (no tag inside).
-func ReadArchive(ctx context.Context, r io.Reader, opts Options, ref string, sink Sink) error {
-	scan, err := scanArchive(ctx, r)
+// plainFile tells whether an archive file is a plain tar (not wholly
+// compressed), leaving it at its start.
+func plainFile(f *os.File) bool {
+	head := make([]byte, 4)
+	n, _ := io.ReadFull(f, head)
+	f.Seek(0, io.SeekStart)
+	return !bytes.HasPrefix(head[:n], gzipMagic) && !bytes.HasPrefix(head[:n], zstdMagic)
+}
+
+// ReadArchive reads one archive stream, front to back, and feeds the
+// chosen image to sink. ref names the image when the archive does not (no
+// tag inside). expect, when known before the stream (an engine's inspect),
+// is the image's diffIDs: a layer blob is then bound as soon as its own
+// diffID is computed, at its end; the others are bound once the manifest
+// is read.
+func ReadArchive(ctx context.Context, r io.Reader, opts Options, ref string, expect []string, sink Sink) error {
+	var bind func(Layer) (bool, error)
+	delivered := make([]bool, len(expect))
+	if len(expect) > 0 {
+		bind = func(l Layer) (bool, error) {
+			bound := false
+			for i, d := range expect {
+				if d == l.DiffID && !delivered[i] {
+					delivered[i], bound = true, true
+					if err := sink.Layer(i, l); err != nil {
+						return true, err
+					}
+				}
+			}
+			return bound, nil
+		}
+	}
+	scan, err := scanArchive(ctx, r, bind)
 	if err != nil {
 		return err
 	}
-	cands, err := listCandidates(scan.meta)
+	c, cfg, err := chooseImage(scan.meta, opts, ref)
 	if err != nil {
 		return err
 	}
-	c, err := choose(cands, opts)
-	if err != nil {
+	if len(expect) > 0 && !slices.Equal(expect, cfg.DiffIDs) {
+		return fmt.Errorf("the image changed while it was read (its layers were %d, the saved config lists %d, not the same); run lx again", len(expect), len(cfg.DiffIDs))
+	}
+	if err := sink.Config(cfg); err != nil {
 		return err
 	}
-	cfg, err := imageFor(scan.meta, c, ref)
-	if err != nil {
-		return err
-	}
-	layers := make([]Layer, len(c.layers))
 	for i, m := range c.layers {
-		l, err := scan.layer(m)
+		if i < len(delivered) && delivered[i] {
+			continue
+		}
+		l, err := scan.blob(m)
 		if err != nil {
 			return err
 		}
 		if l.DiffID != cfg.DiffIDs[i] {
 			return fmt.Errorf("%s: diffID mismatch: the bytes hash to %s, the image config says %s", m, l.DiffID, cfg.DiffIDs[i])
 		}
-		layers[i] = l
-	}
-	if err := sink.Config(cfg); err != nil {
-		return err
-	}
-	for i := range layers {
-		if err := sink.Layer(i, layers[i]); err != nil {
+		if err := sink.Layer(i, l); err != nil {
 			return err
 		}
-		layers[i] = Layer{} // the model has it now
 	}
 	return nil
 }
 
 // archiveScan is what one pass over an archive keeps: the small JSON
-// members, every layer blob decoded (entries only), and the links between
-// members (docker save links a layer saved twice to its first copy).
+// members, every layer blob decoded (entries only) that was not bound on
+// the way, and the links between members (docker save links a layer saved
+// twice to its first copy).
 type archiveScan struct {
-	files      map[string][]byte
-	layers     map[string]Layer
-	links      map[string]string
-	unreadable map[string]string // member → why it is not a layer
+	members[Layer]
+	bind func(Layer) (bool, error)
 }
 
-func scanArchive(ctx context.Context, r io.Reader) (*archiveScan, error) {
+// scanArchive reads an archive stream once. bind, when set, takes each
+// layer blob as it is decoded; the ones it does not bind are kept for the
+// manifest.
+func scanArchive(ctx context.Context, r io.Reader, bind func(Layer) (bool, error)) (*archiveScan, error) {
 	br := bufio.NewReaderSize(r, 1<<20)
 	comp := sniffCompression(br)
 	outer, closeOuter, err := decompressor(br, comp)
@@ -105,47 +142,15 @@ func scanArchive(ctx context.Context, r io.Reader) (*archiveScan, error) {
 		return nil, err
 	}
 	defer closeOuter()
-	s := &archiveScan{
-		files:      map[string][]byte{},
-		layers:     map[string]Layer{},
-		links:      map[string]string{},
-		unreadable: map[string]string{},
-	}
+	s := &archiveScan{members: newMembers[Layer](), bind: bind}
 	tr := tar.NewReader(outer)
-	last := ""
-	for n := 0; ; n++ {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		hdr, err := tr.Next()
-		if err == io.EOF {
-			if n == 0 {
-				return nil, fmt.Errorf("empty archive")
-			}
-			return s, nil
-		}
-		if err != nil {
-			if n == 0 && comp == Plain && (errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, tar.ErrHeader)) {
-				return nil, errNotTar // a file shorter than a tar header, or text
-			}
-			return nil, outerError(err, n, last)
-		}
-		name := memberName(hdr.Name)
-		last = name
-		switch hdr.Typeflag {
-		case tar.TypeSymlink:
-			s.links[name] = memberName(path.Join(path.Dir(name), hdr.Linkname))
-		case tar.TypeLink:
-			s.links[name] = memberName(hdr.Linkname)
-		case tar.TypeReg, tar.TypeRegA:
-			if err := s.member(name, hdr.Size, tr); err != nil {
-				if errors.Is(err, io.ErrUnexpectedEOF) {
-					return nil, outerError(err, n, last)
-				}
-				return nil, fmt.Errorf("%s: %w", name, err)
-			}
-		}
+	err = s.walk(ctx, tr, comp == Plain, func(name string, hdr *tar.Header) error {
+		return s.member(name, hdr.Size, tr)
+	})
+	if err != nil {
+		return nil, err
 	}
+	return s, nil
 }
 
 // member sorts one archive member by its bytes: JSON is kept, a tar
@@ -158,66 +163,24 @@ func (s *archiveScan) member(name string, size int64, r io.Reader) error {
 	}
 	switch {
 	case looksLikeJSON(head):
-		if size > maxMeta {
-			s.unreadable[name] = fmt.Sprintf("a JSON document of %d bytes, more than lx reads", size)
-			return nil
-		}
-		b, err := io.ReadAll(br)
-		if err != nil {
-			return err
-		}
-		s.files[name] = b
+		return s.keepJSON(name, size, br)
 	case bytes.HasPrefix(head, gzipMagic), bytes.HasPrefix(head, zstdMagic), looksLikeTar(head):
 		l, err := ReadLayer(br)
 		if err != nil {
 			return err
 		}
-		s.layers[name] = l
+		if s.bind != nil {
+			bound, err := s.bind(l)
+			if err != nil || bound {
+				s.blobs[name] = Layer{DiffID: l.DiffID} // bound: its entries are the model's now
+				return err
+			}
+		}
+		s.blobs[name] = l
 	default:
 		s.unreadable[name] = "neither a tar nor gzip- or zstd-compressed"
 	}
 	return nil
-}
-
-// meta is the archive's metaReader.
-func (s *archiveScan) meta(name string) ([]byte, error) {
-	name = s.resolve(name)
-	if b, ok := s.files[name]; ok {
-		return b, nil
-	}
-	if why, ok := s.unreadable[name]; ok {
-		return nil, errors.New(why)
-	}
-	if _, ok := s.layers[name]; ok {
-		return nil, fmt.Errorf("%s is a layer, not a JSON document", name)
-	}
-	return nil, errMissing
-}
-
-func (s *archiveScan) layer(name string) (Layer, error) {
-	real := s.resolve(name)
-	if l, ok := s.layers[real]; ok {
-		return l, nil
-	}
-	if why, ok := s.unreadable[real]; ok {
-		return Layer{}, fmt.Errorf("%s: not a layer: %s", name, why)
-	}
-	if _, ok := s.files[real]; ok {
-		return Layer{}, fmt.Errorf("%s: not a layer: a JSON document", name)
-	}
-	return Layer{}, fmt.Errorf("the manifest names layer %s, which is not in the archive", name)
-}
-
-// resolve follows member links (at most a few hops; loops end there).
-func (s *archiveScan) resolve(name string) string {
-	for range 8 {
-		next, ok := s.links[name]
-		if !ok {
-			break
-		}
-		name = next
-	}
-	return name
 }
 
 func looksLikeJSON(head []byte) bool {

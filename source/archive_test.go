@@ -53,7 +53,7 @@ func analyzeRef(t testing.TB, ref string, opts Options) (*model.Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Analyze(context.Background(), src, Hooks{})
+	return Analyze(context.Background(), src, nil)
 }
 
 // figures is the report without what legitimately differs between layouts
@@ -293,7 +293,7 @@ func TestDiffIDMismatchAndMissingBlob(t *testing.T) {
 	// In a stream: a manifest naming a layer member that is not there.
 	legacy := legacyArchive(t, seed)
 	var ms []map[string]any
-	scan, _ := scanArchive(context.Background(), bytes.NewReader(legacy))
+	scan, _ := scanArchive(context.Background(), bytes.NewReader(legacy), nil)
 	json.Unmarshal(scan.files["manifest.json"], &ms)
 	first := ms[0]["Layers"].([]any)[1].(string)
 	broken := renameMember(t, legacy, first, first+".old")

@@ -55,7 +55,7 @@ func (d *Dir) load(ctx context.Context, sink Sink) error {
 	}
 	var done int64
 	for i, m := range c.layers {
-		l, n, err := d.readLayer(ctx, m, done, total)
+		l, n, err := d.readLayer(ctx, m, done, total, sink.Observe)
 		if err != nil {
 			return fmt.Errorf("%s: %w", m, err)
 		}
@@ -70,17 +70,14 @@ func (d *Dir) load(ctx context.Context, sink Sink) error {
 	return nil
 }
 
-func (d *Dir) readLayer(ctx context.Context, member string, done, total int64) (Layer, int64, error) {
+func (d *Dir) readLayer(ctx context.Context, member string, done, total int64, observe Observer) (Layer, int64, error) {
 	f, err := os.Open(d.file(member))
 	if err != nil {
 		return Layer{}, 0, plainOSError(err)
 	}
 	defer f.Close()
-	var report func(Progress)
-	if d.Opts.Progress != nil {
-		report = func(p Progress) { d.Opts.Progress(Progress{Read: done + p.Read, Total: total}) }
-	}
-	pr := newProgressReader(ctx, f, total, report).(*progressReader)
+	pr := newProgressReader(ctx, f, total, observe)
+	pr.base = done
 	l, err := ReadLayer(pr)
 	return l, pr.read, err
 }

@@ -31,18 +31,16 @@ type EngineOptions struct {
 	Host string
 	// NoPull fails for an image the engine does not have instead of pulling it.
 	NoPull bool
-	// PullProgress, when set, follows a pull: one call per message of the
-	// engine's pull stream.
-	PullProgress func(PullProgress)
 	// Getenv reads the environment for host resolution; nil is os.Getenv.
 	Getenv func(string) string
 }
 
 // Engine reads an image from a Docker Engine (or a Docker-compatible API
 // such as podman's socket): inspect and history first, which answer in
-// milliseconds, then one ImageSave stream read through ReadArchive. The
-// Total of Options.Progress is the size inspect reports, close to the
-// stream's but not equal: a caller shows it as approximate.
+// milliseconds, then one ImageSave stream read through ReadArchive, each
+// layer bound as soon as its blob ends (inspect gave the diffIDs). The
+// stream's expected size is the one inspect reports, close to the
+// stream's but not equal: the BytesRead events say it is approximate.
 type Engine struct {
 	Ref  string
 	Host DockerHost
@@ -105,8 +103,8 @@ func (e *Engine) APIVersion() string {
 
 // Preview implements Previewer: the layer list from image inspect, the
 // history from image history (pulling the image first when needed).
-func (e *Engine) Preview(ctx context.Context) (model.Config, error) {
-	img, err := e.resolve(ctx)
+func (e *Engine) Preview(ctx context.Context, observe Observer) (model.Config, error) {
+	img, err := e.resolve(ctx, observe)
 	if err != nil {
 		return model.Config{}, err
 	}

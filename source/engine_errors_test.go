@@ -74,7 +74,7 @@ func TestEngineErrorsUnwrapToTheirCause(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := engineFor(t, "app:1", tc.host)
-			_, err := e.Preview(tc.ctx)
+			_, err := e.Preview(tc.ctx, nil)
 			if !errors.Is(err, tc.cause) {
 				t.Errorf("err = %v (%T); want it to be %v", err, err, tc.cause)
 			}

@@ -151,7 +151,11 @@ func TestEnginePlatformOnNewEngines(t *testing.T) {
 				t.Fatal(err)
 			}
 			var preview *model.Config
-			img, err := Analyze(context.Background(), e, Hooks{Preview: func(c model.Config) { preview = &c }})
+			img, err := Analyze(context.Background(), e, func(ev Event) {
+				if p, ok := ev.(Previewed); ok {
+					preview = &p.Config
+				}
+			})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -175,7 +179,7 @@ func TestEnginePlatformOnNewEngines(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = Analyze(context.Background(), e, Hooks{})
+		_, err = Analyze(context.Background(), e, nil)
 		if err == nil || !strings.Contains(err.Error(), "is linux/amd64, not linux/arm64") || !strings.Contains(err.Error(), "API 1.47") {
 			t.Errorf("err = %v", err)
 		}
@@ -201,7 +205,7 @@ func TestEngineTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := Analyze(context.Background(), e, Hooks{})
+	img, err := Analyze(context.Background(), e, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +232,7 @@ func TestEngineTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Preview(context.Background()); err == nil || !strings.Contains(err.Error(), "cannot reach") || !strings.Contains(err.Error(), "unknown authority") || !strings.Contains(err.Error(), "DOCKER_CERT_PATH") {
+	if _, err := e.Preview(context.Background(), nil); err == nil || !strings.Contains(err.Error(), "cannot reach") || !strings.Contains(err.Error(), "unknown authority") || !strings.Contains(err.Error(), "DOCKER_CERT_PATH") {
 		t.Errorf("err = %v, want a certificate error", err)
 	} else {
 		t.Log(err)

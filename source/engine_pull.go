@@ -22,7 +22,7 @@ type PullProgress struct {
 
 // pull fetches the image through the engine, following its progress.
 // notFound is inspect's answer, the cause when lx may not pull.
-func (e *Engine) pull(ctx context.Context, want *ocispec.Platform, notFound error) error {
+func (e *Engine) pull(ctx context.Context, want *ocispec.Platform, notFound error, observe Observer) error {
 	if e.opts.Engine.NoPull {
 		return explain(notFound, "no image %s on %s, and --no-pull forbids pulling it", e.Ref, e.where())
 	}
@@ -50,12 +50,12 @@ func (e *Engine) pull(ctx context.Context, want *ocispec.Platform, notFound erro
 		if msg.Error != nil {
 			return e.pullError(msg.Error, msg.Error.Message)
 		}
-		if f := e.opts.Engine.PullProgress; f != nil {
+		if observe != nil {
 			p := PullProgress{Ref: e.Ref, ID: msg.ID, Status: msg.Status}
 			if msg.Progress != nil {
 				p.Current, p.Total = msg.Progress.Current, msg.Progress.Total
 			}
-			f(p)
+			observe(Pulling{Progress: p})
 		}
 	}
 	return nil

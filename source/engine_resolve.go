@@ -14,8 +14,8 @@ import (
 )
 
 // resolve connects, negotiates the API version, finds (or pulls) the image
-// and reads its history, once.
-func (e *Engine) resolve(ctx context.Context) (*engineImage, error) {
+// and reads its history, once. A pull's progress goes to observe.
+func (e *Engine) resolve(ctx context.Context, observe Observer) (*engineImage, error) {
 	e.mu.Lock()
 	img := e.img
 	e.mu.Unlock()
@@ -44,7 +44,7 @@ func (e *Engine) resolve(ctx context.Context) (*engineImage, error) {
 	var err error
 	img.inspect, err = e.cli.ImageInspect(ctx, e.Ref, inspectOpts...)
 	if cerrdefs.IsNotFound(err) {
-		if err := e.pull(ctx, want, err); err != nil {
+		if err := e.pull(ctx, want, err, observe); err != nil {
 			return nil, err
 		}
 		img.inspect, err = e.cli.ImageInspect(ctx, e.Ref, inspectOpts...)

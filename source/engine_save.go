@@ -7,17 +7,14 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 
 	"github.com/moby/moby/client"
-
-	"lx.dev/lx/model"
 )
 
 // Load implements Source: one ImageSave stream, read as it arrives.
 func (e *Engine) Load(ctx context.Context, sink Sink) error {
 	defer e.Close()
-	img, err := e.resolve(ctx)
+	img, err := e.resolve(ctx, sink.Observe)
 	if err != nil {
 		return err
 	}
@@ -41,12 +38,14 @@ func (e *Engine) Load(ctx context.Context, sink Sink) error {
 	stop := context.AfterFunc(ctx, func() { body.Close() })
 	defer stop()
 	br := &breakReader{r: body}
-	r := newProgressReader(ctx, br, img.inspect.Size, e.opts.Progress)
-	check := &checkedSink{Sink: sink, want: img.inspect.RootFS.Layers}
+	r := newProgressReader(ctx, br, img.inspect.Size, sink.Observe)
+	r.approximate = true
+	expect := img.inspect.RootFS.Layers
 	if img.noPreview {
-		check.want = nil // inspect described another platform
+		expect = nil // inspect described another platform
+		sink.Observe(Deferred{Why: "the engine could not describe this platform before its save"})
 	}
-	err = ReadArchive(ctx, r, opts, e.Ref, check)
+	err = ReadArchive(ctx, r, opts, e.Ref, expect, sink)
 	switch {
 	case err == nil:
 		return nil
@@ -73,18 +72,4 @@ func (b *breakReader) Read(p []byte) (int, error) {
 		b.err = err
 	}
 	return n, err
-}
-
-// checkedSink makes sure the saved image is the inspected one: a tag that
-// moved between the two calls must not mix two images.
-type checkedSink struct {
-	Sink
-	want []string
-}
-
-func (s *checkedSink) Config(cfg model.Config) error {
-	if s.want != nil && !slices.Equal(cfg.DiffIDs, s.want) {
-		return fmt.Errorf("the image changed while it was read (inspect listed %d layers, the saved config %d, not the same); run lx again", len(s.want), len(cfg.DiffIDs))
-	}
-	return s.Sink.Config(cfg)
 }

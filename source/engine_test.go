@@ -39,9 +39,13 @@ func TestEnginePreviewMatchesConfig(t *testing.T) {
 			var preview, cfg model.Config
 			var previewAt, configAt time.Duration
 			start := time.Now()
-			img, err := Analyze(context.Background(), engineFor(t, ref, host), Hooks{
-				Preview: func(c model.Config) { preview, previewAt = c, time.Since(start) },
-				Config:  func(c model.Config) { cfg, configAt = c, time.Since(start) },
+			img, err := Analyze(context.Background(), engineFor(t, ref, host), func(ev Event) {
+				switch ev := ev.(type) {
+				case Previewed:
+					preview, previewAt = ev.Config, time.Since(start)
+				case Configured:
+					cfg, configAt = ev.Config, time.Since(start)
+				}
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -81,7 +85,7 @@ func TestEnginePreviewMatchesConfig(t *testing.T) {
 func TestEngineRefForms(t *testing.T) {
 	host := testengine.Host(t)
 	e := engineFor(t, "lx-fixture/seed:latest", host)
-	want, err := e.Preview(context.Background())
+	want, err := e.Preview(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +99,7 @@ func TestEngineRefForms(t *testing.T) {
 		if !ok {
 			t.Fatalf("Open(%s) = %T, want the engine", ref, src)
 		}
-		img, err := Analyze(context.Background(), eng, Hooks{})
+		img, err := Analyze(context.Background(), eng, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", ref, err)
 		}
@@ -113,7 +117,7 @@ func TestEngineCancel(t *testing.T) {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
-		_, err := Analyze(ctx, engineFor(t, "lx-fixture/seed:latest", p.Host), Hooks{})
+		_, err := Analyze(ctx, engineFor(t, "lx-fixture/seed:latest", p.Host), nil)
 		done <- err
 	}()
 	select {
@@ -144,7 +148,7 @@ func TestEngineCancel(t *testing.T) {
 func TestEngineGoneMidStream(t *testing.T) {
 	for _, limit := range []int64{1 << 20, 3<<20 + 777} {
 		p := testengine.StartProxy(t, testengine.Host(t), testengine.HangUp, limit)
-		img, err := Analyze(context.Background(), engineFor(t, "lx-fixture/seed:latest", p.Host), Hooks{})
+		img, err := Analyze(context.Background(), engineFor(t, "lx-fixture/seed:latest", p.Host), nil)
 		if err == nil || img != nil {
 			t.Fatalf("cut at %d: got an image (err %v)", limit, err)
 		}
@@ -156,7 +160,7 @@ func TestEngineGoneMidStream(t *testing.T) {
 
 func TestEngineNotFound(t *testing.T) {
 	host := testengine.Host(t)
-	_, err := Analyze(context.Background(), engineFor(t, "lx-none/absent:1", host), Hooks{})
+	_, err := Analyze(context.Background(), engineFor(t, "lx-none/absent:1", host), nil)
 	if err == nil || !strings.Contains(err.Error(), "no image lx-none/absent:1") || !strings.Contains(err.Error(), "--no-pull") {
 		t.Errorf("err = %v", err)
 	}
@@ -165,7 +169,7 @@ func TestEngineNotFound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Preview(context.Background()); err == nil || !strings.Contains(err.Error(), "cannot be pulled") {
+	if _, err := e.Preview(context.Background(), nil); err == nil || !strings.Contains(err.Error(), "cannot be pulled") {
 		t.Errorf("err = %v", err)
 	}
 }
@@ -243,7 +247,7 @@ func BenchmarkEnginePreview(b *testing.B) {
 	host := testengine.Host(b)
 	for b.Loop() {
 		e := engineFor(b, "lx-fixture/multi-small:latest", host)
-		if _, err := e.Preview(context.Background()); err != nil {
+		if _, err := e.Preview(context.Background(), nil); err != nil {
 			b.Fatal(err)
 		}
 		e.Close()

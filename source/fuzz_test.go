@@ -64,8 +64,13 @@ func FuzzReadLayer(f *testing.F) {
 type collectSink struct {
 	t      *testing.T
 	cfg    *model.Config
+	seen   map[int]bool
 	layers int
-	build  builderSink
+	build  *analysis
+}
+
+func newCollectSink(t *testing.T) *collectSink {
+	return &collectSink{t: t, seen: map[int]bool{}, build: newAnalysis(nil)}
 }
 
 func (s *collectSink) Config(cfg model.Config) error {
@@ -77,11 +82,22 @@ func (s *collectSink) Config(cfg model.Config) error {
 }
 
 func (s *collectSink) Layer(i int, l Layer) error {
-	if s.cfg == nil || i != s.layers || i >= len(s.cfg.DiffIDs) || l.DiffID != s.cfg.DiffIDs[i] {
-		s.t.Errorf("layer %d (%s) out of order or unbound", i, l.DiffID)
+	if s.cfg == nil || s.seen[i] || i >= len(s.cfg.DiffIDs) || l.DiffID != s.cfg.DiffIDs[i] {
+		s.t.Errorf("layer %d (%s) twice, before the config, or unbound", i, l.DiffID)
 	}
+	s.seen[i] = true
 	s.layers++
 	return s.build.Layer(i, l)
+}
+
+func (s *collectSink) Observe(Event) {}
+
+// finish waits for the layers to be applied and finishes the image.
+func (s *collectSink) finish() (*model.Image, error) {
+	if err := s.build.stop(); err != nil {
+		return nil, err
+	}
+	return s.build.b.Finish()
 }
 
 func FuzzReadArchive(f *testing.F) {
@@ -94,8 +110,9 @@ func FuzzReadArchive(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s := &collectSink{t: t}
-		err := ReadArchive(context.Background(), bytes.NewReader(data), Options{}, "fuzz.tar", s)
+		s := newCollectSink(t)
+		err := ReadArchive(context.Background(), bytes.NewReader(data), Options{}, "fuzz.tar", nil, s)
+		defer s.build.stop()
 		if err != nil {
 			if strings.Contains(err.Error(), "\n") {
 				t.Errorf("error spans lines: %q", err)
@@ -105,7 +122,7 @@ func FuzzReadArchive(f *testing.F) {
 		if s.cfg == nil || s.layers != len(s.cfg.DiffIDs) {
 			t.Fatalf("success without every layer delivered: config %v, %d layers", s.cfg != nil, s.layers)
 		}
-		img, err := s.build.b.Finish()
+		img, err := s.finish()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -259,6 +259,21 @@ func memberName(p string) string {
 	return strings.TrimPrefix(path.Clean("/"+p), "/")
 }
 
+// chooseImage picks the image an archive's manifests list (by the
+// options' platform) and reads its config.
+func chooseImage(meta metaReader, opts Options, ref string) (candidate, model.Config, error) {
+	cands, err := listCandidates(meta)
+	if err != nil {
+		return candidate{}, model.Config{}, err
+	}
+	c, err := choose(cands, opts)
+	if err != nil {
+		return candidate{}, model.Config{}, err
+	}
+	cfg, err := imageFor(meta, c, ref)
+	return c, cfg, err
+}
+
 // imageFor builds the model's view of the chosen image from its config blob.
 func imageFor(read metaReader, c candidate, ref string) (model.Config, error) {
 	raw, err := read(c.config)

@@ -5,21 +5,23 @@ import (
 	"io"
 )
 
-// progressReader counts bytes for Options.Progress and stops a read when
-// the context is cancelled.
+// progressReader counts bytes for the BytesRead events and stops a read
+// when the context is cancelled. base is added to what it counts (a
+// directory's earlier blobs).
 type progressReader struct {
-	ctx      context.Context
-	r        io.Reader
-	total    int64
-	read     int64
-	reported int64
-	report   func(Progress)
+	ctx         context.Context
+	r           io.Reader
+	base, total int64
+	approximate bool
+	read        int64
+	reported    int64
+	observe     Observer
 }
 
 const progressEvery = 512 << 10
 
-func newProgressReader(ctx context.Context, r io.Reader, total int64, report func(Progress)) io.Reader {
-	return &progressReader{ctx: ctx, r: r, total: total, report: report}
+func newProgressReader(ctx context.Context, r io.Reader, total int64, observe Observer) *progressReader {
+	return &progressReader{ctx: ctx, r: r, total: total, observe: observe}
 }
 
 func (p *progressReader) Read(b []byte) (int, error) {
@@ -28,9 +30,9 @@ func (p *progressReader) Read(b []byte) (int, error) {
 	}
 	n, err := p.r.Read(b)
 	p.read += int64(n)
-	if p.report != nil && (p.read-p.reported >= progressEvery || err == io.EOF) {
+	if p.observe != nil && (p.read-p.reported >= progressEvery || err == io.EOF) {
 		p.reported = p.read
-		p.report(Progress{Read: p.read, Total: p.total})
+		p.observe(BytesRead{Read: p.base + p.read, Total: p.total, Approximate: p.approximate})
 	}
 	return n, err
 }

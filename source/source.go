@@ -9,12 +9,16 @@ import (
 	"lx.dev/lx/model"
 )
 
-// Sink receives one image. Config is called exactly once, before any Layer;
-// Layer is then called for index 0, 1, ... len(cfg.DiffIDs)-1, in order. A
-// diffID listed twice in the config is delivered twice.
+// Sink receives one image as it streams. Config comes before any Layer,
+// and may come again with a fuller config of the same layers (an engine's
+// preview first, the saved config later). Layer comes once for every index
+// 0 … len(cfg.DiffIDs)-1, in any order, as soon as that layer's blob is
+// decoded and its place known (a diffID listed twice in the config is
+// delivered twice). Observe takes what the source sees on the way.
 type Sink interface {
 	Config(cfg model.Config) error
 	Layer(index int, layer Layer) error
+	Observe(ev Event)
 }
 
 // Layer is one decoded layer tar: its entries in tar order, contents hashed
@@ -26,12 +30,6 @@ type Layer struct {
 	Warnings []string // e.g. a name that is not UTF-8; the entry is kept
 }
 
-// Progress reports how far a stream has come.
-type Progress struct {
-	Read  int64 // bytes read from the source so far
-	Total int64 // bytes expected in all; -1 when unknown
-}
-
 // Options tune how a source reads.
 type Options struct {
 	// Platform selects one image of a multi-platform archive or engine:
@@ -40,9 +38,6 @@ type Options struct {
 	// Tag selects one image of an archive holding several, e.g.
 	// "nginx:latest". Empty means the only one (or the one for Platform).
 	Tag string
-	// Progress, when set, is called from the reading goroutine as bytes
-	// arrive (at most every few hundred kilobytes).
-	Progress func(Progress)
 	// Engine configures the Docker Engine source.
 	Engine EngineOptions
 }

@@ -38,7 +38,7 @@ type opener struct {
 
 var openers = []opener{
 	{func(k *KeyMap) key.Binding { return k.Help }, helpID, "help", false, newHelpView},
-	{func(k *KeyMap) key.Binding { return k.Waste }, wasteID, "the waste list", true, newWasteList},
+	{func(k *KeyMap) key.Binding { return k.Waste }, wasteID, "the waste list", false, newWasteList},
 	{func(k *KeyMap) key.Binding { return k.Export }, exportID, "the export", true, newExportDialog},
 }
 
@@ -135,8 +135,14 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 	case ConfigMsg:
 		a.img.setConfig(msg.Config)
 		return a.imageChanged(false)
-	case LayerMsg:
-		a.img.setLayer(msg.Layer, msg.Done)
+	case DeferredMsg:
+		a.img.deferred = msg.Why
+		return a.imageChanged(false)
+	case BoundMsg:
+		a.img.setBound(msg.Index)
+		return a.imageChanged(false)
+	case AppliedMsg:
+		a.img.setApplied(msg)
 		return a.imageChanged(false)
 	case ProgressMsg:
 		a.img.progress = msg

@@ -36,10 +36,8 @@ func TestGolden(t *testing.T) {
 		{"stacked", 90, 28, func(t *testing.T, a *App) { loaded(t, a, seed(t)); keys(a, "] ] ] ] ] ]") }},
 		{"too_small", 70, 20, func(t *testing.T, a *App) { loaded(t, a, seed(t)) }},
 		{"loading", 120, 30, func(t *testing.T, a *App) {
-			img := seed(t)
-			send(a, ConfigMsg{Config: img.Config},
-				LayerMsg{Layer: img.Layers[0], Done: 1, Total: 7}, LayerMsg{Layer: img.Layers[1], Done: 2, Total: 7},
-				ProgressMsg{Read: 3 << 20, Total: 6 << 20, Rate: 1.5 * (1 << 20)})
+			growing(t, a, 3)
+			send(a, BoundMsg{Index: 4}, ProgressMsg{Read: 3 << 20, Total: 6 << 20, Rate: 1.5 * (1 << 20)})
 			keys(a, "down down")
 		}},
 		{"failed", 100, 24, func(t *testing.T, a *App) {

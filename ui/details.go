@@ -83,7 +83,7 @@ func (p *detailsPane) Scroll(d int) { p.l.scroll(d) }
 // image).
 func (p *detailsPane) refresh() {
 	w := max(p.w-2, 10)
-	if p.path && p.img.img != nil {
+	if p.path && p.img.has(p.nodeK) {
 		p.lines = p.pathText(w)
 	} else {
 		p.lines = p.stepText(w)
@@ -172,7 +172,7 @@ func (p *detailsPane) layerText(k int, label func(k, v string)) {
 	if l.Blob.Digest != "" && l.Blob.Digest != l.DiffID {
 		label("digest", l.Blob.Digest)
 	}
-	if !p.img.layerRead(k) {
+	if !p.img.has(k) {
 		label("size", "not read yet")
 		return
 	}
@@ -182,11 +182,10 @@ func (p *detailsPane) layerText(k int, label func(k, v string)) {
 	}
 	label("size", sz)
 	label("entries", count(l.Entries))
-	if p.img.loaded() {
-		label("changes", fmt.Sprintf("A %d · C %d · D %d", l.Added, l.Changed, l.Deleted))
-		label("wasted", report.Bytes(l.WastedMade)+" of this layer's copies a later layer kills")
-		label("killed", report.Bytes(l.WastedKilled)+" of older copies this layer kills")
-	}
+	label("changes", fmt.Sprintf("A %d · C %d · D %d", l.Added, l.Changed, l.Deleted))
+	soFar := p.img.soFar()
+	label("wasted", report.Bytes(l.WastedMade)+" of this layer's copies a later layer kills"+soFar)
+	label("killed", report.Bytes(l.WastedKilled)+" of older copies this layer kills")
 }
 
 func (p *detailsPane) summary(w int) []string {
@@ -209,13 +208,17 @@ func (p *detailsPane) summary(w int) []string {
 		add("platform", plat)
 	}
 	add("layers", fmt.Sprintf("%d (%s)", len(p.img.layers), plural(len(p.img.steps), "history step", "history steps")))
-	img := p.img.img
+	img := p.img.snap
 	if img == nil {
-		add("waste", fmt.Sprintf("known once every layer is read (%d of %d)", p.img.read, len(p.img.layers)))
+		add("waste", fmt.Sprintf("counted as layers come in (%d of %d)", p.img.applied, len(p.img.layers)))
 		return out
 	}
-	add("total", report.BytesExact(img.TotalBytes))
-	add("wasted", report.BytesExact(img.WastedBytes))
+	soFar := p.img.soFar()
+	if soFar != "" {
+		add("read", fmt.Sprintf("%d of %d layers; figures so far", p.img.applied, len(p.img.layers)))
+	}
+	add("total", report.BytesExact(img.TotalBytes)+soFar)
+	add("wasted", report.BytesExact(img.WastedBytes)+soFar)
 	for _, c := range model.Causes {
 		out = append(out, s.Dim.Render(fmt.Sprintf("  %-12s ", c))+causeStyle(s, c).Render(report.BytesExact(img.WasteBy[c])))
 	}

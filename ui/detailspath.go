@@ -13,7 +13,7 @@ import (
 // layer that touched it.
 func (p *detailsPane) pathText(w int) []string {
 	s := p.c.Styles
-	img := p.img.img
+	img := p.img.view()
 	var out []string
 	label := p.labeler(&out, w)
 	for _, l := range wrapWords(model.DisplayPath(img.Path(p.node)), w) {
@@ -60,18 +60,18 @@ func (p *detailsPane) pathText(w int) []string {
 // what it did and what became of its copy; then its step.
 func (p *detailsPane) historyLines(e model.PathEvent, w int) []string {
 	s := p.c.Styles
-	img := p.img.img
 	parts := []string{eventText(e)}
 	if e.Bytes > 0 && e.Marker != model.Deleted {
 		parts = append(parts, size(e.Bytes))
 	}
 	fate, fateStyle := "", s.Text
 	switch {
-	case e.Fate == model.Live:
+	case e.Copy && e.Cause != 0:
+		fate, fateStyle = fmt.Sprintf("✗ %s by layer %d", e.Cause, e.KilledBy), causeStyle(s, e.Cause)
+	case e.Copy && p.img.loaded():
 		fate, fateStyle = "live", s.Good
-	case e.Fate >= 0:
-		wst := img.Waste[e.Fate]
-		fate, fateStyle = fmt.Sprintf("✗ %s by layer %d", wst.Cause, wst.KilledBy), causeStyle(s, wst.Cause)
+	case e.Copy:
+		fate = "live so far"
 	}
 	// The layer and marker, then what happened and the copy's fate,
 	// wrapped under themselves.
@@ -107,7 +107,7 @@ func eventText(e model.PathEvent) string {
 		}
 		return "added"
 	case model.Deleted:
-		switch e.Cause {
+		switch e.DeletedBy {
 		case model.ByOpaque:
 			return "hidden by an opaque directory"
 		case model.ByParentRemoved:

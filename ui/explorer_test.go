@@ -7,7 +7,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"lx.dev/lx/internal/fixture"
 	"lx.dev/lx/model"
+	"lx.dev/lx/model/report"
 )
 
 // buildImage makes an image from layers through the model, layer i made
@@ -200,14 +202,86 @@ func TestHintsScroll(t *testing.T) {
 	}
 }
 
-// During a load, the waste list and the export say when they can open.
-func TestScreensDuringALoadSayWhen(t *testing.T) {
-	a := newTestApp(t, true, 120, 30)
-	img := seed(t)
-	send(a, ConfigMsg{Config: img.Config})
+// During a load the explorer shows what is in: a layer's tree as soon as
+// it is applied (and why not, before), the layer's counts, the waste so
+// far, labelled so; the export waits for the whole image.
+func TestScreensDuringALoad(t *testing.T) {
+	a := newTestApp(t, true, 160, 40)
+	b := growing(t, a, 0)
+	keys(a, "e")
+	if s := screen(a); len(a.overlays) != 0 || !strings.Contains(s, "the export is available once the image is read") {
+		t.Fatalf("e during a load:\n%s", s)
+	}
 	keys(a, "w")
-	if s := screen(a); len(a.overlays) != 0 || !strings.Contains(s, "the waste list is available once the image is read") {
-		t.Fatalf("w during a load:\n%s", s)
+	if s := screen(a); len(a.overlays) != 1 || !strings.Contains(s, "The wasted copies list as layers come in (0 of 7 in)") {
+		t.Fatalf("w before any layer:\n%s", s)
+	}
+	keys(a, "w")
+
+	// Layer 0 selected and not in: the tree says why; then it arrives.
+	if s := screen(a); !strings.Contains(s, "layer 0 is not read yet") {
+		t.Fatalf("no word on layer 0 before it is in:\n%s", s)
+	}
+	send(a, BoundMsg{Index: 2})
+	keys(a, "down down down")
+	if s := screen(a); !strings.Contains(s, "layer 2 is read; it shows once the layers below it are in (0 of 7 applied)") {
+		t.Fatalf("a bound layer waiting for those below:\n%s", s)
+	}
+	_, layers := fixture.SeedLayers()
+	for k := range 4 {
+		if _, err := b.AddLayer(layers[k]); err != nil {
+			t.Fatal(err)
+		}
+		snap := b.Image().Snapshot()
+		send(a, AppliedMsg{Applied: k + 1, Total: 7, Image: b.Image(), Snapshot: snap, Hints: report.Build(snap, report.Options{}).Hints})
+	}
+	s := screen(a)
+	if !strings.Contains(s, "data/one") || !strings.Contains(s, "4/7 layers in") {
+		t.Fatalf("layer 2 applied, its tree not shown:\n%s", s)
+	}
+	if !regexpMatch(`wasted\s+1\.0 MiB \(1,048,576 bytes\) so far`, s) {
+		t.Errorf("the summary does not give the waste so far (layer 3 recopied data/one):\n%s", s)
+	}
+	keys(a, "w")
+	if s := screen(a); !strings.Contains(s, "Wasted copies so far · 1 copy, 1.0 MiB") {
+		t.Fatalf("the waste list so far:\n%s", s)
+	}
+	keys(a, "w")
+
+	// The rest streams in; the figures are final and say so no more.
+	for k := 4; k < 7; k++ {
+		if _, err := b.AddLayer(layers[k]); err != nil {
+			t.Fatal(err)
+		}
+		send(a, AppliedMsg{Applied: k + 1, Total: 7, Image: b.Image(), Snapshot: b.Image().Snapshot()})
+	}
+	img, err := b.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	send(a, Loaded(img, nil))
+	if s := screen(a); strings.Contains(s, "so far") || !strings.Contains(s, "wasted 3.0 MiB of") {
+		t.Fatalf("after the load:\n%s", s)
+	}
+}
+
+// A waste list open while the load goes on takes each new snapshot
+// without losing the user's place.
+func TestWasteListKeepsItsPlaceAsFiguresGrow(t *testing.T) {
+	a := newTestApp(t, true, 160, 40)
+	b := growing(t, a, 6) // two copies wasted so far
+	keys(a, "w down")
+	w := a.overlays[0].Overlay.(*wasteList)
+	if w.l.cursor != 1 {
+		t.Fatalf("cursor %d after down", w.l.cursor)
+	}
+	_, layers := fixture.SeedLayers()
+	if _, err := b.AddLayer(layers[6]); err != nil {
+		t.Fatal(err)
+	}
+	send(a, AppliedMsg{Applied: 7, Total: 7, Image: b.Image(), Snapshot: b.Image().Snapshot()})
+	if w.from != a.img.snap || len(w.rows) != 3 || w.l.cursor != 1 {
+		t.Fatalf("after a snapshot: %d rows, cursor %d, from the newest %v", len(w.rows), w.l.cursor, w.from == a.img.snap)
 	}
 }
 
@@ -238,7 +312,7 @@ func TestProgressTellsTheTruth(t *testing.T) {
 	if h := strings.Split(screen(a), "\n")[0]; !strings.Contains(h, "3.0 MiB of 6.0 MiB") || strings.Contains(h, "layers in") {
 		t.Errorf("halfway, no layer in: %q", h)
 	}
-	send(a, ProgressMsg{Read: 7 << 20, Total: 6 << 20}, LayerMsg{Layer: img.Layers[0], Done: 1, Total: 7})
+	send(a, ProgressMsg{Read: 7 << 20, Total: 6 << 20}, AppliedMsg{Applied: 1, Total: 7, Image: img})
 	if h := strings.Split(screen(a), "\n")[0]; !strings.Contains(h, "7.0 MiB") || strings.Contains(h, "of 6.0 MiB") || !strings.Contains(h, "1/7 layers in") {
 		t.Errorf("past the estimate: %q", h)
 	}
@@ -261,5 +335,18 @@ func TestScreensAgreeWithoutWaitingForCommands(t *testing.T) {
 	}
 	if s := screen(a); !strings.Contains(s, "Details · path") || !strings.Contains(s, "deleted by layer 6") {
 		t.Fatalf("the details do not describe the tree's path:\n%s", s)
+	}
+}
+
+// A source that places its layers only once its manifest is read says so
+// where the tree would be, wrapped to the pane.
+func TestTreeSaysWhyItWaits(t *testing.T) {
+	a := newTestApp(t, true, 80, 24)
+	growing(t, a, 0)
+	send(a, DeferredMsg{Why: "a compressed archive cannot seek ahead to its manifest"})
+	keys(a, "tab")
+	s := screen(a)
+	if !regexpMatch(`layer 0 shows once the manifest is read`, s) || !strings.Contains(s, "seek") {
+		t.Fatalf("the tree does not say why it waits:\n%s", s)
 	}
 }

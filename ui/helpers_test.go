@@ -12,6 +12,7 @@ import (
 
 	"lx.dev/lx/internal/fixture"
 	"lx.dev/lx/model"
+	"lx.dev/lx/model/report"
 	"lx.dev/lx/theme"
 )
 
@@ -29,14 +30,33 @@ func newTestApp(t testing.TB, dark bool, w, h int) *App {
 	return a
 }
 
-// loaded feeds the app a whole analysis as the loader would.
+// loaded feeds the app a whole analysis as the loader would: the config,
+// each layer as it is applied, then the analysed image.
 func loaded(t testing.TB, a *App, img *model.Image) {
 	t.Helper()
 	send(a, ConfigMsg{Config: img.Config})
-	for i, l := range img.Layers {
-		send(a, LayerMsg{Layer: l, Done: i + 1, Total: len(img.Layers)})
+	for i := range img.Layers {
+		send(a, AppliedMsg{Applied: i + 1, Total: len(img.Layers), Image: img})
 	}
 	send(a, Loaded(img, nil))
+}
+
+// growing feeds the app the seed image as a stream does: its config, then
+// its first n layers applied one by one to a growing image, each with the
+// figures so far. It returns the builder, to go on or finish.
+func growing(t testing.TB, a *App, n int) *model.Builder {
+	t.Helper()
+	cfg, layers := fixture.SeedLayers()
+	b := model.NewBuilder(cfg)
+	send(a, ConfigMsg{Config: cfg})
+	for i := range n {
+		if _, err := b.AddLayer(layers[i]); err != nil {
+			t.Fatal(err)
+		}
+		snap := b.Image().Snapshot()
+		send(a, AppliedMsg{Applied: i + 1, Total: len(layers), Image: b.Image(), Snapshot: snap, Hints: report.Build(snap, report.Options{}).Hints})
+	}
+	return b
 }
 
 func seed(t testing.TB) *model.Image {

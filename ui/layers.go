@@ -162,11 +162,9 @@ func (p *layersPane) row(i int, cols layerCols) string {
 	} else {
 		l := p.img.layers[r.layer]
 		sz, a, c, d, made, killed := "…", "…", "…", "…", "…", "…"
-		if p.img.layerRead(r.layer) {
-			sz = cols.size(l.SizeBytes)
-		}
 		waste := s.Text
-		if p.img.loaded() {
+		if p.img.has(r.layer) {
+			sz = cols.size(l.SizeBytes)
 			a, c, d = count(l.Added), count(l.Changed), count(l.Deleted)
 			made, killed = wasteCell(l.WastedMade, cols.size), wasteCell(l.WastedKilled, cols.size)
 			if l.WastedMade > 0 || l.WastedKilled > 0 {

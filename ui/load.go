@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -10,48 +11,47 @@ import (
 	"lx.dev/lx/model/report"
 )
 
-// Events are the hooks an analysis calls as it goes; Load turns each into
-// a message for the program. They are called on the analysis goroutine.
-type Events struct {
-	// Config: the image's layer list and history (early from an engine's
-	// inspect, or once an archive's config is read). May come twice.
-	Config func(cfg model.Config)
-	// Layer: one more layer is in, with its figures so far.
-	Layer func(l model.Layer, done, total int)
-	// Progress: bytes read so far of total (-1 when unknown).
-	Progress func(read, total int64)
-	// Status: what the source is doing before the stream (a pull).
-	Status func(text string)
-}
+// AnalyzeFunc runs an analysis, telling feed what it observes as it goes.
+type AnalyzeFunc func(ctx context.Context, feed *Feed) (*model.Image, error)
 
-// StatusMsg says what the source is doing before its stream starts.
-type StatusMsg struct{ Text string }
-
-// AnalyzeFunc runs an analysis, calling the events as it goes.
-type AnalyzeFunc func(ctx context.Context, ev Events) (*model.Image, error)
-
-// ConfigMsg says what the image's config says: the layer list and history.
-type ConfigMsg struct{ Config model.Config }
-
-// LayerMsg says one more layer has been read.
-type LayerMsg struct {
-	Layer       model.Layer
-	Done, Total int
-}
-
-// ProgressMsg says how far the stream has come.
-type ProgressMsg struct {
-	Read, Total int64
-	Rate        float64 // bytes per second since the load started
-}
-
-// LoadedMsg ends a load: the analysed image and its fix hints, or why
-// there is none.
-type LoadedMsg struct {
-	Image *model.Image
-	Hints []report.Hint
-	Err   error
-}
+// The messages a load sends the explorer, as its events come.
+type (
+	// StatusMsg says what the source does before its stream (a pull).
+	StatusMsg struct{ Text string }
+	// ConfigMsg says what the image's config says: its layers and history
+	// (early from an engine's inspect, again once the stream brings the
+	// saved config).
+	ConfigMsg struct{ Config model.Config }
+	// ProgressMsg says how far the stream has come.
+	ProgressMsg struct {
+		Read, Total int64
+		Approximate bool    // Total is an estimate the stream may pass
+		Rate        float64 // bytes per second since the load started
+	}
+	// DeferredMsg says why the source places its layers only once its
+	// manifest is read (a compressed archive cannot seek to it).
+	DeferredMsg struct{ Why string }
+	// BoundMsg says a layer's blob is in; it is applied once the layers
+	// below it are.
+	BoundMsg struct{ Index int }
+	// AppliedMsg says layers 0 … Applied-1 are in the growing Image: their
+	// trees, markers and counts are final. Snapshot, when set, is the
+	// figures so far (taken at most a few times a second), with the fix
+	// hints so far.
+	AppliedMsg struct {
+		Applied, Total int
+		Image          *model.Image
+		Snapshot       *model.Image
+		Hints          []report.Hint
+	}
+	// LoadedMsg ends a load: the analysed image and its fix hints, or why
+	// there is none.
+	LoadedMsg struct {
+		Image *model.Image
+		Hints []report.Hint
+		Err   error
+	}
+)
 
 // Loaded makes the message that ends a load. The fix hints are worked out
 // here, on the loading goroutine, not in Update.
@@ -62,32 +62,77 @@ func Loaded(img *model.Image, err error) LoadedMsg {
 	return LoadedMsg{Image: img, Hints: report.Build(img, report.Options{}).Hints}
 }
 
-// Load runs analyze on its own goroutine and forwards its events with
-// send (a program's Send). It returns at once; cancel ctx to stop it.
+// Throttles: the progress bar is redrawn at most 20 times a second, and
+// the figures so far (a copy of the waste list, the hints) are worked out
+// at most 4 times.
+const (
+	progressEvery = 50 * time.Millisecond
+	snapshotEvery = 250 * time.Millisecond
+)
+
+// Feed turns what a load observes into messages for the program,
+// throttled: the caller (main, which knows the sources) calls its methods
+// from the reading goroutine and from the one applying layers.
+type Feed struct {
+	send  func(tea.Msg)
+	start time.Time
+
+	mu                sync.Mutex
+	lastBar, lastSnap time.Time
+}
+
+// Status says what the source does before its stream (a pull).
+func (f *Feed) Status(text string) { f.send(StatusMsg{Text: text}) }
+
+// Config gives the image's config: early (an engine's inspect) and again
+// once the stream brings the saved one.
+func (f *Feed) Config(cfg model.Config) { f.send(ConfigMsg{Config: cfg}) }
+
+// Bytes says how far the stream has come; approximate says total is an
+// estimate the stream may pass.
+func (f *Feed) Bytes(read, total int64, approximate bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := time.Now()
+	if now.Sub(f.lastBar) < progressEvery && read != total {
+		return
+	}
+	f.lastBar = now
+	msg := ProgressMsg{Read: read, Total: total, Approximate: approximate}
+	if el := now.Sub(f.start).Seconds(); el > 0 {
+		msg.Rate = float64(read) / el
+	}
+	f.send(msg)
+}
+
+// Deferred says why the layers are placed only once the manifest is read.
+func (f *Feed) Deferred(why string) { f.send(DeferredMsg{Why: why}) }
+
+// Bound says layer k's blob is in, waiting for the layers below it.
+func (f *Feed) Bound(k int) { f.send(BoundMsg{Index: k}) }
+
+// Applied says layers 0 … applied-1 are in img; a few times a second it
+// also takes a snapshot of the figures so far and their fix hints (here,
+// on the loading goroutine, not in Update).
+func (f *Feed) Applied(applied, total int, img *model.Image) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	msg := AppliedMsg{Applied: applied, Total: total, Image: img}
+	if now := time.Now(); now.Sub(f.lastSnap) >= snapshotEvery || applied == total {
+		f.lastSnap = now
+		msg.Snapshot = img.Snapshot()
+		msg.Hints = report.Build(msg.Snapshot, report.Options{}).Hints
+	}
+	f.send(msg)
+}
+
+// Load runs analyze on its own goroutine, feeding the program (send is a
+// program's Send) as it goes and ending with a LoadedMsg. It returns at
+// once; cancel ctx to stop it.
 func Load(ctx context.Context, send func(tea.Msg), analyze AnalyzeFunc) {
 	go func() {
-		start := time.Now()
-		lastSent := time.Time{}
-		ev := Events{
-			Config: func(cfg model.Config) { send(ConfigMsg{Config: cfg}) },
-			Layer: func(l model.Layer, done, total int) {
-				send(LayerMsg{Layer: l, Done: done, Total: total})
-			},
-			Progress: func(read, total int64) {
-				now := time.Now()
-				if now.Sub(lastSent) < 50*time.Millisecond && read != total {
-					return // at most 20 redraws a second for the bar
-				}
-				lastSent = now
-				rate := 0.0
-				if el := now.Sub(start).Seconds(); el > 0 {
-					rate = float64(read) / el
-				}
-				send(ProgressMsg{Read: read, Total: total, Rate: rate})
-			},
-		}
-		ev.Status = func(text string) { send(StatusMsg{Text: text}) }
-		img, err := analyze(ctx, ev)
+		feed := &Feed{send: send, start: time.Now()}
+		img, err := analyze(ctx, feed)
 		send(Loaded(img, err))
 	}()
 }

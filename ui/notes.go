@@ -16,7 +16,7 @@ import (
 // a later layer kills it, that this layer recopied or overwrote an older
 // copy, or that this layer's deletion made a copy waste.
 func wasteNote(s *theme.Styles, im *image, n model.NodeID, fi model.FileInfo, m model.Marker, k int, own bool) (string, lipgloss.Style, bool) {
-	img := im.img
+	img := im.snap
 	if fi.Kind != model.KindRegular {
 		return "", lipgloss.Style{}, false
 	}

@@ -122,7 +122,7 @@ func (a *App) header() string {
 func (a *App) progress(width int) string {
 	s := a.c.Styles
 	p := a.img.progress
-	if p.Read == 0 {
+	if p.Read == 0 && a.img.applied == 0 {
 		status := a.img.status
 		if status == "" {
 			status = "opening " + a.ref() + "…"
@@ -130,23 +130,31 @@ func (a *App) progress(width int) string {
 		return s.Dim.Render(status)
 	}
 	known := p.Total > 0 && p.Read <= p.Total
-	text := " " + size(p.Read)
+	text := ""
+	if p.Read > 0 {
+		text = " " + size(p.Read)
+	}
 	if known {
-		text += " of " + size(p.Total)
+		if p.Approximate {
+			text += " of ~" + size(p.Total)
+		} else {
+			text += " of " + size(p.Total)
+		}
 	}
 	if p.Rate > 0 {
 		text += fmt.Sprintf(" · %s/s", size(int64(p.Rate)))
 	}
-	if n := len(a.img.layers); n > 0 && a.img.read > 0 {
-		text += fmt.Sprintf(" · %d/%d layers in", a.img.read, n)
+	if n := len(a.img.layers); n > 0 && a.img.applied > 0 {
+		text += fmt.Sprintf(" · %d/%d layers in", a.img.applied, n)
 	}
+	text = " " + strings.TrimPrefix(strings.TrimPrefix(text, " "), "· ") // no bytes yet: the layers lead
 	barW := min(max(width-ansi.StringWidth(text)-10, 10), 40)
 	frac := 1.0 // a total passed: the end is near but not known
 	switch {
 	case known:
 		frac = float64(p.Read) / float64(p.Total)
 	case p.Total <= 0 && len(a.img.layers) > 0:
-		frac = float64(a.img.read) / float64(len(a.img.layers))
+		frac = float64(a.img.applied) / float64(len(a.img.layers))
 	}
 	full := min(int(frac*float64(barW)+0.5), barW)
 	bar := s.BarFull.Render(strings.Repeat("█", full)) + s.BarEmpty.Render(strings.Repeat("░", barW-full))

@@ -8,8 +8,9 @@ import (
 )
 
 // image is what the UI knows of the image so far: the outline from the
-// config, each layer's figures as it streams, then the analysed image.
-// App owns it; components read it.
+// config, then the image growing layer by layer as it streams (its trees
+// final for the layers applied, its figures so far), then the analysed
+// image. App owns it; screens read it.
 type image struct {
 	ref    string
 	cfg    model.Config
@@ -17,15 +18,20 @@ type image struct {
 	layers []model.Layer
 	steps  []model.Step
 	rows   []stepRow // the layer list: every history step, then layers no step covers
-	read   int       // layers read so far
-	img    *model.Image
-	err    error
+
+	bound   map[int]bool // layers whose blob is in, waiting for the ones below
+	applied int          // layers 0 … applied-1 are in live
+	live    *model.Image // the image as it grows (final once loaded)
+	snap    *model.Image // its figures so far: the waste list, totals (the final image once loaded)
+	img     *model.Image // the analysed image, once the load is done
+	err     error
 
 	progress ProgressMsg
 	status   string // what the source does before streaming (a pull)
+	deferred string // why the layers are placed only once the manifest is read
 
-	wasteOf map[model.NodeID][]int // indexes into img.Waste, by path
-	hints   []report.Hint          // fix hints, biggest first
+	wasteOf map[model.NodeID][]int // indexes into snap.Waste, by path
+	hints   []report.Hint          // fix hints (so far), biggest first
 	biggest []pathWaste            // the paths whose copies waste the most, biggest first
 }
 
@@ -47,9 +53,9 @@ type stepRow struct {
 func (s *image) setConfig(cfg model.Config) {
 	s.cfg, s.known = cfg, true
 	layers, steps, _ := model.Outline(cfg)
-	// Keep figures of layers already read (a preview refined by the config).
+	// Keep the figures of layers already in (a preview refined by the config).
 	for i := range layers {
-		if i < len(s.layers) && i < s.read {
+		if i < len(s.layers) && i < s.applied {
 			layers[i] = withFigures(layers[i], s.layers[i])
 		}
 	}
@@ -69,36 +75,67 @@ func (s *image) buildRows() {
 	}
 }
 
+// withFigures gives a layer of the outline the figures read.
 func withFigures(outline, read model.Layer) model.Layer {
 	outline.Entries, outline.SizeBytes = read.Entries, read.SizeBytes
+	outline.Added, outline.Changed, outline.Deleted = read.Added, read.Changed, read.Deleted
+	outline.WastedMade, outline.WastedKilled = read.WastedMade, read.WastedKilled
 	return outline
 }
 
-func (s *image) setLayer(l model.Layer, done int) {
-	if l.Index >= 0 && l.Index < len(s.layers) {
-		s.layers[l.Index] = withFigures(s.layers[l.Index], l)
+// setBound notes that a layer's blob is in.
+func (s *image) setBound(k int) {
+	if s.bound == nil {
+		s.bound = map[int]bool{}
 	}
-	s.read = max(s.read, done)
+	s.bound[k] = true
 }
 
+// setApplied takes a grown image: the layers newly applied get their
+// figures (final but for their wasted bytes), and a snapshot, when there
+// is one, the figures so far.
+func (s *image) setApplied(m AppliedMsg) {
+	s.live = m.Image
+	for k := s.applied; k < m.Applied && k < len(s.layers); k++ {
+		s.layers[k] = withFigures(s.layers[k], m.Image.Layer(k))
+		delete(s.bound, k)
+	}
+	s.applied = max(s.applied, m.Applied)
+	if m.Snapshot != nil {
+		s.setFigures(m.Snapshot, m.Hints)
+	}
+}
+
+// setImage takes the analysed image.
 func (s *image) setImage(img *model.Image, hints []report.Hint) {
-	s.img, s.hints = img, hints
+	s.img, s.live = img, img
 	s.cfg, s.known = img.Config, true
 	s.layers, s.steps = img.Layers, img.Steps
-	s.read = len(img.Layers)
+	s.applied = len(img.Layers)
+	s.bound = nil
 	s.buildRows()
+	s.setFigures(img, hints)
+}
+
+// setFigures takes the figures so far (or final): the waste by path and
+// the biggest wasted paths.
+func (s *image) setFigures(snap *model.Image, hints []report.Hint) {
+	s.snap, s.hints = snap, hints
+	for k := range min(len(s.layers), len(snap.Layers), s.applied) {
+		s.layers[k] = withFigures(s.layers[k], snap.Layers[k])
+	}
 	s.wasteOf = map[model.NodeID][]int{}
-	for i, w := range img.Waste {
+	for i, w := range snap.Waste {
 		s.wasteOf[w.Node] = append(s.wasteOf[w.Node], i)
 	}
 	s.biggest = s.biggest[:0]
 	for n, ws := range s.wasteOf {
-		b := pathWaste{node: n, path: img.Waste[ws[0]].Path}
+		b := pathWaste{node: n, path: snap.Waste[ws[0]].Path}
 		var top int64
 		for _, i := range ws {
-			b.bytes += img.Waste[i].Bytes
-			if img.Waste[i].Bytes > top {
-				top, b.cause = img.Waste[i].Bytes, img.Waste[i].Cause
+			b.bytes += snap.Waste[i].Bytes
+			if snap.Waste[i].Bytes > top {
+				top, b.cause = snap.Waste[i].Bytes, snap.Waste[i].Cause
 			}
 		}
 		s.biggest = append(s.biggest, b)
@@ -114,8 +151,20 @@ func (s *image) setImage(img *model.Image, hints []report.Hint) {
 // loaded tells whether the analysis is complete.
 func (s *image) loaded() bool { return s.img != nil }
 
-// layerRead tells whether layer k's figures have arrived.
-func (s *image) layerRead(k int) bool { return k < s.read }
+// view is the image the screens query for paths, markers and sizes: the
+// analysed one, or the one growing (for its layers applied).
+func (s *image) view() *model.Image { return s.live }
+
+// has tells whether layer k is in: its tree, markers and counts final.
+func (s *image) has(k int) bool { return s.live != nil && k >= 0 && k < s.applied }
+
+// soFar is " so far" while figures may still grow, "" once they are final.
+func (s *image) soFar() string {
+	if s.loaded() {
+		return ""
+	}
+	return " so far"
+}
 
 // command is the history command of a row.
 func (s *image) command(r stepRow) string {

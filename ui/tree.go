@@ -32,14 +32,16 @@ type treePane struct {
 	open     map[model.NodeID]bool           // directories opened (when !allOpen)
 	auto     map[model.NodeID]bool           // directories a layer's changes opened, not the user
 	shut     map[model.NodeID]bool           // directories closed (when allOpen)
-	children map[model.NodeID][]model.NodeID // every child by name, per directory, once
+	children map[model.NodeID][]model.NodeID // every child by name, per directory, while no layer comes in
 	sizes    *model.DirSizes
+	sizesOf  *model.Image // the image sizes follows
 
 	// What layer k changed, worked out once per layer: the changes below
 	// each directory, and the bytes each deleted directory's copies held.
 	layerOf     int
 	below       map[model.NodeID]model.Counts
 	killedBelow map[model.NodeID]int64
+	killedFrom  *model.Image // the figures killedBelow was worked out from
 
 	moved  bool         // the user moved in the tree: layer switches keep the place
 	shown  model.NodeID // the node details were last told of, -1 for none
@@ -128,9 +130,7 @@ func (p *treePane) Update(msg tea.Msg) tea.Cmd {
 	case stepSelectedMsg:
 		p.setLayer(msg.Layer, msg.Own)
 	case imageChangedMsg:
-		if msg.loaded && p.sizes == nil {
-			p.imageLoaded()
-		}
+		p.grew()
 	case revealMsg:
 		p.reveal(msg.Node, msg.Layer, true)
 	case filterMsg:
@@ -165,7 +165,7 @@ func (p *treePane) announce() tea.Cmd {
 // search asks for the filter's matches in the layer shown, when they are
 // not in yet.
 func (p *treePane) search() tea.Cmd {
-	if img := p.img.img; img != nil && p.k >= 0 && p.filter.active() && !(p.changesOnly && p.own) {
+	if img := p.img.view(); p.img.has(p.k) && p.filter.active() && !(p.changesOnly && p.own) {
 		return p.filter.search(img, p.k)
 	}
 	return nil
@@ -236,12 +236,11 @@ func (p *treePane) clearFilter() bool {
 // applyFilter asks for the new filter's matches: the scan runs as a
 // command, off the update loop; the rows follow when it answers.
 func (p *treePane) applyFilter() tea.Cmd {
-	img := p.img.img
-	if img == nil || p.k < 0 || !p.filter.active() || (p.changesOnly && p.own) {
+	if !p.img.has(p.k) || !p.filter.active() || (p.changesOnly && p.own) {
 		p.rebuild()
 		return nil
 	}
-	return p.filter.search(img, p.k)
+	return p.filter.search(p.img.view(), p.k)
 }
 
 func (p *treePane) openSelected(open bool) {

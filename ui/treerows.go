@@ -20,11 +20,26 @@ func (p *treePane) setLayer(k int, own bool) {
 	p.arrive()
 }
 
-// imageLoaded is called once the analysis is complete.
-func (p *treePane) imageLoaded() {
-	p.sizes = p.img.img.DirSizes()
-	p.layerOf = -1
-	p.arrive()
+// grew follows the image as layers are applied (and once it is loaded):
+// the layer shown arrives when it is in; a layer already shown keeps the
+// user's place, open folders and scroll, and takes the waste notes so far.
+func (p *treePane) grew() {
+	img := p.img.view()
+	if img == nil {
+		return
+	}
+	if p.sizes == nil || p.sizesOf != img {
+		p.sizes, p.sizesOf = img.DirSizes(), img
+	}
+	clear(p.children) // later layers may have put new paths in a directory
+	if p.img.has(p.k) && p.layerOf != p.k {
+		p.arrive()
+		return
+	}
+	if p.killedFrom != p.img.snap {
+		p.studyKills()
+	}
+	p.rebuild()
 }
 
 // arrive shows the layer now selected: its changes studied, their
@@ -41,15 +56,27 @@ func (p *treePane) arrive() {
 // studyLayer works out, once per layer, what it changed below each
 // directory and what each directory it deleted held.
 func (p *treePane) studyLayer() {
-	img := p.img.img
-	if img == nil || p.k < 0 || p.layerOf == p.k {
+	img := p.img.view()
+	if !p.img.has(p.k) || p.layerOf == p.k {
 		return
 	}
 	p.layerOf = p.k
 	p.below = img.ChangesBelow(p.k)
+	p.studyKills()
+}
+
+// studyKills works out what each directory the layer deleted held, from
+// the figures so far (a copy's death is in them once its layer is
+// applied and a snapshot taken).
+func (p *treePane) studyKills() {
+	img, snap := p.img.view(), p.img.snap
+	p.killedFrom = snap
 	p.killedBelow = map[model.NodeID]int64{}
-	for _, w := range img.Waste {
-		if w.KilledBy != p.k || w.Cause != model.Removed {
+	if snap == nil || p.layerOf < 0 {
+		return
+	}
+	for _, w := range snap.Waste {
+		if w.KilledBy != p.layerOf || w.Cause != model.Removed {
 			continue
 		}
 		for n := img.Parent(w.Node); n != model.Root; n = img.Parent(n) {
@@ -66,8 +93,8 @@ const autoOpenRows = 500
 // autoOpen opens the directories on the way to what the layer changed and
 // returns the first change in tree order (-1 when there is none).
 func (p *treePane) autoOpen() model.NodeID {
-	img := p.img.img
-	if img == nil || p.k < 0 || !p.own {
+	img := p.img.view()
+	if !p.img.has(p.k) || !p.own {
 		return -1
 	}
 	var tops, deeper []model.NodeID // changes whose directory did not change; the others
@@ -147,11 +174,8 @@ func (p *treePane) selectedNode() (model.NodeID, bool) {
 func (p *treePane) rebuild() {
 	sel, had := p.selectedNode()
 	p.rows = p.rows[:0]
-	img := p.img.img
-	if img != nil && p.k >= 0 {
-		if p.sizes != nil {
-			p.sizes.At(p.k)
-		}
+	if p.img.has(p.k) {
+		p.sizes.At(p.k)
 		if p.changesOnly && p.own {
 			p.buildChanges()
 		} else {
@@ -166,7 +190,7 @@ func (p *treePane) rebuild() {
 }
 
 func (p *treePane) reselect(n model.NodeID) {
-	img := p.img.img
+	img := p.img.view()
 	for {
 		for i, r := range p.rows {
 			if r.node == n {
@@ -183,7 +207,7 @@ func (p *treePane) reselect(n model.NodeID) {
 
 // shows tells whether a path is listed in the tree of layer k.
 func (p *treePane) shows(n model.NodeID) bool {
-	img := p.img.img
+	img := p.img.view()
 	if p.own {
 		if !img.Shown(n, p.k) {
 			return false
@@ -203,7 +227,7 @@ func (p *treePane) shows(n model.NodeID) bool {
 func (p *treePane) childrenOf(dir model.NodeID) []model.NodeID {
 	kids, ok := p.children[dir]
 	if !ok {
-		kids = p.img.img.EveryChild(dir)
+		kids = p.img.view().EveryChild(dir)
 		p.children[dir] = kids
 	}
 	return kids
@@ -246,7 +270,7 @@ func (p *treePane) walk(dir model.NodeID, depth int32, last uint64) {
 // showsAny tells whether directory dir lists anything in this view: it
 // stops at the first child shown.
 func (p *treePane) showsAny(dir model.NodeID) bool {
-	if !p.img.img.HasChildren(dir) {
+	if !p.img.view().HasChildren(dir) {
 		return false
 	}
 	for _, c := range p.childrenOf(dir) {
@@ -259,7 +283,7 @@ func (p *treePane) showsAny(dir model.NodeID) bool {
 
 // info is a row's state: after layer k, or before it for a path k deleted.
 func (p *treePane) info(n model.NodeID) (model.FileInfo, bool) {
-	img := p.img.img
+	img := p.img.view()
 	if fi, ok := img.Stat(n, p.k); ok {
 		return fi, true
 	}
@@ -275,14 +299,14 @@ func (p *treePane) isDir(n model.NodeID) bool {
 // else the bytes the path shows (a hardlink its copy's).
 func (p *treePane) sizeOf(n model.NodeID) int64 {
 	fi, _ := p.info(n)
-	if fi.Kind == model.KindDir && p.img.img.Visible(n, p.k) {
+	if fi.Kind == model.KindDir && p.img.view().Visible(n, p.k) {
 		return p.sizes.Size(n)
 	}
 	return fi.Size
 }
 
 func (p *treePane) buildChanges() {
-	img := p.img.img
+	img := p.img.view()
 	for _, ch := range img.Changes(p.k) {
 		path := model.DisplayPath(img.Path(ch.Node))
 		if p.filter.active() && !p.filter.matchString(path[1:]) {
@@ -304,7 +328,7 @@ func (p *treePane) reveal(n model.NodeID, k int, own bool) {
 	p.filter.clear()
 	p.k, p.own = k, own
 	p.studyLayer()
-	img := p.img.img
+	img := p.img.view()
 	for d := img.Parent(n); d != model.Root; d = img.Parent(d) {
 		p.setOpen(d, true)
 	}

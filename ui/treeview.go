@@ -25,15 +25,17 @@ func (p *treePane) View() string {
 	switch {
 	case p.img.err != nil:
 		body = append(body, s.Error.Render("the image could not be read"))
-	case p.img.img == nil:
-		body = append(body, s.Dim.Render(fmt.Sprintf("the filesystem shows once every layer is read (%d of %d)", p.img.read, len(p.img.layers))))
 	case p.k < 0:
 		body = append(body, s.Dim.Render("select a layer"))
+	case !p.img.has(p.k):
+		for _, l := range wrapWords(p.waitingText(), max(p.w-3, 10)) {
+			body = append(body, s.Dim.Render(l))
+		}
 	case len(p.rows) == 0:
 		body = append(body, s.Dim.Render(p.emptyText()))
 	}
 	lo, hi := p.l.visible()
-	for i := lo; i < hi && p.img.img != nil; i++ {
+	for i := lo; i < hi && p.img.has(p.k); i++ {
 		body = append(body, p.c.cursorRow(p.row(i), p.w-2, i == p.l.cursor, p.focused))
 	}
 	if p.filter.shown() {
@@ -43,6 +45,19 @@ func (p *treePane) View() string {
 		body = append(body, p.filterLine())
 	}
 	return p.c.frame(p.title(), p.focused, p.w, p.h, body)
+}
+
+// waitingText says why the selected layer's tree is not shown yet: its
+// bytes are still streaming, or they are in and wait for the layers below.
+func (p *treePane) waitingText() string {
+	n := len(p.img.layers)
+	if p.img.bound[p.k] {
+		return fmt.Sprintf("layer %d is read; it shows once the layers below it are in (%d of %d applied)", p.k, p.img.applied, n)
+	}
+	if p.img.deferred != "" && len(p.img.bound) == 0 {
+		return fmt.Sprintf("layer %d shows once the manifest is read (%s; it is often the last member)", p.k, p.img.deferred)
+	}
+	return fmt.Sprintf("layer %d is not read yet; its tree shows as soon as it is (%d of %d applied)", p.k, p.img.applied, n)
 }
 
 func (p *treePane) emptyText() string {
@@ -76,7 +91,7 @@ func (p *treePane) filterLine() string {
 // and what the waste accounting says of the copy it shows.
 func (p *treePane) row(i int) string {
 	s := p.c.Styles
-	img := p.img.img
+	img := p.img.view()
 	r := p.rows[i]
 	fi, _ := p.info(r.node)
 	m := model.Unchanged
@@ -142,7 +157,7 @@ func (p *treePane) row(i int) string {
 // the levels nearest the root give way to a "…" first.
 func (p *treePane) treeName(r treeRow, fi model.FileInfo, st lipgloss.Style, avail int) string {
 	s := p.c.Styles
-	name := model.EscapeName(p.img.img.Name(r.node))
+	name := model.EscapeName(p.img.view().Name(r.node))
 	glyph := " "
 	switch {
 	case fi.Kind != model.KindDir:

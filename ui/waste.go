@@ -22,6 +22,7 @@ type wasteList struct {
 	c   *Common
 	img *image
 
+	from     *model.Image // the figures the rows were listed from
 	grouping wasteGrouping
 	groups   []wasteGroup // when grouped
 	group    int          // the group shown copy by copy, -1 for none
@@ -96,13 +97,33 @@ func (p *wasteList) KeyHelp() []key.Binding {
 func (p *wasteList) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case imageChangedMsg:
-		p.regroup()
-		p.wrapW = 0
-		p.SetSize(p.w, p.h)
+		if p.img.snap != p.from {
+			p.relist()
+		}
 	case tea.KeyPressMsg:
 		return p.key(msg)
 	}
 	return nil
+}
+
+// relist takes newer figures (the load goes on under the list): the rows
+// are listed again, the cursor kept on its row and an opened group open.
+func (p *wasteList) relist() {
+	name, cursor := "", p.l.cursor
+	if p.group >= 0 && p.group < len(p.groups) {
+		name = p.groups[p.group].name
+	}
+	p.group = -1
+	p.regroupKeepCursor()
+	for i, g := range p.groups {
+		if name != "" && g.name == name {
+			p.group, p.rows = i, g.members
+			p.l.setLen(len(p.rows))
+		}
+	}
+	p.l.to(min(cursor, max(p.l.n-1, 0)))
+	p.wrapW = 0
+	p.SetSize(p.w, p.h)
 }
 
 func (p *wasteList) key(msg tea.KeyPressMsg) tea.Cmd {
@@ -145,7 +166,7 @@ func (p *wasteList) enter() tea.Cmd {
 	if p.l.cursor >= len(p.rows) {
 		return nil
 	}
-	w := p.img.img.Waste[p.rows[p.l.cursor]]
+	w := p.img.snap.Waste[p.rows[p.l.cursor]]
 	p.c.post(JumpMsg{Node: w.Node, Layer: w.MadeBy})
 	return nil
 }

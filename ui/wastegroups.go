@@ -50,7 +50,8 @@ func (p *wasteList) regroup() {
 }
 
 func (p *wasteList) regroupKeepCursor() {
-	img := p.img.img
+	img := p.img.snap
+	p.from = img
 	p.groups, p.rows = nil, nil
 	if img == nil {
 		p.l.setLen(0)

@@ -15,7 +15,7 @@ func (p *wasteList) View() string {
 		return ""
 	}
 	s := p.c.Styles
-	img := p.img.img
+	img := p.img.snap
 	inner := p.w - 2
 	rest := max(inner-9-2-11-2-4, 30)
 	pathW := rest * 2 / 5
@@ -27,8 +27,10 @@ func (p *wasteList) View() string {
 		body = append(body, s.Header.Render(fmt.Sprintf("%9s  %-11s  %s  %s  %s", "SIZE", "CAUSE", fit("PATH", pathW), fit("MADE BY", layerW), fit("KILLED BY", layerW))))
 	}
 	title := "Wasted copies"
-	if img != nil {
-		title = fmt.Sprintf("Wasted copies · %s, %s · %s", plural(len(img.Waste), "copy", "copies"), size(img.WastedBytes), p.grouping)
+	if img == nil {
+		body = append(body, s.Dim.Render(fmt.Sprintf("The wasted copies list as layers come in (%d of %d in).", p.img.applied, len(p.img.layers))))
+	} else {
+		title = fmt.Sprintf("Wasted copies%s · %s, %s · %s", p.img.soFar(), plural(len(img.Waste), "copy", "copies"), size(img.WastedBytes), p.grouping)
 		if p.group >= 0 {
 			title += " · " + midTrunc(p.groups[p.group].name, 40)
 		}
@@ -45,8 +47,11 @@ func (p *wasteList) View() string {
 			}
 			body = append(body, p.c.cursorRow(line, inner, i == p.l.cursor, !p.inHints))
 		}
-		if len(img.Waste) == 0 {
+		switch {
+		case len(img.Waste) == 0 && p.img.loaded():
 			body = append(body, s.Good.Render("No waste: every copy this image ships is in its final filesystem."))
+		case len(img.Waste) == 0:
+			body = append(body, s.Dim.Render(fmt.Sprintf("No waste so far (%d of %d layers in).", p.img.applied, len(p.img.layers))))
 		}
 	}
 	hints := p.hintLines(inner)
@@ -81,7 +86,7 @@ func (p *wasteList) groupRow(g wasteGroup, w int) string {
 
 // footLine says what the cursor's copy changed, or where it came back.
 func (p *wasteList) footLine() string {
-	img := p.img.img
+	img := p.img.snap
 	if img == nil || p.showingGroups() || p.l.cursor >= len(p.rows) {
 		return ""
 	}
@@ -103,7 +108,7 @@ func (p *wasteList) hintLines(w int) []string {
 		return nil
 	}
 	s := p.c.Styles
-	head := fmt.Sprintf("FIX HINTS · %d · the same %s as the list, grouped by the step to change", len(p.img.hints), size(p.img.img.WastedBytes))
+	head := fmt.Sprintf("FIX HINTS · %d · the same %s as the list, grouped by the step to change", len(p.img.hints), size(p.img.snap.WastedBytes))
 	if p.hints.n > p.hints.h {
 		head += fmt.Sprintf(" · lines %d–%d of %d", p.hints.offset+1, min(p.hints.offset+p.hints.h, p.hints.n), p.hints.n)
 	}

@@ -23,7 +23,7 @@ type archiveSource struct{ b []byte }
 
 func (s archiveSource) String() string { return "demo" }
 func (s archiveSource) Load(ctx context.Context, sink source.Sink) error {
-	return source.ReadArchive(ctx, bytes.NewReader(s.b), source.Options{}, testRef, sink)
+	return source.ReadArchive(ctx, bytes.NewReader(s.b), source.Options{}, testRef, nil, sink)
 }
 
 func analyzeDemo(t *testing.T) *model.Image {
@@ -32,7 +32,7 @@ func analyzeDemo(t *testing.T) *model.Image {
 	if b == nil {
 		t.Fatal(Err())
 	}
-	img, err := source.Analyze(context.Background(), archiveSource{b}, source.Hooks{})
+	img, err := source.Analyze(context.Background(), archiveSource{b}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
