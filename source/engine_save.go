@@ -42,7 +42,7 @@ func (e *Engine) Load(ctx context.Context, sink Sink) error {
 	defer stop()
 	br := &breakReader{r: body}
 	r := newProgressReader(ctx, br, img.inspect.Size, e.opts.Progress)
-	check := &checkedSink{Sink: sink, want: img.inspect.RootFS.Layers}
+	check := &checkedSink{Sink: sink, want: img.inspect.RootFS.Layers, ref: e.Ref}
 	if img.noPreview {
 		check.want = nil // inspect described another platform
 	}
@@ -76,15 +76,20 @@ func (b *breakReader) Read(p []byte) (int, error) {
 }
 
 // checkedSink makes sure the saved image is the inspected one: a tag that
-// moved between the two calls must not mix two images.
+// moved between the two calls must not mix two images. The image keeps
+// the name it was asked by, as the preview has it: engines name it in
+// their saves each their own way ("docker.io/library/…" on the containerd
+// image store).
 type checkedSink struct {
 	Sink
 	want []string
+	ref  string
 }
 
 func (s *checkedSink) Config(cfg model.Config) error {
 	if s.want != nil && !slices.Equal(cfg.DiffIDs, s.want) {
 		return fmt.Errorf("the image changed while it was read (inspect listed %d layers, the saved config %d, not the same); run lx again", len(s.want), len(cfg.DiffIDs))
 	}
+	cfg.Ref = s.ref
 	return s.Sink.Config(cfg)
 }
