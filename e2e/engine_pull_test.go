@@ -22,11 +22,15 @@ import (
 // TestEnginePull: an image the engine lacks is pulled through it from a
 // registry (Debian's docker-registry on a loopback port, where the engine
 // allows plain HTTP), with progress on stderr; --no-pull refuses; a failed
-// pull is one line with the registry's answer.
+// pull is one line with the registry's answer (in each engine's words).
 func TestEnginePull(t *testing.T) {
-	host := testengine.Host(t)
 	reg := startRegistry(t)
-	ref := reg + "/lx/seed:pulled"
+	testengine.Each(t, func(t *testing.T, e testengine.Engine) { testPull(t, e, reg) })
+}
+
+func testPull(t *testing.T, e testengine.Engine, reg string) {
+	host := e.Host
+	ref := reg + "/lx/seed-" + e.Name + ":pulled"
 	dockerCLI(t, host, "tag", "lx-fixture/seed:latest", ref)
 	dockerCLI(t, host, "push", ref)
 	digest := dockerCLI(t, host, "image", "inspect", "--format", "{{index .RepoDigests 0}}", ref)
@@ -62,7 +66,11 @@ func TestEnginePull(t *testing.T) {
 
 	absent := reg + "/lx/absent:1"
 	res = runLXEnv(t, t.TempDir(), engineEnv(t), "report", "--host", host, absent)
-	oneLine(t, res, absent, "pulling it failed", "manifest unknown")
+	answer := "manifest unknown" // the registry's words, passed on
+	if e.Containerd {
+		answer = absent + ": not found" // containerd's resolver's
+	}
+	oneLine(t, res, absent, "pulling it failed", answer)
 }
 
 // startRegistry runs Debian's docker-registry on a free loopback port with
