@@ -26,6 +26,7 @@ func (e *Engine) Load(ctx context.Context, sink Sink) error {
 	opts.Tag = ""
 	if img.platform != nil {
 		saveOpts = append(saveOpts, client.ImageSaveWithPlatforms(*img.platform))
+		opts.Platform = platformString(*img.platform)
 	} else {
 		// The save holds this one image; an old engine's legacy layout
 		// names no platform to choose by (resolve checked it matches).
