@@ -7,7 +7,6 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -137,15 +136,7 @@ func busyboxLayer(t *testing.T, host string) []byte {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "busybox.tar")
 	dockerCLI(t, host, "save", "-o", p, "busybox:latest")
-	f, err := os.Open(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	files, _, err := testarchive.Files(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	files, _ := tarFiles(t, p)
 	var manifest []struct{ Layers []string }
 	if err := json.Unmarshal(files["manifest.json"], &manifest); err != nil {
 		t.Fatalf("the save of busybox:latest: manifest.json: %v", err)

@@ -55,6 +55,23 @@ func (e *Engine) Load(ctx context.Context, sink Sink) error {
 		return fmt.Errorf("%s: %w", e, ctx.Err())
 	case br.err != nil:
 		return explain(br.err, "%s: the stream broke off after %d bytes (%v): the daemon stopped or the connection was lost; nothing was analysed, run lx again once %s answers", e, br.n, oneLine(br.err), e.Host.Host)
+	case !check.configured:
+		// Nothing reached the sink: the save may have left blobs out
+		// (engine_partial.go). Its second read costs no more than the first.
+		config, lerr := e.leftOut(ctx, saveOpts, br.n+1<<20)
+		if lerr != nil || config == "" {
+			break
+		}
+		read, rerr := e.throughSameConfig(ctx, img, config, opts, check)
+		switch {
+		case ctx.Err() != nil:
+			return fmt.Errorf("%s: %w", e, ctx.Err())
+		case rerr != nil:
+			return fmt.Errorf("%s: %w", e, rerr)
+		case read:
+			return nil
+		}
+		return e.leftOutError(ctx, img, err)
 	}
 	return fmt.Errorf("%s: %w", e, err)
 }
@@ -83,8 +100,9 @@ func (b *breakReader) Read(p []byte) (int, error) {
 // image store).
 type checkedSink struct {
 	Sink
-	want []string
-	ref  string
+	want       []string
+	ref        string
+	configured bool // the sink has the config: the read cannot start again
 }
 
 func (s *checkedSink) Config(cfg model.Config) error {
@@ -92,5 +110,6 @@ func (s *checkedSink) Config(cfg model.Config) error {
 		return fmt.Errorf("the image changed while it was read (inspect listed %d layers, the saved config %d, not the same); run lx again", len(s.want), len(cfg.DiffIDs))
 	}
 	cfg.Ref = s.ref
+	s.configured = true
 	return s.Sink.Config(cfg)
 }
