@@ -174,7 +174,42 @@ func TestEnginePodmanSocket(t *testing.T) {
 	raw, r := engineReport(t, "unix://"+sock, "lx-fixture/seed:latest")
 	want, _ := jsonReport(t, seed)
 	sameReport(t, "through podman's socket vs the seed archive", want, raw)
-	if !strings.HasSuffix(r.Image.Ref, "lx-fixture/seed:latest") {
+	if r.Image.Ref != "lx-fixture/seed:latest" {
 		t.Errorf("ref %q", r.Image.Ref)
 	}
+
+	// podman:REF finds the socket as podman does: CONTAINER_HOST, then the
+	// default connection that `podman system connection add --default`
+	// wrote (podman 4 into containers.conf, podman 5 into
+	// podman-connections.json). As root, podman 4 writes
+	// /etc/containers/containers.conf unless CONTAINERS_CONF names a file:
+	// it names one here, so the machine's stays as it is.
+	podmanReport := func(what string, env ...string) {
+		t.Helper()
+		res := runLXEnv(t, t.TempDir(), engineEnv(t, env...), "report", "--changes", "--no-pull", "podman:lx-fixture/seed:latest")
+		if res.code != 0 {
+			t.Fatalf("%s: lx report podman:lx-fixture/seed:latest: exit %d: %s", what, res.code, res.stderr)
+		}
+		sameReport(t, "podman: through "+what+" vs the seed archive", want, res.stdout)
+	}
+	config := t.TempDir()
+	conf := filepath.Join(config, "containers.conf")
+	if err := os.WriteFile(conf, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	podmanReport("CONTAINER_HOST", "CONTAINER_HOST=unix://"+sock, "XDG_CONFIG_HOME="+config)
+	add := exec.Command(podman, "system", "connection", "add", "--default", "lx-test", "unix://"+sock)
+	add.Env = append(os.Environ(), "XDG_CONFIG_HOME="+config, "CONTAINERS_CONF="+conf)
+	if out, err := add.CombinedOutput(); err != nil {
+		t.Fatalf("podman system connection add: %v: %s", err, out)
+	}
+	podmanReport("the default connection", "XDG_CONFIG_HOME="+config, "CONTAINERS_CONF="+conf, "CONTAINER_HOST=")
+
+	// Nothing answers: one line with the paths tried.
+	runtime := t.TempDir()
+	res := runLXEnv(t, t.TempDir(), engineEnv(t, "XDG_CONFIG_HOME="+t.TempDir(), "CONTAINERS_CONF="+filepath.Join(runtime, "none.conf"), "XDG_RUNTIME_DIR="+runtime, "CONTAINER_HOST="), "report", "podman:lx-fixture/seed:latest")
+	if _, err := os.Stat("/run/podman/podman.sock"); err == nil {
+		t.Skip("this machine runs podman's rootful service: no socket can be missing")
+	}
+	oneLine(t, res, "no podman socket answers", "/run/podman/podman.sock", filepath.Join(runtime, "podman", "podman.sock"))
 }

@@ -1,4 +1,4 @@
-package testengine
+package e2e
 
 // Pushing hand-made images to a loopback registry over the distribution
 // API, so a test can have an index of several platforms that no engine
@@ -22,11 +22,11 @@ const (
 	ociConfig   = "application/vnd.oci.image.config.v1+json"
 )
 
-// PushIndex pushes the images (each with its OS and Arch) to the plain
+// pushIndex pushes the images (each with its OS and Arch) to the plain
 // HTTP registry at addr ("127.0.0.1:PORT") as one OCI index tagged
 // repo:tag, their layer blobs stored with comp. It returns the index's
 // digest.
-func PushIndex(addr, repo, tag string, comp testarchive.Compression, ims ...testarchive.Image) (string, error) {
+func pushIndex(addr, repo, tag string, comp testarchive.Compression, ims ...testarchive.Image) (string, error) {
 	r := registry{base: "http://" + addr, repo: repo}
 	var manifests []map[string]any
 	for _, im := range ims {
