@@ -15,14 +15,14 @@ type sourceFlags struct {
 }
 
 func (f *sourceFlags) register(fs *pflag.FlagSet) {
-	fs.StringVarP(&f.host, "host", "H", "", "Docker Engine to read IMAGE from (unix:///PATH or tcp://HOST:PORT); default: DOCKER_HOST, DOCKER_CONTEXT, the docker CLI's current context, /var/run/docker.sock")
+	fs.StringVarP(&f.host, "host", "H", "", "Docker Engine to read IMAGE from (unix:///PATH or tcp://HOST:PORT); default: DOCKER_HOST, DOCKER_CONTEXT, the docker CLI's current context, /var/run/docker.sock; for podman:IMAGE, CONTAINER_HOST, podman's connection, its rootful then rootless socket")
 	fs.BoolVar(&f.noPull, "no-pull", false, "fail when the engine does not have IMAGE instead of pulling it")
 	fs.StringVar(&f.platform, "platform", "", "choose os/arch[/variant] of a multi-platform image or archive")
 }
 
 // openSource turns what the user typed into a source: an archive or layout
-// path, or an image of the Docker Engine (see source.Open). It takes
-// configuration only; what the load does is observed through
+// path, or an image of the Docker Engine or podman (see source.Open). It
+// takes configuration only; what the load does is observed through
 // source.Analyze's events.
 func openSource(ref string, f sourceFlags) (source.Source, error) {
 	return source.Open(ref, source.Options{

@@ -5,9 +5,8 @@ package e2e
 // lx and against docker diff.
 
 import (
+	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -48,9 +47,14 @@ func craftArchive(t *testing.T, tag string, base []byte, layers [][]testarchive.
 // TestEngineCraftedImage: an image made of hand-written layers (opaque
 // directory, deleted tree, file→dir, dir→symlink, hardlinks, a recopy) is
 // loaded with `docker load`; lx through the engine gives the expected
-// markers and waste, and the same report as the archive itself.
+// markers and waste, and the same report as the archive itself, on each
+// engine.
 func TestEngineCraftedImage(t *testing.T) {
-	host := testengine.Host(t)
+	testengine.Each(t, testCraftedImage)
+}
+
+func testCraftedImage(t *testing.T, e testengine.Engine) {
+	host := e.Host
 	const tag = "lx-crafted/types:latest"
 	layers := [][]testarchive.Entry{
 		{ // 0: the base
@@ -126,32 +130,23 @@ func TestEngineCraftedImage(t *testing.T) {
 }
 
 // busyboxLayer is the layer tar of busybox:latest (one layer, imported),
-// from a docker save of it.
+// from a docker save of it: manifest.json names it in both the legacy
+// layout and the OCI layout that the containerd image store saves.
 func busyboxLayer(t *testing.T, host string) []byte {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "busybox.tar")
 	dockerCLI(t, host, "save", "-o", p, "busybox:latest")
-	f, err := os.Open(p)
-	if err != nil {
-		t.Fatal(err)
+	files, _ := tarFiles(t, p)
+	var manifest []struct{ Layers []string }
+	if err := json.Unmarshal(files["manifest.json"], &manifest); err != nil {
+		t.Fatalf("the save of busybox:latest: manifest.json: %v", err)
 	}
-	defer f.Close()
-	var layer []byte
-	err = testarchive.Each(f, func(m testarchive.Member) error {
-		if !strings.HasSuffix(m.Header.Name, "/layer.tar") {
-			return nil
-		}
-		if layer != nil {
-			return fmt.Errorf("busybox:latest has more than one layer")
-		}
-		layer, err = io.ReadAll(m.Body)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
+	if len(manifest) != 1 || len(manifest[0].Layers) != 1 {
+		t.Fatalf("the save of busybox:latest is not one image of one layer: %+v", manifest)
 	}
-	if layer == nil {
-		t.Fatal("no layer.tar in the save of busybox:latest")
+	layer, ok := files[manifest[0].Layers[0]]
+	if !ok {
+		t.Fatalf("the save of busybox:latest has no %s", manifest[0].Layers[0])
 	}
 	return layer
 }

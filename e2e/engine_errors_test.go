@@ -41,7 +41,11 @@ func oneLine(t *testing.T, res lxResult, says ...string) {
 }
 
 func TestEngineErrors(t *testing.T) {
-	host := testengine.Host(t)
+	testengine.Each(t, testEngineErrors)
+}
+
+func testEngineErrors(t *testing.T, e testengine.Engine) {
+	host := e.Host
 	t.Run("missing socket", func(t *testing.T) {
 		sock := filepath.Join(t.TempDir(), "none.sock")
 		res := runLXEnv(t, t.TempDir(), engineEnv(t), "report", "--host", "unix://"+sock, "busybox")
@@ -138,7 +142,11 @@ func copyFile(t *testing.T, src, dst string, mode os.FileMode) {
 // TestEngineGoneMidStream: the engine hanging up in the middle of the save
 // is exit 2, one line, and no report file.
 func TestEngineGoneMidStream(t *testing.T) {
-	p := testengine.StartProxy(t, testengine.Host(t), testengine.HangUp, 2<<20)
+	testengine.Each(t, testGoneMidStream)
+}
+
+func testGoneMidStream(t *testing.T, e testengine.Engine) {
+	p := testengine.StartProxy(t, e.Host, testengine.HangUp, 2<<20)
 	dir := t.TempDir()
 	res := runLXEnv(t, dir, engineEnv(t), "report", "--host", p.Host, "-o", "out.json", "lx-fixture/seed:latest")
 	oneLine(t, res, "lx-fixture/seed:latest", "broke off", "nothing was analysed")
@@ -150,7 +158,11 @@ func TestEngineGoneMidStream(t *testing.T) {
 // TestEngineInterrupt: Ctrl-C while the engine is stalled mid-stream ends
 // lx within a second.
 func TestEngineInterrupt(t *testing.T) {
-	p := testengine.StartProxy(t, testengine.Host(t), testengine.Stall, 2<<20)
+	testengine.Each(t, testInterrupt)
+}
+
+func testInterrupt(t *testing.T, e testengine.Engine) {
+	p := testengine.StartProxy(t, e.Host, testengine.Stall, 2<<20)
 	cmd := exec.Command(lxBinary(t), "report", "--host", p.Host, "-o", "out.json", "lx-fixture/seed:latest")
 	cmd.Dir = t.TempDir()
 	cmd.Env = engineEnv(t)
@@ -191,7 +203,11 @@ func TestEngineInterrupt(t *testing.T) {
 // TestEngineContext: a context made by `docker context create`, and made
 // current with `docker context use`, is where lx goes with no --host.
 func TestEngineContext(t *testing.T) {
-	host := testengine.Host(t)
+	testengine.Each(t, testContext)
+}
+
+func testContext(t *testing.T, e testengine.Engine) {
+	host := e.Host
 	cfg := t.TempDir()
 	env := func(extra ...string) []string {
 		e := engineEnv(t, extra...)

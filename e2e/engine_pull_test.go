@@ -22,11 +22,15 @@ import (
 // TestEnginePull: an image the engine lacks is pulled through it from a
 // registry (Debian's docker-registry on a loopback port, where the engine
 // allows plain HTTP), with progress on stderr; --no-pull refuses; a failed
-// pull is one line with the registry's answer.
+// pull is one line with the registry's answer (in each engine's words).
 func TestEnginePull(t *testing.T) {
-	host := testengine.Host(t)
 	reg := startRegistry(t)
-	ref := reg + "/lx/seed:pulled"
+	testengine.Each(t, func(t *testing.T, e testengine.Engine) { testPull(t, e, reg) })
+}
+
+func testPull(t *testing.T, e testengine.Engine, reg string) {
+	host := e.Host
+	ref := reg + "/lx/seed-" + e.Name + ":pulled"
 	dockerCLI(t, host, "tag", "lx-fixture/seed:latest", ref)
 	dockerCLI(t, host, "push", ref)
 	digest := dockerCLI(t, host, "image", "inspect", "--format", "{{index .RepoDigests 0}}", ref)
@@ -62,7 +66,11 @@ func TestEnginePull(t *testing.T) {
 
 	absent := reg + "/lx/absent:1"
 	res = runLXEnv(t, t.TempDir(), engineEnv(t), "report", "--host", host, absent)
-	oneLine(t, res, absent, "pulling it failed", "manifest unknown")
+	answer := "manifest unknown" // the registry's words, passed on
+	if e.Containerd {
+		answer = absent + ": not found" // containerd's resolver's
+	}
+	oneLine(t, res, absent, "pulling it failed", answer)
 }
 
 // startRegistry runs Debian's docker-registry on a free loopback port with
@@ -166,7 +174,42 @@ func TestEnginePodmanSocket(t *testing.T) {
 	raw, r := engineReport(t, "unix://"+sock, "lx-fixture/seed:latest")
 	want, _ := jsonReport(t, seed)
 	sameReport(t, "through podman's socket vs the seed archive", want, raw)
-	if !strings.HasSuffix(r.Image.Ref, "lx-fixture/seed:latest") {
+	if r.Image.Ref != "lx-fixture/seed:latest" {
 		t.Errorf("ref %q", r.Image.Ref)
 	}
+
+	// podman:REF finds the socket as podman does: CONTAINER_HOST, then the
+	// default connection that `podman system connection add --default`
+	// wrote (podman 4 into containers.conf, podman 5 into
+	// podman-connections.json). As root, podman 4 writes
+	// /etc/containers/containers.conf unless CONTAINERS_CONF names a file:
+	// it names one here, so the machine's stays as it is.
+	podmanReport := func(what string, env ...string) {
+		t.Helper()
+		res := runLXEnv(t, t.TempDir(), engineEnv(t, env...), "report", "--changes", "--no-pull", "podman:lx-fixture/seed:latest")
+		if res.code != 0 {
+			t.Fatalf("%s: lx report podman:lx-fixture/seed:latest: exit %d: %s", what, res.code, res.stderr)
+		}
+		sameReport(t, "podman: through "+what+" vs the seed archive", want, res.stdout)
+	}
+	config := t.TempDir()
+	conf := filepath.Join(config, "containers.conf")
+	if err := os.WriteFile(conf, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	podmanReport("CONTAINER_HOST", "CONTAINER_HOST=unix://"+sock, "XDG_CONFIG_HOME="+config)
+	add := exec.Command(podman, "system", "connection", "add", "--default", "lx-test", "unix://"+sock)
+	add.Env = append(os.Environ(), "XDG_CONFIG_HOME="+config, "CONTAINERS_CONF="+conf)
+	if out, err := add.CombinedOutput(); err != nil {
+		t.Fatalf("podman system connection add: %v: %s", err, out)
+	}
+	podmanReport("the default connection", "XDG_CONFIG_HOME="+config, "CONTAINERS_CONF="+conf, "CONTAINER_HOST=")
+
+	// Nothing answers: one line with the paths tried.
+	runtime := t.TempDir()
+	res := runLXEnv(t, t.TempDir(), engineEnv(t, "XDG_CONFIG_HOME="+t.TempDir(), "CONTAINERS_CONF="+filepath.Join(runtime, "none.conf"), "XDG_RUNTIME_DIR="+runtime, "CONTAINER_HOST="), "report", "podman:lx-fixture/seed:latest")
+	if _, err := os.Stat("/run/podman/podman.sock"); err == nil {
+		t.Skip("this machine runs podman's rootful service: no socket can be missing")
+	}
+	oneLine(t, res, "no podman socket answers", "/run/podman/podman.sock", filepath.Join(runtime, "podman", "podman.sock"))
 }

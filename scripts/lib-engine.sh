@@ -41,6 +41,40 @@ lx_ensure_packages() {
 	rm -f "$log"
 }
 
+# lx_wait_for waits (60 s at most) until the command after its first three
+# arguments succeeds, failing early, with the log, when PID has exited.
+lx_wait_for() {
+	local what=$1 pid=$2 log=$3
+	shift 3
+	local deadline=$((SECONDS + 60))
+	until "$@" >/dev/null 2>&1; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			echo "test.sh: $what exited while starting; its log:" >&2
+			tail -n 30 "$log" >&2
+			return 1
+		fi
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			echo "test.sh: $what did not answer within 60s; its log:" >&2
+			tail -n 30 "$log" >&2
+			return 1
+		fi
+		sleep 0.3
+	done
+}
+
+# lx_stop_pid sends TERM to pid, waits up to 30 s, then KILL.
+lx_stop_pid() {
+	local pid=$1 what=$2 i
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+	kill -TERM "$pid" 2>/dev/null || true
+	for i in $(seq 1 60); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.5
+	done
+	echo "test.sh: $what $pid did not stop; killing it" >&2
+	kill -KILL "$pid" 2>/dev/null || true
+}
+
 # lx_engine_start starts dockerd on a private socket and waits until it
 # answers. It sets LX_ENGINE_DIR, LX_ENGINE_PID, LX_DOCKER_HOST and exports
 # DOCKER_HOST for the docker CLI. The caller must arrange lx_engine_stop on
@@ -65,20 +99,7 @@ lx_engine_start() {
 		-H "$LX_DOCKER_HOST" \
 		</dev/null >"$d/dockerd.log" 2>&1 &
 	LX_ENGINE_PID=$!
-	local deadline=$((SECONDS + 60))
-	until timeout 10 docker version >/dev/null 2>&1; do
-		if ! kill -0 "$LX_ENGINE_PID" 2>/dev/null; then
-			echo "test.sh: dockerd exited while starting; its log:" >&2
-			tail -n 30 "$d/dockerd.log" >&2
-			return 1
-		fi
-		if [ "$SECONDS" -ge "$deadline" ]; then
-			echo "test.sh: dockerd did not answer within 60s; its log:" >&2
-			tail -n 30 "$d/dockerd.log" >&2
-			return 1
-		fi
-		sleep 0.5
-	done
+	lx_wait_for dockerd "$LX_ENGINE_PID" "$d/dockerd.log" timeout 10 docker version
 	LX_ENGINE_PID=$(cat "$d/docker.pid" 2>/dev/null || echo "$LX_ENGINE_PID")
 	lx_log "dockerd $(docker version --format '{{.Server.Version}} (API {{.Server.APIVersion}})') pid $LX_ENGINE_PID on $LX_DOCKER_HOST"
 }
@@ -95,18 +116,7 @@ lx_engine_stop() {
 		echo "To stop it: kill ${LX_ENGINE_PID:-?} && rm -rf $d"
 		return 0
 	fi
-	local pid=${LX_ENGINE_PID:-} i
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill -TERM "$pid" 2>/dev/null || true
-		for i in $(seq 1 60); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.5
-		done
-		if kill -0 "$pid" 2>/dev/null; then
-			echo "test.sh: dockerd $pid did not stop; killing it" >&2
-			kill -KILL "$pid" 2>/dev/null || true
-		fi
-	fi
+	lx_stop_pid "${LX_ENGINE_PID:-}" dockerd
 	# dockerd stops the containerd it started; if it was killed, do it here.
 	local cpid
 	cpid=$(cat "$d/exec/containerd/containerd.pid" 2>/dev/null || true)
@@ -166,7 +176,7 @@ lx_build_fixtures() {
 	local name log
 	for name in $(lx_fixture_names); do
 		log=$LX_ENGINE_DIR/logs/build-$name.log
-		if ! DOCKER_BUILDKIT=0 docker build --rm --force-rm -t "lx-fixture/$name:latest" \
+		if ! DOCKER_BUILDKIT=0 docker build --rm --force-rm -t "lx-fixture/$name:latest" -t "lx-fixture/$name:built" \
 			"testdata/dockerfiles/$name" >"$log" 2>&1; then
 			tail -n 30 "$log" >&2
 			echo "test.sh: docker build of testdata/dockerfiles/$name failed" >&2

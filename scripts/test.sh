@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The test command. On a fresh Debian machine it installs what it lacks,
 # starts a private Docker Engine (stopped on exit), builds the fixture images
-# in testdata/dockerfiles and saves them in every archive layout, then runs
+# in testdata/dockerfiles and saves them in every archive layout, starts a
+# second engine on the containerd image store (Debian trixie's dockerd and
+# containerd, unpacked once per machine into ~/.cache/lx-tools) and loads
+# the fixtures into it, then runs
 # gofmt, go vet, every test (those of source, ui and model again under the
 # race detector) and a short run of every fuzz target; then it
 # takes the README's screenshots from real runs (into a temp directory) and
@@ -14,6 +17,7 @@
 #	LX_FUZZTIME=15s   how long each fuzz target runs (0 skips fuzzing)
 #	LX_KEEP_ENGINE=1  leave the engine and fixtures for manual use; prints how
 #	LX_NO_ENGINE=1    no engine, no fixtures (the engine tests skip, or fail in CI)
+#	LX_NO_CONTAINERD=1  no second engine (its tests skip, or fail in CI)
 #	LX_NO_GORELEASER=1  skip goreleaser check and the snapshot build
 #	LX_NO_SCREENSHOTS=1 skip taking the screenshots
 set -euo pipefail
@@ -21,6 +25,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib-engine.sh
 . scripts/lib-engine.sh
+# shellcheck source=scripts/lib-containerd.sh
+. scripts/lib-containerd.sh
 
 started=$SECONDS
 section() { printf '\n=== %s (%ds)\n' "$*" $((SECONDS - started)); }
@@ -37,6 +43,7 @@ stop_all() {
 	if [ -n "$goreleaser_pid" ] && kill -0 "$goreleaser_pid" 2>/dev/null; then
 		kill "$goreleaser_pid" 2>/dev/null || true
 	fi
+	lx_engine2_stop
 	lx_engine_stop
 }
 trap stop_all EXIT
@@ -57,6 +64,16 @@ else
 	section "fixture archives"
 	lx_save_fixtures
 	export LX_FIXTURES=$LX_ENGINE_DIR/fixtures LX_DOCKER_HOST
+	if [ "${LX_NO_CONTAINERD:-}" = 1 ]; then
+		section "containerd engine: skipped (LX_NO_CONTAINERD=1)"
+	else
+		section "containerd engine: trixie's dockerd and containerd"
+		lx_trixie_tools
+		lx_engine2_start
+		section "containerd engine: fixtures"
+		lx_engine2_fixtures
+		export LX_DOCKER_HOST_CONTAINERD
+	fi
 fi
 
 section gofmt

@@ -70,14 +70,20 @@ func ResolveDockerHost(flagHost string, getenv func(string) string) (DockerHost,
 
 // dockerConfigDir is $DOCKER_CONFIG, else ~/.docker.
 func dockerConfigDir(getenv func(string) string) string {
-	if d := getenv("DOCKER_CONFIG"); d != "" {
+	return envDirOrHome(getenv, "DOCKER_CONFIG", ".docker")
+}
+
+// envDirOrHome is the directory $key names, else sub in the home
+// directory ($HOME, else the user's).
+func envDirOrHome(getenv func(string) string, key, sub string) string {
+	if d := getenv(key); d != "" {
 		return d
 	}
 	home := getenv("HOME")
 	if home == "" {
 		home, _ = os.UserHomeDir()
 	}
-	return filepath.Join(home, ".docker")
+	return filepath.Join(home, sub)
 }
 
 // hostFromEnvTLS is a host given by flag or DOCKER_HOST, with the TLS

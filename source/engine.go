@@ -45,6 +45,7 @@ type Engine struct {
 	Ref  string
 	Host DockerHost
 	opts Options
+	kind engineKind // the zero value is the Docker Engine
 
 	cli *client.Client
 
@@ -66,13 +67,20 @@ type engineImage struct {
 // the environment names. It does not connect yet.
 func NewEngine(ref string, opts Options) (*Engine, error) {
 	if ref == "" {
-		return nil, errors.New("no image named")
+		return nil, errNoImage
 	}
 	host, err := ResolveDockerHost(opts.Engine.Host, opts.Engine.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{Ref: ref, Host: host, opts: opts}
+	return newEngine(ref, host, opts, dockerKind)
+}
+
+var errNoImage = errors.New("no image named")
+
+// newEngine is the source of ref on the engine at host, not connected yet.
+func newEngine(ref string, host DockerHost, opts Options, kind engineKind) (*Engine, error) {
+	e := &Engine{Ref: ref, Host: host, opts: opts, kind: kind}
 	if err := e.connect(); err != nil {
 		return nil, err
 	}
@@ -85,7 +93,37 @@ func (e *Engine) String() string {
 
 // where names the engine and where its address came from.
 func (e *Engine) where() string {
-	return fmt.Sprintf("the Docker Engine at %s (%s)", e.Host.Host, e.Host.Origin)
+	return fmt.Sprintf("%s at %s (%s)", e.kindOf().name, e.Host.Host, e.Host.Origin)
+}
+
+// engineKind is the program behind the API, as messages name it.
+type engineKind struct {
+	name       string // "the Docker Engine"
+	cli        string // its command, for `docker images`
+	unreached  string // what to do when nothing answers
+	permission string // what to do when its socket is not ours
+}
+
+var (
+	dockerKind = engineKind{
+		name:       "the Docker Engine",
+		cli:        "docker",
+		unreached:  "start Docker or set DOCKER_HOST / --host",
+		permission: "add your user to the docker group, use the rootless socket (unix://$XDG_RUNTIME_DIR/docker.sock), or set DOCKER_HOST / --host",
+	}
+	podmanKind = engineKind{
+		name:       "podman",
+		cli:        "podman",
+		unreached:  "start podman's service (`systemctl --user start podman.socket`, or `podman system service`) or set CONTAINER_HOST / --host",
+		permission: "use your own rootless socket (unix://$XDG_RUNTIME_DIR/podman/podman.sock), or set CONTAINER_HOST / --host",
+	}
+)
+
+func (e *Engine) kindOf() engineKind {
+	if e.kind.name == "" {
+		return dockerKind
+	}
+	return e.kind
 }
 
 // Close releases the client's idle connections.

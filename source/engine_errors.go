@@ -44,7 +44,7 @@ func (e *Engine) fail(ctx context.Context, doing string, err error) error {
 		return e.connError(err)
 	}
 	if cerrdefs.IsNotFound(err) {
-		return explain(err, "no image %s on %s; check the name with `docker images`", e.Ref, e.where())
+		return explain(err, "no image %s on %s; check the name with `%s images`", e.Ref, e.where(), e.kindOf().cli)
 	}
 	return explain(err, "%s: %s the image: %s", e, doing, oneLine(daemonMessage(err)))
 }
@@ -57,12 +57,12 @@ func (e *Engine) connError(err error) error {
 	if cause == nil {
 		cause = err
 	}
-	const todo = "start Docker or set DOCKER_HOST / --host"
+	todo := e.kindOf().unreached
 	switch {
 	case errors.Is(cause, fs.ErrNotExist):
 		return explain(cause, "cannot reach %s: no such socket; %s", e.where(), todo)
 	case errors.Is(cause, fs.ErrPermission):
-		return explain(cause, "cannot reach %s: permission denied on the socket; add your user to the docker group, use the rootless socket (unix://$XDG_RUNTIME_DIR/docker.sock), or set DOCKER_HOST / --host", e.where())
+		return explain(cause, "cannot reach %s: permission denied on the socket; %s", e.where(), e.kindOf().permission)
 	case errors.Is(cause, syscall.ECONNREFUSED):
 		return explain(cause, "cannot reach %s: connection refused, no daemon is listening; %s", e.where(), todo)
 	}

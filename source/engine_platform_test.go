@@ -173,6 +173,31 @@ func TestEnginePlatformOnNewEngines(t *testing.T) {
 			}
 		})
 	}
+	// Without --platform, a Docker 28+ engine is still asked for one
+	// platform, the one inspect described: otherwise it saves every
+	// platform of an index, and the containerd image store leaves out the
+	// blobs of those it did not pull.
+	for _, api := range []string{"1.48", "1.49"} {
+		t.Run(api+" without --platform", func(t *testing.T) {
+			f, host := startFakeEngine(t, api)
+			e, err := NewEngine("app:1", Options{Engine: EngineOptions{Host: host, NoPull: true}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			img, err := Analyze(context.Background(), e, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			amd := `{"architecture":"amd64","os":"linux"}`
+			want := "/v" + api + "/images/app:1/json?platform= /v" + api + "/images/app:1/history?platform=" + amd + " /v" + api + "/images/get?platform=" + amd
+			if got := f.requests(); got != want {
+				t.Errorf("requests:\n  %s\nwant\n  %s", got, want)
+			}
+			if img.Config.Architecture != "amd64" {
+				t.Errorf("read %s, want the inspected amd64", img.Config.Architecture)
+			}
+		})
+	}
 	t.Run("1.47", func(t *testing.T) {
 		_, host := startFakeEngine(t, "1.47")
 		e, err := NewEngine("app:1", Options{Platform: "linux/arm64", Engine: EngineOptions{Host: host, NoPull: true}})

@@ -27,7 +27,7 @@ func (e *Engine) pull(ctx context.Context, want *ocispec.Platform, notFound erro
 		return explain(notFound, "no image %s on %s, and --no-pull forbids pulling it", e.Ref, e.where())
 	}
 	if !pullable(e.Ref) {
-		return explain(notFound, "no image %s on %s (an image ID cannot be pulled); check it with `docker images`", e.Ref, e.where())
+		return explain(notFound, "no image %s on %s (an image ID cannot be pulled); check it with `%s images`", e.Ref, e.where(), e.kindOf().cli)
 	}
 	var opts client.ImagePullOptions
 	if want != nil {

@@ -63,6 +63,12 @@ func (e *Engine) resolve(ctx context.Context, observe Observer) (*engineImage, e
 			img.noPreview = true // inspect told of another platform
 		}
 	}
+	if img.platform == nil && img.inspect.Os != "" && !versions.LessThan(img.api, platformAPI) {
+		// Unasked, Docker 28+ saves every platform of an index (and the
+		// containerd image store leaves out the blobs of those it did not
+		// pull): ask for the one inspect described.
+		img.platform = &ocispec.Platform{OS: img.inspect.Os, Architecture: img.inspect.Architecture, Variant: img.inspect.Variant}
+	}
 	var histOpts []client.ImageHistoryOption
 	if img.platform != nil {
 		histOpts = append(histOpts, client.ImageHistoryWithPlatform(*img.platform))

@@ -9,6 +9,8 @@ import (
 	"io"
 
 	"github.com/moby/moby/client"
+
+	"lx.dev/lx/model"
 )
 
 // Load implements Source: one ImageSave stream, read as it arrives.
@@ -23,6 +25,7 @@ func (e *Engine) Load(ctx context.Context, sink Sink) error {
 	opts.Tag = ""
 	if img.platform != nil {
 		saveOpts = append(saveOpts, client.ImageSaveWithPlatforms(*img.platform))
+		opts.Platform = platformString(*img.platform)
 	} else {
 		// The save holds this one image; an old engine's legacy layout
 		// names no platform to choose by (resolve checked it matches).
@@ -41,11 +44,12 @@ func (e *Engine) Load(ctx context.Context, sink Sink) error {
 	r := newProgressReader(ctx, br, img.inspect.Size, sink.Observe)
 	r.approximate = true
 	expect := img.inspect.RootFS.Layers
+	named := &namedSink{Sink: sink, ref: e.Ref}
 	if img.noPreview {
 		expect = nil // inspect described another platform
 		sink.Observe(Deferred{Why: "the engine could not describe this platform before its save"})
 	}
-	err = ReadArchive(ctx, r, opts, e.Ref, expect, sink)
+	err = ReadArchive(ctx, r, opts, e.Ref, expect, named)
 	switch {
 	case err == nil:
 		return nil
@@ -53,6 +57,23 @@ func (e *Engine) Load(ctx context.Context, sink Sink) error {
 		return fmt.Errorf("%s: %w", e, ctx.Err())
 	case br.err != nil:
 		return explain(br.err, "%s: the stream broke off after %d bytes (%v): the daemon stopped or the connection was lost; nothing was analysed, run lx again once %s answers", e, br.n, oneLine(br.err), e.Host.Host)
+	case !named.touched:
+		// Nothing reached the sink: the save may have left blobs out
+		// (engine_partial.go). Its second read costs no more than the first.
+		config, lerr := e.leftOut(ctx, saveOpts, br.n+1<<20)
+		if lerr != nil || config == "" {
+			break
+		}
+		read, rerr := e.throughSameConfig(ctx, img, config, opts, named)
+		switch {
+		case ctx.Err() != nil:
+			return fmt.Errorf("%s: %w", e, ctx.Err())
+		case rerr != nil:
+			return fmt.Errorf("%s: %w", e, rerr)
+		case read:
+			return nil
+		}
+		return e.leftOutError(ctx, img, err)
 	}
 	return fmt.Errorf("%s: %w", e, err)
 }
@@ -72,4 +93,25 @@ func (b *breakReader) Read(p []byte) (int, error) {
 		b.err = err
 	}
 	return n, err
+}
+
+// namedSink keeps the name the image was asked by, as the preview has it:
+// engines name it in their saves each their own way ("docker.io/library/…"
+// on the containerd image store). It notes whether anything reached the
+// sink, after which the read cannot start again.
+type namedSink struct {
+	Sink
+	ref     string
+	touched bool
+}
+
+func (s *namedSink) Config(cfg model.Config) error {
+	cfg.Ref = s.ref
+	s.touched = true
+	return s.Sink.Config(cfg)
+}
+
+func (s *namedSink) Layer(index int, l Layer) error {
+	s.touched = true
+	return s.Sink.Layer(index, l)
 }

@@ -17,6 +17,7 @@ import (
 //	oci:DIR[:TAG]               an OCI layout directory
 //	PATH                        any of these, told apart by what is there
 //	docker-daemon:IMAGE         an image of the Docker Engine (see NewEngine)
+//	podman:IMAGE                an image of podman, through its API socket (see NewPodman)
 //	IMAGE                       the same, when no file or directory has that name:
 //	                            name[:tag], name@sha256:…, a full or short image ID
 //
@@ -25,6 +26,9 @@ import (
 func Open(ref string, opts Options) (Source, error) {
 	if image, ok := strings.CutPrefix(ref, EnginePrefix); ok {
 		return NewEngine(image, opts)
+	}
+	if image, ok := strings.CutPrefix(ref, PodmanPrefix); ok {
+		return NewPodman(image, opts, PodmanEnv{Getenv: opts.Engine.Getenv})
 	}
 	kind, rest, hasKind := strings.Cut(ref, ":")
 	switch kind {

@@ -1,6 +1,7 @@
-// Package testengine hands tests the private Docker Engine and the fixture
-// archives that ./scripts/test.sh sets up: the engine's host in
-// LX_DOCKER_HOST, the archives' directory in LX_FIXTURES.
+// Package testengine hands tests the private Docker Engines and the fixture
+// archives that ./scripts/test.sh sets up: the first engine's host in
+// LX_DOCKER_HOST, the second's (on the containerd image store) in
+// LX_DOCKER_HOST_CONTAINERD, the archives' directory in LX_FIXTURES.
 //
 // Without them a test is skipped, with a message saying how to get them,
 // except in CI (CI=true), where the engine tests must run: there it fails.
@@ -18,8 +19,9 @@ import (
 
 // The variables ./scripts/test.sh exports.
 const (
-	EnvFixtures = "LX_FIXTURES"
-	EnvHost     = "LX_DOCKER_HOST"
+	EnvFixtures       = "LX_FIXTURES"
+	EnvHost           = "LX_DOCKER_HOST"
+	EnvHostContainerd = "LX_DOCKER_HOST_CONTAINERD"
 )
 
 // Fixtures returns the directory of fixture archives ($LX_FIXTURES).
