@@ -64,10 +64,12 @@ func Loaded(img *model.Image, err error) LoadedMsg {
 
 // Throttles: the progress bar is redrawn at most 20 times a second, and
 // the figures so far (a copy of the waste list, the hints) are worked out
-// at most 4 times.
+// at most 4 times, or 20 when the layer just applied killed copies (so
+// their highlights appear as it lands).
 const (
-	progressEvery = 50 * time.Millisecond
-	snapshotEvery = 250 * time.Millisecond
+	progressEvery     = 50 * time.Millisecond
+	snapshotEvery     = 250 * time.Millisecond
+	killSnapshotEvery = 50 * time.Millisecond
 )
 
 // Feed turns what a load observes into messages for the program,
@@ -75,6 +77,7 @@ const (
 // from the reading goroutine and from the one applying layers.
 type Feed struct {
 	send  func(tea.Msg)
+	now   func() time.Time
 	start time.Time
 
 	mu                sync.Mutex
@@ -93,7 +96,7 @@ func (f *Feed) Config(cfg model.Config) { f.send(ConfigMsg{Config: cfg}) }
 func (f *Feed) Bytes(read, total int64, approximate bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	now := time.Now()
+	now := f.now()
 	if now.Sub(f.lastBar) < progressEvery && read != total {
 		return
 	}
@@ -118,7 +121,11 @@ func (f *Feed) Applied(applied, total int, img *model.Image) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	msg := AppliedMsg{Applied: applied, Total: total, Image: img}
-	if now := time.Now(); now.Sub(f.lastSnap) >= snapshotEvery || applied == total {
+	every := snapshotEvery
+	if applied > 0 && img.Layer(applied-1).WastedKilled > 0 {
+		every = killSnapshotEvery // the copies it killed light up now
+	}
+	if now := f.now(); now.Sub(f.lastSnap) >= every || applied == total {
 		f.lastSnap = now
 		msg.Snapshot = img.Snapshot()
 		msg.Hints = report.Build(msg.Snapshot, report.Options{}).Hints
@@ -131,7 +138,7 @@ func (f *Feed) Applied(applied, total int, img *model.Image) {
 // once; cancel ctx to stop it.
 func Load(ctx context.Context, send func(tea.Msg), analyze AnalyzeFunc) {
 	go func() {
-		feed := &Feed{send: send, start: time.Now()}
+		feed := &Feed{send: send, now: time.Now, start: time.Now()}
 		img, err := analyze(ctx, feed)
 		send(Loaded(img, err))
 	}()
