@@ -58,6 +58,7 @@ type App struct {
 	overlays []placed // the topmost last
 
 	notice        string // a one-line answer in the footer, until the next key
+	quitting      bool   // the user quit: what the cancelled load answers is not news
 	width, height int
 	exitCode      int
 }
@@ -149,6 +150,9 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 	case StatusMsg:
 		a.img.status = msg.Text
 	case LoadedMsg:
+		if a.quitting {
+			return nil // the load the user left ends cancelled: no failure
+		}
 		if msg.Err != nil {
 			a.img.err, a.exitCode = msg.Err, 2
 			return nil
@@ -221,6 +225,7 @@ func (a *App) typing() Screen {
 }
 
 func (a *App) quit() tea.Cmd {
+	a.quitting = true
 	if a.opts.Cancel != nil {
 		a.opts.Cancel()
 	}

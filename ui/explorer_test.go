@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -348,5 +349,17 @@ func TestTreeSaysWhyItWaits(t *testing.T) {
 	s := screen(a)
 	if !regexpMatch(`layer 0 shows once the manifest is read`, s) || !strings.Contains(s, "seek") {
 		t.Fatalf("the tree does not say why it waits:\n%s", s)
+	}
+}
+
+// Quitting while the image streams ends the load; the load's answer, that
+// it was cancelled, arrives after and is no failure: the exit code stays 0.
+func TestQuitDuringALoadIsNoFailure(t *testing.T) {
+	a := newTestApp(t, true, 120, 30)
+	growing(t, a, 2)
+	keys(a, "q")
+	send(a, Loaded(nil, context.Canceled))
+	if a.ExitCode() != 0 || a.Err() != nil {
+		t.Fatalf("exit code %d, error %v after q during a load", a.ExitCode(), a.Err())
 	}
 }
