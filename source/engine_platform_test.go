@@ -39,6 +39,10 @@ type fakeEngine struct {
 
 	mu   sync.Mutex
 	seen []string // "PATH?platform=…" of every request after the ping
+
+	// historyFails answers image history as Docker 26's containerd store
+	// does at times right after a load.
+	historyFails bool
 }
 
 func startFakeEngine(t *testing.T, api string) (*fakeEngine, string) {
@@ -102,6 +106,10 @@ func (f *fakeEngine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"Created": epoch.Format("2006-01-02T15:04:05Z"), "Size": 1000,
 			"RootFS": map[string]any{"Type": "layers", "Layers": cfg.RootFS.DiffIDs},
 		})
+	case strings.HasSuffix(r.URL.Path, "/history") && f.historyFails:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		w.Write([]byte(`{"message":"snapshot sha256:3ee5d04c3baa86a9dccec3a4a350da59186f8a48a6eb6e1814e7e47209e60b80 does not exist: not found"}`))
 	case strings.HasSuffix(r.URL.Path, "/history"):
 		var items []image.HistoryResponseItem
 		for i := len(im.steps) - 1; i >= 0; i-- {
@@ -267,4 +275,35 @@ func TestEngineTLS(t *testing.T) {
 	if _, err := NewEngine("app:1", Options{Engine: EngineOptions{Getenv: env.get}}); err == nil || !strings.Contains(err.Error(), "TLS") {
 		t.Errorf("err = %v", err)
 	}
+}
+
+// An engine whose history call fails (Docker 26's containerd store, at
+// times, right after a load) still gives the image: the history only
+// dresses the preview, and the saved config brings the steps.
+func TestEngineHistoryFailingIsNoMissingImage(t *testing.T) {
+	f, host := startFakeEngine(t, "1.45")
+	want, err := Analyze(context.Background(), mustEngine(t, host), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.historyFails = true
+	got, err := Analyze(context.Background(), mustEngine(t, host), nil)
+	if err != nil {
+		t.Fatalf("history failing: %v", err)
+	}
+	if d := model.DiffFigures(want, got); d != "" {
+		t.Fatalf("figures differ without the history: %s", d)
+	}
+	if len(got.Steps) != len(want.Steps) || got.Steps[1].CreatedBy != want.Steps[1].CreatedBy {
+		t.Fatalf("steps %v, want those of the saved config %v", got.Steps, want.Steps)
+	}
+}
+
+func mustEngine(t *testing.T, host string) *Engine {
+	t.Helper()
+	e, err := NewEngine("app:1", Options{Engine: EngineOptions{Host: host, NoPull: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
 }

@@ -74,7 +74,12 @@ func (e *Engine) resolve(ctx context.Context, observe Observer) (*engineImage, e
 		histOpts = append(histOpts, client.ImageHistoryWithPlatform(*img.platform))
 	}
 	img.history, err = e.cli.ImageHistory(ctx, e.Ref, histOpts...)
-	if err != nil {
+	if err != nil && ctx.Err() == nil {
+		// The history only dresses the preview: the saved config brings
+		// the steps. Docker 26's containerd store fails it at times right
+		// after a load ("snapshot … does not exist"), image and save fine.
+		img.history = client.ImageHistoryResult{}
+	} else if err != nil {
 		return nil, e.fail(ctx, "reading the history of", err)
 	}
 	e.mu.Lock()
