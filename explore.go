@@ -65,13 +65,14 @@ func runExplore(cmd *cobra.Command, ref string, f exploreFlags, open opener) err
 		PlainTree:    !cfg.Tree.Lines,
 	})
 	prog := tea.NewProgram(app)
-	trace := tracer(os.Stderr) // LX_TRACE=1 lx IMAGE 2>trace.log
+	trace := newTracer(os.Stderr) // LX_TRACE=1 lx IMAGE 2>trace.log
 	ui.Load(ctx, prog.Send, func(ctx context.Context, feed *ui.Feed) (*model.Image, error) {
 		src, err := open(f.src)
 		if err != nil {
 			return nil, err
 		}
-		return source.Analyze(ctx, src, observers(feeder(feed), trace))
+		defer trace.done()
+		return source.Analyze(ctx, src, observers(feeder(feed), trace.observe()))
 	})
 	if _, err := prog.Run(); err != nil {
 		return err

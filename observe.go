@@ -82,32 +82,67 @@ func pullPrinter(w io.Writer) source.Observer {
 
 // tracer logs, with LX_TRACE=1, when the layer list (the preview), the
 // config and every layer were known, bound and applied, from the start of
-// the process, and why a source binds its layers only at the end.
-func tracer(w io.Writer) source.Observer {
+// the process; why a source binds its layers only once the manifest is
+// read; and, when the load ends, when the stream's first and last bytes
+// came. Without LX_TRACE it is nil, and so are its observer and done.
+type tracer struct {
+	w                     io.Writer
+	mu                    sync.Mutex
+	firstBytes, lastBytes time.Duration
+	read                  int64
+}
+
+func newTracer(w io.Writer) *tracer {
 	if os.Getenv("LX_TRACE") != "1" {
 		return nil
 	}
-	var mu sync.Mutex
-	since := func() string { return time.Since(processStart).Round(time.Millisecond).String() }
+	return &tracer{w: w, firstBytes: -1}
+}
+
+func since() time.Duration { return time.Since(processStart).Round(time.Millisecond) }
+
+// observe is the tracer's observer.
+func (t *tracer) observe() source.Observer {
+	if t == nil {
+		return nil
+	}
 	return func(ev source.Event) {
-		mu.Lock()
-		defer mu.Unlock()
+		t.mu.Lock()
+		defer t.mu.Unlock()
 		switch ev := ev.(type) {
 		case source.Previewed:
-			fmt.Fprintf(w, "lx: trace: preview after %s (%d layers, %d steps)\n", since(), len(ev.Config.DiffIDs), len(ev.Config.History))
+			fmt.Fprintf(t.w, "lx: trace: preview after %s (%d layers, %d steps)\n", since(), len(ev.Config.DiffIDs), len(ev.Config.History))
 		case source.Configured:
-			fmt.Fprintf(w, "lx: trace: config after %s\n", since())
+			fmt.Fprintf(t.w, "lx: trace: config after %s\n", since())
 		case source.Deferred:
-			fmt.Fprintf(w, "lx: trace: layers bound once the manifest is read: %s\n", ev.Why)
+			fmt.Fprintf(t.w, "lx: trace: layers bound once the manifest is read: %s\n", ev.Why)
+		case source.BytesRead:
+			if t.firstBytes < 0 {
+				t.firstBytes = since()
+			}
+			t.lastBytes, t.read = since(), ev.Read
 		case source.Bound:
-			fmt.Fprintf(w, "lx: trace: layer %d bound after %s\n", ev.Index, since())
+			fmt.Fprintf(t.w, "lx: trace: layer %d bound after %s\n", ev.Index, since())
 		case source.Applied:
-			fmt.Fprintf(w, "lx: trace: layer %d applied after %s\n", ev.Index, since())
+			fmt.Fprintf(t.w, "lx: trace: layer %d applied after %s\n", ev.Index, since())
 			if ev.Applied == ev.Total {
-				fmt.Fprintf(w, "lx: trace: %d layers applied after %s\n", ev.Total, since())
+				fmt.Fprintf(t.w, "lx: trace: %d layers applied after %s\n", ev.Total, since())
 			}
 		}
 	}
+}
+
+// done logs the stream's span once the load has ended.
+func (t *tracer) done() {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.firstBytes >= 0 {
+		fmt.Fprintf(t.w, "lx: trace: stream of %d bytes from %s to %s\n", t.read, t.firstBytes, t.lastBytes)
+	}
+	fmt.Fprintf(t.w, "lx: trace: done after %s\n", since())
 }
 
 // progressPrinter writes the load's progress to w (lx report --progress):

@@ -110,7 +110,9 @@ func analyze(ctx context.Context, ref string, f sourceFlags, stderr io.Writer, m
 	if err != nil {
 		return nil, err
 	}
-	return source.Analyze(ctx, src, observers(pullPrinter(stderr), tracer(stderr), more))
+	trace := newTracer(stderr)
+	defer trace.done()
+	return source.Analyze(ctx, src, observers(pullPrinter(stderr), trace.observe(), more))
 }
 
 func printWarnings(w io.Writer, img *model.Image) {

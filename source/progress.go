@@ -15,6 +15,7 @@ type progressReader struct {
 	approximate bool
 	read        int64
 	reported    int64
+	started     bool // the first bytes were reported: the stream's start
 	observe     Observer
 }
 
@@ -30,8 +31,8 @@ func (p *progressReader) Read(b []byte) (int, error) {
 	}
 	n, err := p.r.Read(b)
 	p.read += int64(n)
-	if p.observe != nil && (p.read-p.reported >= progressEvery || err == io.EOF) {
-		p.reported = p.read
+	if p.observe != nil && (p.read-p.reported >= progressEvery || err == io.EOF || !p.started && n > 0) {
+		p.reported, p.started = p.read, true
 		p.observe(BytesRead{Read: p.base + p.read, Total: p.total, Approximate: p.approximate})
 	}
 	return n, err
