@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // Break says what a Proxy does to an image save stream once it has passed
@@ -21,11 +22,15 @@ const (
 	Stall Break = iota
 	// HangUp closes the connection, like an engine that died.
 	HangUp
+	// Pace never breaks the stream: it forwards it at Limit bytes a
+	// second, like an engine on a slow disk or at the end of a network.
+	Pace
 )
 
 // Proxy is a unix socket in front of the real engine that forwards every
 // request as it is, except the response to an image save (GET
-// /images/get), which it breaks off after Limit bytes.
+// /images/get), which it breaks off after Limit bytes (or, with Pace,
+// slows to Limit bytes a second).
 type Proxy struct {
 	Host   string        // unix://… of the proxy's socket
 	Broken chan struct{} // closed when a save stream has been broken off
@@ -119,11 +124,23 @@ func (p *Proxy) serve(c net.Conn) {
 		}
 	}()
 	var sent int64
+	var start time.Time
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := up.Read(buf)
 		if n > 0 {
-			if saving.Load() {
+			if saving.Load() && p.mode == Pace {
+				if start.IsZero() {
+					start = time.Now()
+				}
+				sent += int64(n)
+				due := start.Add(time.Duration(float64(sent) / float64(p.limit) * float64(time.Second)))
+				select {
+				case <-time.After(time.Until(due)):
+				case <-p.done:
+					return
+				}
+			} else if saving.Load() {
 				if sent+int64(n) > p.limit {
 					n = int(p.limit - sent)
 					c.Write(buf[:n])
