@@ -43,7 +43,7 @@ func (d *DirSizes) At(k int) {
 // the regular-file bytes it shows.
 func (d *DirSizes) Size(n NodeID) int64 {
 	defer d.img.read()()
-	if ev := d.img.t.at(n, d.k); ev != none && d.img.t.events[ev].op == opEntry && d.img.t.events[ev].kind != KindDir {
+	if ev := d.img.t.at(n, d.k); ev != none && d.img.t.events.at(ev).op == opEntry && d.img.t.events.at(ev).kind != KindDir {
 		return d.img.fileBytes(n, d.k)
 	}
 	return d.size[n]
@@ -58,8 +58,8 @@ func (d *DirSizes) apply(k, from, to int) {
 	lo, hi := t.layerRange(k)
 	var shared map[int32]bool // hardlinked copies already moved
 	for i := lo; i < hi; i++ {
-		ev := &t.events[i]
-		if ev.next != none && int(t.events[ev.next].layer) == k {
+		ev := t.events.at(i)
+		if ev.next != none && int(t.events.at(ev.next).layer) == k {
 			continue // only the node's last event in the layer counts
 		}
 		before, after := t.copyShown(ev.node, from), t.copyShown(ev.node, to)
@@ -82,9 +82,9 @@ func (d *DirSizes) apply(k, from, to int) {
 				continue
 			}
 			if c == after {
-				delta += t.events[c].size
+				delta += t.events.at(c).size
 			} else {
-				delta -= t.events[c].size
+				delta -= t.events.at(c).size
 			}
 		}
 		if delta != 0 {
@@ -105,7 +105,7 @@ func (d *DirSizes) add(n NodeID, delta int64) {
 // its paths as of layer from to those above its paths as of layer to.
 func (d *DirSizes) moveShared(c int32, from, to int) {
 	t := d.img.t
-	size := t.events[c].size
+	size := t.events.at(c).size
 	was, is := t.dirsShowing(c, from), t.dirsShowing(c, to)
 	for p := range was {
 		if !is[p] {
@@ -123,10 +123,10 @@ func (d *DirSizes) moveShared(c int32, from, to int) {
 // k, through its own entry or a hardlink; none for anything else.
 func (t *table) copyShown(n NodeID, k int) int32 {
 	ev := t.at(n, k)
-	if ev == none || t.events[ev].op != opEntry {
+	if ev == none || t.events.at(ev).op != opEntry {
 		return none
 	}
-	return t.events[ev].copyOf
+	return t.events.at(ev).copyOf
 }
 
 // dirsShowing is every directory that has, after layer k, a path below it
@@ -134,7 +134,7 @@ func (t *table) copyShown(n NodeID, k int) int32 {
 func (t *table) dirsShowing(c int32, k int) map[NodeID]bool {
 	out := map[NodeID]bool{}
 	for _, ev := range append([]int32{c}, t.links[c]...) {
-		n := t.events[ev].node
+		n := t.events.at(ev).node
 		if t.copyShown(n, k) != c {
 			continue
 		}
@@ -153,7 +153,7 @@ func (t *table) dirsShowing(c int32, k int) map[NodeID]bool {
 // copy (its own or, for a hardlink, the one it shares), else 0.
 func (img *Image) fileBytes(n NodeID, k int) int64 {
 	if c := img.t.copyShown(n, k); c != none {
-		return img.t.events[c].size
+		return img.t.events.at(c).size
 	}
 	return 0
 }

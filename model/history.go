@@ -41,9 +41,9 @@ func (img *Image) History(n NodeID) []PathEvent {
 	t := img.t
 	var out []PathEvent
 	var lastGone *event // the bytes the path showed when it was last deleted
-	for ev := t.nodes[n].firstEv; ev != none && int(t.events[ev].layer) < img.applied; ev = t.events[ev].next {
-		e := &t.events[ev]
-		if e.next != none && t.events[e.next].layer == e.layer {
+	for ev := t.nodes[n].firstEv; ev != none && int(t.events.at(ev).layer) < img.applied; ev = t.events.at(ev).next {
+		e := t.events.at(ev)
+		if e.next != none && t.events.at(e.next).layer == e.layer {
 			continue // the path's last event in a layer decides
 		}
 		k := int(e.layer)
@@ -57,19 +57,19 @@ func (img *Image) History(n NodeID) []PathEvent {
 			pe.DeletedBy = e.cause
 			if before := t.at(n, k-1); before != none {
 				pe.Info = t.info(before)
-				if b := &t.events[before]; b.copyOf != none {
-					lastGone = &t.events[b.copyOf]
+				if b := t.events.at(before); b.copyOf != none {
+					lastGone = t.events.at(b.copyOf)
 				}
 			}
 		default:
 			pe.Info = t.info(ev)
 			if m == Changed {
-				if before := t.at(n, k-1); before != none && t.events[before].op == opEntry {
-					pe.Change = pathChange(&t.events[before], e, t)
+				if before := t.at(n, k-1); before != none && t.events.at(before).op == opEntry {
+					pe.Change = pathChange(t.events.at(before), e, t)
 				}
 			}
 			if e.copyOf != none {
-				c := &t.events[e.copyOf]
+				c := t.events.at(e.copyOf)
 				pe.Bytes = c.size
 				if e.kind == KindRegular {
 					pe.Copy = true
@@ -89,9 +89,9 @@ func (img *Image) History(n NodeID) []PathEvent {
 
 // pathChange says what an entry changed of the one before it at its path.
 func pathChange(from, to *event, t *table) PathChange {
-	c := PathChange{Kind: from.kind != to.kind, Link: from.link != to.link, Meta: metaChange(from, to)}
+	c := PathChange{Kind: from.kind != to.kind, Link: t.link(from) != t.link(to), Meta: metaChange(from, to)}
 	if fc, tc := from.copyOf, to.copyOf; fc != none && tc != none {
-		a, b := &t.events[fc], &t.events[tc]
+		a, b := t.events.at(fc), t.events.at(tc)
 		c.Content = a.size != b.size || a.digest != b.digest
 	}
 	return c

@@ -191,7 +191,7 @@ func (b *Builder) Finish() (*Image, error) {
 		return nil, fmt.Errorf("only %d of %d layers were read", img.applied, len(img.Layers))
 	}
 	if !img.done {
-		img.t.layerStart = append(img.t.layerStart, int32(len(img.t.events)))
+		img.t.layerStart = append(img.t.layerStart, img.t.events.len())
 		img.finishWaste(img.Waste)
 		img.done = true
 	}

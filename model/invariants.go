@@ -74,8 +74,8 @@ func (img *Image) checkCopies() []error {
 	live, errs := img.liveCopies()
 	var liveBytes int64
 	dead := map[copyKey]int{}
-	for i := range t.events {
-		e := &t.events[i]
+	for i := range t.events.len() {
+		e := t.events.at(i)
 		if e.op != opEntry || e.kind != KindRegular {
 			continue
 		}
@@ -115,22 +115,22 @@ func (img *Image) liveCopies() (map[int32]bool, []error) {
 	var errs []error
 	for n := NodeID(1); int(n) < len(t.nodes); n++ {
 		ev := t.at(n, last)
-		if ev == none || t.events[ev].op != opEntry {
+		if ev == none || t.events.at(ev).op != opEntry {
 			continue
 		}
 		if p := t.nodes[n].parent; p != Root {
-			if pe := t.at(p, last); pe == none || t.events[pe].op != opEntry || t.events[pe].kind != KindDir {
+			if pe := t.at(p, last); pe == none || t.events.at(pe).op != opEntry || t.events.at(pe).kind != KindDir {
 				errs = append(errs, fmt.Errorf("%s is visible below something that is not a visible directory", DisplayPath(t.path(n))))
 			}
 		}
-		e := &t.events[ev]
+		e := t.events.at(ev)
 		switch {
 		case e.kind == KindRegular && e.copyOf != ev:
 			errs = append(errs, fmt.Errorf("%s shows a copy that is not its own", DisplayPath(t.path(n))))
 		case e.kind == KindRegular:
 			live[ev] = true
 		case e.kind == KindHardlink && e.copyOf != none:
-			c := &t.events[e.copyOf]
+			c := t.events.at(e.copyOf)
 			if c.kind != KindRegular || c.op != opEntry || c.layer != e.layer || c.copyOf != e.copyOf || c.size != e.size {
 				errs = append(errs, fmt.Errorf("hardlink %s does not share a regular copy of its own layer", DisplayPath(t.path(n))))
 				continue

@@ -87,17 +87,17 @@ func (img *Image) stat(n NodeID, k int) (FileInfo, bool) {
 		return FileInfo{Kind: KindDir, Mode: 0o755, Layer: -1}, true
 	}
 	ev := img.t.at(n, k)
-	if ev == none || img.t.events[ev].op != opEntry {
+	if ev == none || img.t.events.at(ev).op != opEntry {
 		return FileInfo{}, false
 	}
 	return img.t.info(ev), true
 }
 
 func (t *table) info(i int32) FileInfo {
-	e := &t.events[i]
+	e := t.events.at(i)
 	return FileInfo{
 		Kind: e.kind, Mode: e.mode, UID: e.uid, GID: e.gid, Size: e.size,
-		Link: e.link, Xattrs: e.xattrs, Dev: e.dev, Digest: e.digest,
+		Link: t.link(e), Xattrs: e.xattrs, Dev: t.extras[e.extra].dev, Digest: e.digest,
 		Layer: int(e.layer), Implicit: e.implicit,
 		Inode: int64(e.copyOf) + 1, // none (-1) is 0
 	}
@@ -131,15 +131,15 @@ func (img *Image) marker(n NodeID, k int) Marker {
 	if before == after {
 		return Unchanged
 	}
-	visBefore := before != none && t.events[before].op == opEntry
-	visAfter := t.events[after].op == opEntry
+	visBefore := before != none && t.events.at(before).op == opEntry
+	visAfter := t.events.at(after).op == opEntry
 	switch {
 	case !visBefore && visAfter:
 		return Added
 	case visBefore && !visAfter:
 		return Deleted
 	case visBefore && visAfter:
-		b, a := &t.events[before], &t.events[after]
+		b, a := t.events.at(before), t.events.at(after)
 		if a.kind == KindDir && b.kind == KindDir && sameDirMeta(a, b) && !t.reappearedIn(n, k) {
 			if !a.implicit {
 				return Touched
@@ -154,8 +154,8 @@ func (img *Image) marker(n NodeID, k int) Marker {
 // reappearedIn tells whether the path was deleted and recreated within
 // layer k (an opaque parent, or a whiteout plus a new entry).
 func (t *table) reappearedIn(n NodeID, k int) bool {
-	for ev := t.nodes[n].firstEv; ev != none && int(t.events[ev].layer) <= k; ev = t.events[ev].next {
-		if int(t.events[ev].layer) == k && t.events[ev].op == opDelete {
+	for ev := t.nodes[n].firstEv; ev != none && int(t.events.at(ev).layer) <= k; ev = t.events.at(ev).next {
+		if int(t.events.at(ev).layer) == k && t.events.at(ev).op == opDelete {
 			return true
 		}
 	}
@@ -196,8 +196,8 @@ func (img *Image) eachChange(k int, fn func(NodeID, Marker)) {
 	t := img.t
 	lo, hi := t.layerRange(k)
 	for i := lo; i < hi; i++ {
-		ev := &t.events[i]
-		if ev.next != none && int(t.events[ev.next].layer) == k {
+		ev := t.events.at(i)
+		if ev.next != none && int(t.events.at(ev.next).layer) == k {
 			continue // the node's last event in this layer decides
 		}
 		m := img.marker(ev.node, k)
@@ -233,5 +233,5 @@ func (t *table) layerRange(k int) (int32, int32) {
 	if k+1 < len(t.layerStart) {
 		return t.layerStart[k], t.layerStart[k+1]
 	}
-	return t.layerStart[k], int32(len(t.events))
+	return t.layerStart[k], t.events.len()
 }

@@ -107,7 +107,7 @@ func (img *Image) finishWaste(waste []Waste) {
 
 func (img *Image) deadCopy(copyEv, killerEv int32) Waste {
 	t := img.t
-	c, k := &t.events[copyEv], &t.events[killerEv]
+	c, k := t.events.at(copyEv), t.events.at(killerEv)
 	w := Waste{
 		Node: c.node, Path: t.path(c.node), Bytes: c.size,
 		MadeBy: int(c.layer), KilledBy: int(k.layer), ReturnedIn: -1, Next: -1,
@@ -131,9 +131,9 @@ func (img *Image) deadCopy(copyEv, killerEv int32) Waste {
 // the same bytes again after the event that killed them (which may be on
 // another path, for a hardlinked copy), or -1.
 func (t *table) returnedIn(c, killer int32, upto int) int {
-	cp := &t.events[c]
-	for ev := cp.next; ev != none && int(t.events[ev].layer) < upto; ev = t.events[ev].next {
-		e := &t.events[ev]
+	cp := t.events.at(c)
+	for ev := cp.next; ev != none && int(t.events.at(ev).layer) < upto; ev = t.events.at(ev).next {
+		e := t.events.at(ev)
 		if ev > killer && e.op == opEntry && e.copyOf != none && e.size == cp.size && e.digest == cp.digest {
 			return int(e.layer)
 		}
