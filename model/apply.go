@@ -47,12 +47,14 @@ func (t *table) applyLayer(k int32, entries []Entry, yield func()) []string {
 const yieldEvery = 4096
 
 func (t *table) applyEntry(k int32, e Entry, warn func(string, ...any)) {
-	parent := Root
-	parts := strings.Split(e.Path, "/")
-	for _, part := range parts[:len(parts)-1] {
-		parent = t.ensureDir(t.ensureChild(parent, part), k, warn)
+	dir, name := "", e.Path
+	if i := strings.LastIndexByte(e.Path, '/'); i >= 0 {
+		dir, name = e.Path[:i], e.Path[i+1:]
 	}
-	n := t.ensureChild(parent, parts[len(parts)-1])
+	if c := &t.lastDir; c.layer == k && (c.path == e.Path || strings.HasPrefix(c.path, e.Path+"/")) {
+		c.layer = none // this entry is the directory or one above it: it may change
+	}
+	n := t.ensureChild(t.parentDir(k, dir, warn), name)
 
 	ev := event{
 		node: n, layer: k, op: opEntry, kind: e.Kind,
@@ -140,4 +142,37 @@ func (t *table) removeChildren(dir NodeID, k int32, cause DeleteCause) {
 	for c := t.nodes[dir].firstChild; c != 0; c = t.nodes[c].nextSibling {
 		t.remove(c, k, cause)
 	}
+}
+
+// lastDir is the directory the layer's last entry went into: a tar lists
+// a directory's entries together, so the next entry's parent is most often
+// the same, and its walk from the root (a lookup and a visibility check
+// per level) is skipped. An entry that is that directory, or one above
+// it, forgets it.
+type lastDir struct {
+	layer int32 // none: nothing kept
+	path  string
+	node  NodeID
+}
+
+// parentDir is the directory dir ("" for the root) as layer k sees it,
+// each level made a directory (implied, if the tar never listed it).
+func (t *table) parentDir(k int32, dir string, warn func(string, ...any)) NodeID {
+	if dir == "" {
+		return Root
+	}
+	if c := &t.lastDir; c.layer == k && c.path == dir {
+		return c.node
+	}
+	parent := Root
+	for rest := dir; ; {
+		part, after, more := strings.Cut(rest, "/")
+		parent = t.ensureDir(t.ensureChild(parent, part), k, warn)
+		if !more {
+			break
+		}
+		rest = after
+	}
+	t.lastDir = lastDir{layer: k, path: dir, node: parent}
+	return parent
 }

@@ -21,3 +21,22 @@ func TestNaturalOrder(t *testing.T) {
 		t.Error("a name is less than itself")
 	}
 }
+
+// The order is total: of two different paths, exactly one is less (the
+// waste list's unstable sort counts on it for one answer).
+func TestPathOrderIsTotal(t *testing.T) {
+	parts := []string{"", "0", "00", "01", "1", "001", "a", "a0", "a00", "a1", "a01", "A", "a.b", "é", "9999999999999999999999", "09999999999999999999999"}
+	var paths []string
+	for _, a := range parts {
+		for _, b := range parts {
+			paths = append(paths, a+b, a+"/"+b)
+		}
+	}
+	for _, a := range paths {
+		for _, b := range paths {
+			if a != b && PathLess(a, b) == PathLess(b, a) {
+				t.Fatalf("%q and %q: PathLess is %v both ways", a, b, PathLess(a, b))
+			}
+		}
+	}
+}

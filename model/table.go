@@ -173,7 +173,8 @@ type table struct {
 	layerStart []int32      // layerStart[k]: index of layer k's first event
 	// links holds, for a copy that hardlinks share, the hardlink events
 	// naming it (all in the copy's layer); most copies have none.
-	links map[int32][]int32
+	links   map[int32][]int32
+	lastDir lastDir
 	// deaths are the copies whose last path stopped showing them since the
 	// waste accounting last took them, with the event that did it.
 	deaths []death
@@ -188,6 +189,7 @@ func newTable() *table {
 		extras:   []eventExtra{{}},
 		children: newChildIndex(),
 		links:    make(map[int32][]int32),
+		lastDir:  lastDir{layer: none},
 	}
 }
 

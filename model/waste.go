@@ -2,7 +2,8 @@ package model
 
 import (
 	"fmt"
-	"sort"
+	"cmp"
+	"slices"
 )
 
 // Cause is the event that killed a copy: the moment no path showed it.
@@ -79,15 +80,19 @@ func (img *Image) takeDeaths() {
 // image's own at Finish).
 func (img *Image) finishWaste(waste []Waste) {
 	t := img.t
-	sort.SliceStable(waste, func(i, j int) bool {
-		a, b := waste[i], waste[j]
-		if a.Bytes != b.Bytes {
-			return a.Bytes > b.Bytes
+	// A path has one copy per layer, and the natural order breaks its ties:
+	// the order is total, so an unstable sort gives the one answer, several
+	// times faster than a stable one at hundreds of thousands of copies.
+	slices.SortFunc(waste, func(a, b Waste) int {
+		switch {
+		case a.Bytes != b.Bytes:
+			return cmp.Compare(b.Bytes, a.Bytes)
+		case a.Path != b.Path && PathLess(a.Path, b.Path):
+			return -1
+		case a.Path != b.Path:
+			return 1
 		}
-		if a.Path != b.Path {
-			return PathLess(a.Path, b.Path)
-		}
-		return a.MadeBy < b.MadeBy
+		return cmp.Compare(a.MadeBy, b.MadeBy)
 	})
 	img.wasteAt = make(map[int32]int, len(waste))
 	for i, w := range waste {
