@@ -305,9 +305,12 @@ func TestPluralsAndTheBiggestWaste(t *testing.T) {
 func TestProgressTellsTheTruth(t *testing.T) {
 	a := newTestApp(t, true, 120, 30)
 	img := seed(t)
+	if h := strings.Split(screen(a), "\n")[0]; !strings.Contains(h, "opening seed.docker.tar…") {
+		t.Errorf("before anything: %q", h)
+	}
 	send(a, ConfigMsg{Config: img.Config})
-	if h := strings.Split(screen(a), "\n")[0]; !strings.Contains(h, "opening lx-fixture/seed:latest…") || strings.Contains(h, "0 B") {
-		t.Errorf("before any byte: %q", h)
+	if h := strings.Split(screen(a), "\n")[0]; !strings.Contains(h, "waiting for the first bytes of lx-fixture/seed:latest…") || strings.Contains(h, "0 B") {
+		t.Errorf("the layer list in, no byte yet: %q", h)
 	}
 	send(a, ProgressMsg{Read: 3 << 20, Total: 6 << 20})
 	if h := strings.Split(screen(a), "\n")[0]; !strings.Contains(h, "3.0 MiB of 6.0 MiB") || strings.Contains(h, "layers in") {

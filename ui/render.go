@@ -124,7 +124,13 @@ func (a *App) progress(width int) string {
 	p := a.img.progress
 	if p.Read == 0 && a.img.applied == 0 {
 		status := a.img.status
-		if status == "" {
+		switch {
+		case status != "":
+		case a.img.known:
+			// The layer list is in; an engine may take seconds to start its
+			// save (Docker 20.10 writes it whole first).
+			status = "waiting for the first bytes of " + a.ref() + "…"
+		default:
 			status = "opening " + a.ref() + "…"
 		}
 		return s.Dim.Render(status)
