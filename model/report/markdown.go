@@ -32,6 +32,10 @@ func EncodeMarkdown(out io.Writer, r Report) error {
 			fmt.Fprintf(w, "/%s", img.Variant)
 		}
 	}
+	if c := img.Container; c != nil {
+		fmt.Fprintf(w, "\n\nContainer %s (%s) of %s, id `%s` · size %s · virtual size %s", inline(c.Name), c.State, inline(c.Image), c.ID,
+			knownBytes(c.SizeBytes), knownBytes(c.VirtualSizeBytes))
+	}
 	fmt.Fprint(w, "\n\n| wasted by cause | bytes |\n| --- | ---: |\n")
 	for _, c := range []string{"removed", "recopied", "overwritten"} {
 		fmt.Fprintf(w, "| %s | %s |\n", c, BytesExact(img.WasteByCause[c]))
@@ -51,7 +55,7 @@ func EncodeMarkdown(out io.Writer, r Report) error {
 	fmt.Fprint(w, "\n## Layers\n\n| # | size | A | C | D | wasted | killed | command |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
 	for _, l := range r.Layers {
 		fmt.Fprintf(w, "| %d | %s | %d | %d | %d | %s | %s | %s |\n", l.Index, BytesExact(l.SizeBytes),
-			l.Added, l.Changed, l.Deleted, BytesExact(l.WastedBytesMade), BytesExact(l.WastedBytesKilled), inline(Instruction(l.Command)))
+			l.Added, l.Changed, l.Deleted, BytesExact(l.WastedBytesMade), BytesExact(l.WastedBytesKilled), inline(l.instruction()))
 	}
 
 	fmt.Fprint(w, "\n## Biggest wasted copies\n\n")
@@ -77,6 +81,14 @@ func EncodeMarkdown(out io.Writer, r Report) error {
 	return w.Flush()
 }
 
+// knownBytes is a size the engine may not have given.
+func knownBytes(n *int64) string {
+	if n == nil {
+		return "unknown"
+	}
+	return BytesExact(*n)
+}
+
 func changedNote(r Report, x WasteReport) string {
 	switch {
 	case x.Changed != "":
@@ -91,7 +103,7 @@ func layerRef(r Report, i int) string {
 	if i < 0 || i >= len(r.Layers) {
 		return fmt.Sprintf("layer %d", i)
 	}
-	return fmt.Sprintf("%d: %s", i, inline(shorten(Instruction(r.Layers[i].Command), 60)))
+	return fmt.Sprintf("%d: %s", i, inline(shorten(r.Layers[i].instruction(), 60)))
 }
 
 // inline renders text as a code span that cannot break the table.

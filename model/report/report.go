@@ -36,6 +36,23 @@ type ImageSummary struct {
 	Efficiency      float64          `json:"efficiency"`
 	WasteByCause    map[string]int64 `json:"wasteByCause"`
 	CompressedBytes *int64           `json:"compressedBytes"`
+	// Container is the container whose filesystem this is (container:NAME);
+	// omitted for an image.
+	Container *ContainerReport `json:"container,omitempty"`
+}
+
+// ContainerReport is the container whose writable layer is the last layer,
+// as the engine described it when the read began.
+type ContainerReport struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Image   string `json:"image"` // the image it was created from, as it was named
+	State   string `json:"state"` // created, running, paused, restarting, exited, dead
+	Created string `json:"created,omitempty"`
+	// SizeBytes and VirtualSizeBytes are the engine's figures, as docker
+	// ps -s shows them (SizeRw, SizeRootFs); null when it gave none.
+	SizeBytes        *int64 `json:"sizeBytes"`
+	VirtualSizeBytes *int64 `json:"virtualSizeBytes"`
 }
 
 // LayerReport is one layer, bottom first.
@@ -55,6 +72,7 @@ type LayerReport struct {
 	Deleted           int            `json:"deleted"`
 	WastedBytesMade   int64          `json:"wastedBytesMade"`
 	WastedBytesKilled int64          `json:"wastedBytesKilled"`
+	Container         bool           `json:"container,omitempty"` // a container's writable layer
 	Changes           []ChangeReport `json:"changes,omitempty"`
 }
 
@@ -109,6 +127,12 @@ func Build(img *model.Image, opts Options) Report {
 	for _, c := range model.Causes {
 		r.Image.WasteByCause[c.String()] = img.WasteBy[c]
 	}
+	if c := cfg.Container; c != nil {
+		r.Image.Container = &ContainerReport{
+			ID: c.ID, Name: c.Name, Image: c.Image, State: c.State, Created: stamp(c.Created),
+			SizeBytes: known(c.SizeRw), VirtualSizeBytes: known(c.SizeRootFs),
+		}
+	}
 	var pull int64
 	pullKnown := len(img.Layers) > 0
 	for _, l := range img.Layers {
@@ -118,6 +142,7 @@ func Build(img *model.Image, opts Options) Report {
 			SizeBytes: l.SizeBytes, Entries: l.Entries,
 			Added: l.Added, Changed: l.Changed, Deleted: l.Deleted,
 			WastedBytesMade: l.WastedMade, WastedBytesKilled: l.WastedKilled,
+			Container: l.Container,
 		}
 		if l.Blob.CompressedSize >= 0 && l.Blob.Digest != "" {
 			size := l.Blob.CompressedSize
@@ -174,6 +199,14 @@ func index(i int) *int {
 		return nil
 	}
 	return &i
+}
+
+// known turns a "-1 means unknown" size into a JSON null.
+func known(n int64) *int64 {
+	if n < 0 {
+		return nil
+	}
+	return &n
 }
 
 func stamp(t time.Time) string {
