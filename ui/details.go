@@ -120,7 +120,7 @@ func (p *detailsPane) stepText(w int) []string {
 		head += " · metadata only, no layer"
 	}
 	out = append(out, s.Bold.Render(head))
-	cmd := report.Instruction(p.img.command(r))
+	cmd := p.img.instruction(r)
 	if strings.TrimSpace(cmd) == "" {
 		out = append(out, s.Dim.Render("(the history gives no command)"))
 	}

@@ -155,7 +155,7 @@ func (p *layersPane) View() string {
 func (p *layersPane) row(i int, cols layerCols) string {
 	s := p.c.Styles
 	r := p.img.rows[i]
-	cmd := oneLine(p.img.command(r))
+	cmd := p.img.instruction(r)
 	var line string
 	if r.layer < 0 {
 		line = s.Dim.Render(fmt.Sprintf(cols.row+cols.waste, "", "—", "", "", "", "", "") + cmd)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"sort"
+	"strings"
 
 	"lx.dev/lx/model"
 	"lx.dev/lx/model/report"
@@ -175,6 +176,21 @@ func (s *image) command(r stepRow) string {
 		return s.layers[r.layer].Command
 	}
 	return ""
+}
+
+// instruction is a row's command on one line, as the Dockerfile step that
+// made it, or for a container's writable layer, the container as it is
+// named.
+func (s *image) instruction(r stepRow) string {
+	if r.step < 0 && r.layer >= 0 && r.layer < len(s.layers) {
+		return layerInstruction(s.layers[r.layer])
+	}
+	return oneLine(s.command(r))
+}
+
+// layerInstruction names a layer by the step that made it, on one line.
+func layerInstruction(l model.Layer) string {
+	return strings.Join(strings.Fields(report.LayerInstruction(l.Command, l.Container)), " ")
 }
 
 // rowOfLayer is the row that shows layer k, or -1.
