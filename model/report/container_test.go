@@ -23,6 +23,8 @@ func containerImage(t *testing.T, sameBytes bool) *model.Image {
 		Container: &model.Container{ID: strings.Repeat("c", 64), Name: "web", Image: "app:1", State: "running", Created: when,
 			SizeRw: 167936, SizeRootFs: 2215895},
 	}
+	// The image's blobs are known (an OCI save): the pull size is theirs.
+	cfg.Layers = []model.LayerBlob{{Digest: "sha256:1", CompressedSize: 100}, {Digest: "sha256:2", CompressedSize: 200}}
 	digest := uint64(64)
 	if !sameBytes {
 		digest = 65
@@ -45,8 +47,9 @@ func TestJSONContainer(t *testing.T) {
 	}
 	var doc struct {
 		Image struct {
-			LayerCount int              `json:"layerCount"`
-			Container  *json.RawMessage `json:"container"`
+			LayerCount      int              `json:"layerCount"`
+			CompressedBytes *int64           `json:"compressedBytes"`
+			Container       *json.RawMessage `json:"container"`
 		} `json:"image"`
 		Layers []map[string]any `json:"layers"`
 		Hints  []Hint           `json:"hints"`
@@ -54,7 +57,7 @@ func TestJSONContainer(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.Image.LayerCount != 3 || doc.Image.Container == nil {
+	if doc.Image.LayerCount != 3 || doc.Image.Container == nil || doc.Image.CompressedBytes == nil || *doc.Image.CompressedBytes != 300 {
 		t.Fatalf("image %+v", doc.Image)
 	}
 	want := `{"id":"` + strings.Repeat("c", 64) + `","name":"web","image":"app:1","state":"running","created":"2024-05-06T07:08:09Z","sizeBytes":167936,"virtualSizeBytes":2215895}`

@@ -148,7 +148,7 @@ func Build(img *model.Image, opts Options) Report {
 			size := l.Blob.CompressedSize
 			lr.CompressedBytes = &size
 			pull += size
-		} else {
+		} else if !l.Container { // a writable layer is never pulled: the pull size is the image's
 			pullKnown = false
 		}
 		if opts.Changes {
