@@ -168,7 +168,14 @@ func wrapWords(v string, w int) []string {
 
 func (p *detailsPane) layerText(k int, label func(k, v string)) {
 	l := p.img.layers[k]
-	label("diffID", l.DiffID)
+	if c := p.img.cfg.Container; l.Container && c != nil {
+		label("container", c.ID)
+		label("image", c.Image)
+		label("state", c.State)
+		label("ps -s", "size "+sizeOrUnknown(c.SizeRw, report.Bytes)+" · virtual "+sizeOrUnknown(c.SizeRootFs, report.Bytes))
+	} else {
+		label("diffID", l.DiffID)
+	}
 	if l.Blob.Digest != "" && l.Blob.Digest != l.DiffID {
 		label("digest", l.Blob.Digest)
 	}
@@ -186,6 +193,14 @@ func (p *detailsPane) layerText(k int, label func(k, v string)) {
 	soFar := p.img.soFar()
 	label("wasted", report.Bytes(l.WastedMade)+" of this layer's copies a later layer kills"+soFar)
 	label("killed", report.Bytes(l.WastedKilled)+" of older copies this layer kills")
+}
+
+// sizeOrUnknown is a size the engine may not have given (-1).
+func sizeOrUnknown(n int64, format func(int64) string) string {
+	if n < 0 {
+		return "unknown"
+	}
+	return format(n)
 }
 
 func (p *detailsPane) summary(w int) []string {
@@ -208,6 +223,11 @@ func (p *detailsPane) summary(w int) []string {
 		add("platform", plat)
 	}
 	add("layers", fmt.Sprintf("%d (%s)", len(p.img.layers), plural(len(p.img.steps), "history step", "history steps")))
+	if c := p.img.cfg.Container; c != nil {
+		add("container", fmt.Sprintf("%s (%s), of %s", c.Name, c.State, c.Image))
+		add("size", sizeOrUnknown(c.SizeRw, report.BytesExact)+", docker ps -s")
+		add("virtual", sizeOrUnknown(c.SizeRootFs, report.BytesExact)+", with the image")
+	}
 	img := p.img.snap
 	if img == nil {
 		add("waste", fmt.Sprintf("counted as layers come in (%d of %d)", p.img.applied, len(p.img.layers)))

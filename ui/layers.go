@@ -57,8 +57,12 @@ func (p *layersPane) Update(msg tea.Msg) tea.Cmd {
 			p.sent = -1 // the details go back to the step
 		}
 	case imageChangedMsg:
+		first := p.l.n == 0
 		p.l.setLen(len(p.img.rows))
 		p.sent = -1 // the rows may be new: say the selection again
+		if k := p.img.writableLayer(); first && k >= 0 {
+			p.l.to(p.img.rowOfLayer(k)) // a container opens on its writable layer
+		}
 	case moveLayerMsg:
 		p.stepLayer(msg.Delta)
 	case selectLayerMsg:

@@ -193,6 +193,15 @@ func layerInstruction(l model.Layer) string {
 	return strings.Join(strings.Fields(report.LayerInstruction(l.Command, l.Container)), " ")
 }
 
+// writableLayer is the container's writable layer (the last), or -1 for
+// an image.
+func (s *image) writableLayer() int {
+	if n := len(s.layers); n > 0 && s.layers[n-1].Container {
+		return n - 1
+	}
+	return -1
+}
+
 // rowOfLayer is the row that shows layer k, or -1.
 func (s *image) rowOfLayer(k int) int {
 	for i, r := range s.rows {
