@@ -30,8 +30,10 @@ import (
 )
 
 // writes is what the container does before it idles: the issue's three
-// changes, and a second file of the image rewritten with other bytes.
+// changes, a second file of the image rewritten with other bytes, and a
+// new directory (read as one tree) holding a hardlink.
 const writes = `head -c 102400 /dev/urandom > /root/new100k &&
+mkdir -p /cache/sub && echo a > /cache/sub/a && echo b > /cache/b && ln /cache/b /cache/b2 &&
 rm /bin/vi /opt/gone4k &&
 dd if=/opt/big64 of=/opt/big64 bs=4096 conv=notrunc 2>/dev/null &&
 head -c 65536 /dev/zero > /opt/other64 &&
@@ -164,14 +166,15 @@ func testContainerWritableLayer(t *testing.T, e testengine.Engine) {
 	if d := compareDiff(dockerDiffOf(t, cli, id), markers(r, last)); d != "" {
 		t.Errorf("the writable layer against docker diff:\n%s", d)
 	}
-	want := map[string]string{"/root/new100k": "A", "/bin/vi": "D", "/opt/gone4k": "D", "/opt/big64": "C", "/opt/other64": "C"}
+	want := map[string]string{"/root/new100k": "A", "/bin/vi": "D", "/opt/gone4k": "D", "/opt/big64": "C", "/opt/other64": "C", "/cache/sub/a": "A", "/cache/b2": "A"}
 	got := markers(r, last)
 	for p, m := range want {
 		if got[p] != m {
 			t.Errorf("%s: marker %q, want %q", p, got[p], m)
 		}
 	}
-	if l := r.Layers[last]; l.SizeBytes != 102400+2*65536 || l.Added != 1 || l.Changed != 2 || l.Deleted != 2 {
+	// /cache/b2 is a hardlink to /cache/b: its bytes count once.
+	if l := r.Layers[last]; l.SizeBytes != 102400+2*65536+4 || l.Added != 6 || l.Changed != 2 || l.Deleted != 2 {
 		t.Errorf("writable layer figures %+v", l)
 	}
 	// The waste accounting is a layer's: the same bytes again are
@@ -283,10 +286,10 @@ func TestContainerExplore(t *testing.T) {
 		for _, size := range [][2]int{{80, 24}, {160, 45}} {
 			t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 				tt := startTmux(t, t.TempDir(), size[0], size[1], "--host", e.Host, "container:"+name)
-				// The row: layer 2, 228 KiB (228K at 80 columns), A 1, C 2, D 2,
+				// The row: layer 2, 228 KiB (228K at 80 columns), A 6, C 2, D 2,
 				// the 128 KiB and 4 KiB of the image's copies it killed, and the
 				// container (its name cut at 80 columns).
-				row := regexp.MustCompile(`(?m)│\s+2\s+228(K|\.0 KiB)\s+1\s+2\s+2\s+·\s+132(K|\.0 KiB)\s+container ` + regexp.QuoteMeta(name[:16]))
+				row := regexp.MustCompile(`(?m)│\s+2\s+228(K|\.0 KiB)\s+6\s+2\s+2\s+·\s+132(K|\.0 KiB)\s+container ` + regexp.QuoteMeta(name[:16]))
 				s := tt.waitFor("the writable layer's row", row)
 				if !strings.Contains(s, "Filesystem after layer 2") {
 					t.Errorf("the tree does not open on the writable layer:\n%s", s)

@@ -49,12 +49,14 @@ const fakeID = "4242424242424242424242424242424242424242424242424242424242424242
 func startFakeContainers(t *testing.T) (*fakeContainers, string) {
 	t.Helper()
 	fc := &fakeContainers{fakeEngine: newFakeEngine(t, "1.41"), t: t, status: "running"}
-	fc.changes = diffOf("C /etc", "D /etc/os", "C /bin-amd64", "A /data", "A /data/log", "A /link")
+	fc.changes = diffOf("C /etc", "D /etc/os", "C /bin-amd64", "A /data", "A /data/log", "A /data/log2", "A /link")
 	fc.files = map[string][]testarchive.Entry{
 		"/etc":       {dirM("etc/", 0o755)},
 		"/bin-amd64": {fileM("bin-amd64", 0o755, strings.Repeat("amd64", 100))}, // the same bytes again
-		// A directory's tar holds its subtree: lx reads its header only.
-		"/data":     {dirM("data/", 0o700), zerosM("data/log", 0o644, 1000), zerosM("data/big", 0o644, 10<<20)},
+		// An added directory's tar holds its subtree: lx takes from it what
+		// the diff lists (data/big stands for a volume mounted there).
+		"/data": {dirM("data/", 0o700), zerosM("data/log", 0o644, 1000), testarchive.Hardlink("data/log2", "data/log"),
+			zerosM("data/big", 0o644, 10<<20)},
 		"/data/log": {zerosM("log", 0o644, 1000)},
 		"/link":     {testarchive.Symlink("link", "etc/os")},
 	}
@@ -172,7 +174,7 @@ func (fc *fakeContainers) archive(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/x-tar")
 	body := tarOf(fc.t, ents...)
 	if p == fc.cut {
-		body = body[:len(body)/2]
+		body = body[:600] // inside the first member's bytes
 	}
 	w.Write(body)
 }
@@ -223,10 +225,14 @@ func TestContainerWritableLayer(t *testing.T) {
 	if cfg.Container == nil || *cfg.Container != want || cfg.Ref != "container:web" {
 		t.Fatalf("container %+v (ref %q), want %+v", cfg.Container, cfg.Ref, want)
 	}
-	if got, want := changesOf(img, 2), []string{"A /data", "A /data/log", "A /link", "C /bin-amd64", "D /etc/os", "c /etc"}; !slices.Equal(got, want) {
+	if got, want := changesOf(img, 2), []string{"A /data", "A /data/log", "A /data/log2", "A /link", "C /bin-amd64", "D /etc/os", "c /etc"}; !slices.Equal(got, want) {
 		t.Errorf("writable layer changes %q, want %q", got, want)
 	}
 	w := img.Layers[2]
+	n, _ := img.Lookup("data/log2")
+	if fi, _ := img.Stat(n, 2); fi.Kind != model.KindHardlink {
+		t.Errorf("/data/log2 is a %v, not the hardlink its tree holds", fi.Kind)
+	}
 	if w.SizeBytes != 500+1000 || w.Command != "container web (running)" || w.WastedKilled != 500+4 {
 		t.Errorf("writable layer %+v", w)
 	}
@@ -237,9 +243,9 @@ func TestContainerWritableLayer(t *testing.T) {
 	if want := []string{"bin-amd64 recopied", "etc/os removed"}; !slices.Equal(waste, want) {
 		t.Errorf("waste %q, want %q", waste, want)
 	}
-	// The directory's subtree never came: only the paths the diff lists
-	// were asked for, deletions not at all.
-	if want := []string{"/bin-amd64", "/data", "/data/log", "/etc", "/link"}; !slices.Equal(sorted(fc.archives), want) {
+	// An added directory comes whole, its listed paths with it; the other
+	// paths are asked for one by one, deletions not at all.
+	if want := []string{"/bin-amd64", "/data", "/etc", "/link"}; !slices.Equal(sorted(fc.archives), want) {
 		t.Errorf("archive requests %q, want %q", fc.archives, want)
 	}
 	if len(img.Warnings) != 0 {
@@ -258,8 +264,14 @@ func sorted(s []string) []string {
 func TestContainerPathGoneMidRead(t *testing.T) {
 	fc, host := startFakeContainers(t)
 	fc.onArchive = func(p string) {
-		if p == "/data/log" || p == "/bin-amd64" {
+		switch p {
+		case "/bin-amd64":
 			fc.set(func() { delete(fc.files, p) })
+		case "/data": // its tree no longer holds log, which is then asked for alone
+			fc.set(func() {
+				delete(fc.files, "/data/log")
+				fc.files["/data"] = []testarchive.Entry{dirM("data/", 0o700)}
+			})
 		}
 	}
 	img, err := analyzeContainer(t, host, "web")
@@ -272,6 +284,7 @@ func TestContainerPathGoneMidRead(t *testing.T) {
 	want := []string{
 		"layer 2: /bin-amd64: the container removed it while lx read it (the diff listed it as C); taken as deleted",
 		"layer 2: /data/log: the container removed it while lx read it (the diff listed it as added); left out",
+		"layer 2: /data/log2: the container removed it while lx read it (the diff listed it as added); left out",
 	}
 	if !slices.Equal(img.Warnings, want) {
 		t.Errorf("warnings %q, want %q", img.Warnings, want)
@@ -297,15 +310,17 @@ func TestContainerChangedMidRead(t *testing.T) {
 			}
 		}, "container web on unix://… stopped (exited) while lx read it: nothing was analysed; run lx again"},
 		{"stopped while a stream broke off", func(fc *fakeContainers) {
-			fc.cut = "/data/log"
+			fc.cut = "/data"
 			fc.onArchive = func(p string) {
-				if p == "/data/log" {
+				if p == "/data" {
 					fc.set(func() { fc.status = "exited" })
 				}
 			}
 		}, "container web on unix://… stopped (exited) while lx read it: nothing was analysed; run lx again"},
-		{"a stream broke off", func(fc *fakeContainers) { fc.cut = "/data/log" },
-			"container web on unix://…: reading /data/log through the archive API: truncated tar: the data ends in the middle of an entry; nothing was analysed"},
+		{"a stream broke off", func(fc *fakeContainers) { fc.cut = "/bin-amd64" },
+			"container web on unix://…: reading /bin-amd64 through the archive API: truncated tar: the data ends in the middle of an entry; nothing was analysed"},
+		{"a tree's stream broke off", func(fc *fakeContainers) { fc.cut = "/data" },
+			"container web on unix://…: reading /data through the archive API: truncated tar: the data ends in the middle of an entry; nothing was analysed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fc, host := startFakeContainers(t)
@@ -350,5 +365,19 @@ func TestDiffChanges(t *testing.T) {
 	}
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "/odd") {
 		t.Errorf("warnings %q", warnings)
+	}
+	// An added path with added paths below it is read as a tree; the rest
+	// one by one.
+	changes, _ := diffChanges(diffOf("A /n", "A /n/x", "A /n/y", "A /n/y/z", "C /c", "A /c/new", "A /lone", "D /gone", "A /n-x"))
+	trees, singles := addedTrees(changes)
+	var got2 []string
+	for _, i := range trees {
+		got2 = append(got2, "tree "+changes[i].path)
+	}
+	for _, i := range singles {
+		got2 = append(got2, changes[i].path)
+	}
+	if want := []string{"tree n", "c", "c/new", "lone", "n-x"}; !slices.Equal(got2, want) {
+		t.Errorf("reads %q, want %q", got2, want)
 	}
 }
