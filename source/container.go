@@ -161,6 +161,7 @@ func (c *Container) Load(ctx context.Context, sink Sink) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ws := &writableSink{Sink: sink, c: c, info: info}
+	ws.saveTotal.Store(-1) // unknown until the save says
 	if info.SizeRw > 0 {
 		ws.rwTotal = info.SizeRw
 	}
@@ -201,7 +202,6 @@ type writableSink struct {
 	saveRead, saveTotal atomic.Int64
 	rwRead              atomic.Int64
 	rwTotal             int64
-	approximate         atomic.Bool
 }
 
 func (s *writableSink) Config(cfg model.Config) error {
@@ -213,7 +213,6 @@ func (s *writableSink) Observe(ev Event) {
 	if b, ok := ev.(BytesRead); ok {
 		s.saveRead.Store(b.Read)
 		s.saveTotal.Store(b.Total)
-		s.approximate.Store(b.Approximate)
 		s.progress()
 		return
 	}
