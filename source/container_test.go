@@ -381,3 +381,32 @@ func TestDiffChanges(t *testing.T) {
 		t.Errorf("reads %q, want %q", got2, want)
 	}
 }
+
+// The progress counts the writable layer's bytes into the save's, against
+// the save's expected size and the container's size.
+func TestContainerProgress(t *testing.T) {
+	fc, host := startFakeContainers(t)
+	src, err := Open(ContainerPrefix+"web", Options{Engine: EngineOptions{Host: host}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var last BytesRead
+	if _, err := Analyze(context.Background(), src, func(ev Event) {
+		if b, ok := ev.(BytesRead); ok {
+			mu.Lock()
+			if b.Read >= last.Read {
+				last = b
+			}
+			mu.Unlock()
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// The fake's inspect says 1000 bytes for the image and 1500 for the
+	// writable layer, whose files hold 1500 bytes.
+	want := BytesRead{Read: int64(len(fc.fakeEngine.archive)) + 1500, Total: 1000 + 1500, Approximate: true}
+	if last != want {
+		t.Errorf("last progress %+v, want %+v", last, want)
+	}
+}
