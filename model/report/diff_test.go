@@ -138,7 +138,7 @@ func TestDiffHTML(t *testing.T) {
 		"<title>lx diff: lx-fixture/seed:latest → lx-fixture/seed:v2</title>",
 		`<td class="marker D">D</td><td class="mono">/var</td>`,
 		"content, mode 0777→0644",
-		"1 path below it",
+		"and the 1 path below it",
 		`id="changes-filter"`,
 		"prefers-color-scheme: dark",
 		"(not at the bottom of both)",

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"strings"
 )
 
 // EncodeDiff writes a comparison's report in this format.
@@ -50,9 +51,13 @@ func EncodeMarkdownDiff(out io.Writer, d Diff) error {
 		return fmt.Sprintf("| %d | %d | %s | %s |", s.A, s.B, BytesExact(s.SizeBytes), inline(Instruction(s.Command)))
 	})
 	fmt.Fprint(w, "\n## Changes\n\n")
-	table(w, "None: the final filesystems hold the same paths, bytes and metadata (modification times aside).", "| | path | type | size A | size B | what differs |\n| --- | --- | --- | ---: | ---: | --- |", len(d.Changes), func(i int) string {
-		c := d.Changes[i]
-		return fmt.Sprintf("| %s | %s | %s | %s | %s | %s |", c.Marker, inline(c.Path), c.Type, sideSize(c, "A"), sideSize(c, "B"), escapeCell(changeNote(c)))
+	rows := folded(d.Changes)
+	if len(rows) < len(d.Changes) {
+		fmt.Fprint(w, "A directory B adds is one row here, with the paths it adds below it; the JSON report lists each.\n\n")
+	}
+	table(w, "None: the final filesystems hold the same paths, bytes and metadata (modification times aside).", "| | path | type | size A | size B | what differs |\n| --- | --- | --- | ---: | ---: | --- |", len(rows), func(i int) string {
+		c := rows[i]
+		return fmt.Sprintf("| %s | %s | %s | %s | %s | %s |", c.Marker, inline(c.Path), c.Type, sideSize(c.DiffChange, "A"), sideSize(c.DiffChange, "B"), escapeCell(c.note()))
 	})
 	if len(d.Warnings) > 0 {
 		fmt.Fprint(w, "\n## Warnings\n\n")
@@ -61,6 +66,39 @@ func EncodeMarkdownDiff(out io.Writer, d Diff) error {
 		}
 	}
 	return w.Flush()
+}
+
+// foldedChange is a change with the paths added below it folded in.
+type foldedChange struct {
+	DiffChange
+	addedBelow int
+}
+
+func (c foldedChange) note() string {
+	if c.addedBelow > 0 {
+		return plural(c.addedBelow, "path", "paths") + " added below it"
+	}
+	return changeNote(c.DiffChange)
+}
+
+// folded lists the changes with every path below an added directory
+// folded into it (changes come in path order, a directory before what is
+// below it).
+func folded(changes []DiffChange) []foldedChange {
+	var out []foldedChange
+	top := -1 // the added directory the changes are below, in out
+	for _, c := range changes {
+		if top >= 0 && strings.HasPrefix(c.Path, out[top].Path+"/") {
+			out[top].addedBelow++
+			continue
+		}
+		top = -1
+		if c.Marker == "A" && c.Type == "dir" {
+			top = len(out)
+		}
+		out = append(out, foldedChange{DiffChange: c})
+	}
+	return out
 }
 
 // table writes a Markdown table of n rows (at most MarkdownDiffRows), or
@@ -120,7 +158,7 @@ func changeNote(c DiffChange) string {
 	case c.Detail != "":
 		return c.Detail
 	case c.Entries > 0:
-		return plural(c.Entries, "path", "paths") + " below it"
+		return "and the " + plural(c.Entries, "path", "paths") + " below it"
 	}
 	return ""
 }
