@@ -48,13 +48,13 @@ used wrongly.`,
   lx diff -o diff.html docker-archive:old.tar oci:./new`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 2 {
-				return fmt.Errorf("lx diff compares two images: lx diff A B (%d given)", len(args))
+				return fmt.Errorf("diff compares two images: lx diff A B (%d given)", len(args))
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			refs := [2]string{args[0], args[1]}
-			if f.format == "" && f.output == "" && term.IsTerminal(os.Stdout.Fd()) && term.IsTerminal(os.Stdin.Fd()) {
+			if f.format == "" && f.output == "" && isTerminal(cmd.OutOrStdout()) && term.IsTerminal(os.Stdin.Fd()) {
 				return runDiffExplore(cmd, refs, f)
 			}
 			return runDiff(cmd.Context(), refs, f, cmd.OutOrStdout(), cmd.ErrOrStderr())
@@ -65,6 +65,12 @@ used wrongly.`,
 	cmd.Flags().StringVar(&f.theme, "theme", "auto", "colours of the explorer: auto (follow the terminal's background), dark or light; NO_COLOR turns colours off")
 	f.src.register(cmd.Flags())
 	return cmd
+}
+
+// isTerminal tells whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
 }
 
 // diffFormat is the format a comparison is written in: --format, else the
