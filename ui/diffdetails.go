@@ -164,7 +164,12 @@ func (p *diffDetailsPane) pathText(w int) []string {
 		out = append(out, s.Text.Render(columns(w, false, label, cell(okA, f(a)), cell(okB, f(b)))))
 	}
 	both("type", func(fi model.FileInfo) string { return kindName(fi.Kind) })
-	both("mode", func(fi model.FileInfo) string { return fmt.Sprintf("%s %04o", modeString(fi.Kind, fi.Mode), fi.Mode) })
+	both("mode", func(fi model.FileInfo) string {
+		if (w-11)/2 <= len("drwxr-xr-x 0755") { // a narrow column: the letters alone
+			return modeString(fi.Kind, fi.Mode)
+		}
+		return fmt.Sprintf("%s %04o", modeString(fi.Kind, fi.Mode), fi.Mode)
+	})
 	both("owner", func(fi model.FileInfo) string { return fmt.Sprintf("%d:%d", fi.UID, fi.GID) })
 	if !p.key.inRemoved() {
 		dp := d.Paths[p.key.i]
@@ -251,11 +256,15 @@ func (p *diffDetailsPane) summary(w int) []string {
 	}
 	out = append(out, s.Header.Render(columns(w, true, "", "A", "B", "B − A")))
 	row := func(name, a, b, delta string) { out = append(out, s.Text.Render(columns(w, true, name, a, b, delta))) }
+	sz, signed := size, report.Signed
+	if (w-11)/3 <= len("−1023.9 MiB") { // a narrow pane: sizes that fit their column
+		sz, signed = compactSize, compactSigned
+	}
 	row("layers", fmt.Sprint(r.A.LayerCount), fmt.Sprint(r.B.LayerCount), report.SignedCount(r.LayerDelta))
-	row("shipped", size(r.A.TotalBytes), size(r.B.TotalBytes), report.Signed(r.TotalDelta))
-	row("wasted", size(r.A.WastedBytes), size(r.B.WastedBytes), report.Signed(r.WastedDelta))
+	row("shipped", sz(r.A.TotalBytes), sz(r.B.TotalBytes), signed(r.TotalDelta))
+	row("wasted", sz(r.A.WastedBytes), sz(r.B.WastedBytes), signed(r.WastedDelta))
 	row("efficiency", report.Percent(r.A.Efficiency), report.Percent(r.B.Efficiency), "")
-	row("final fs", size(r.A.FinalBytes), size(r.B.FinalBytes), report.Signed(r.FinalDelta))
+	row("final fs", sz(r.A.FinalBytes), sz(r.B.FinalBytes), signed(r.FinalDelta))
 	out = append(out, "")
 	label("shared", fmt.Sprintf("%s of A's %d, B's %d", plural(len(r.SharedLayers), "layer", "layers"), r.A.LayerCount, r.B.LayerCount))
 	if r.CommonPrefix > 0 {

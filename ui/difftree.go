@@ -1,7 +1,8 @@
 package ui
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -58,7 +59,7 @@ type diffRow struct {
 	depth int32
 	last  uint64 // bit d: the row's ancestor at depth d (or the row) is its directory's last
 	empty bool   // a directory that lists nothing here
-	path  string // the changes list shows whole paths
+	flat  bool   // in the changes list: the whole path shows
 }
 
 // diffPathSelectedMsg says which row the diff tree's cursor is on, while
@@ -136,7 +137,7 @@ func (p *diffTreePane) arrive() {
 		if rows > autoOpenRows {
 			break
 		}
-		if !p.isDir(int32(i)) || dp.Marker == model.Deleted || (dp.Marker == model.Added && !few) {
+		if dp.Marker == model.Deleted || (dp.Marker == model.Added && !few) || !p.isDir(int32(i)) {
 			continue
 		}
 		p.open[diffKey{i: int32(i), node: model.NoNode}] = true
@@ -328,9 +329,22 @@ func (p *diffTreePane) children(i int32) []int32 {
 		}
 	}
 	if p.bySize {
-		sort.SliceStable(out, func(x, y int) bool { return sizeChange(d.Paths[out[x]]) > sizeChange(d.Paths[out[y]]) })
+		sortBySize(p, out, func(i int32) int32 { return i })
 	}
 	return out
+}
+
+// sortBySize orders rows (or paths) by how much their path's size moved,
+// the most first, path order breaking ties; index says a row's path.
+func sortBySize[T any](p *diffTreePane, rows []T, index func(T) int32) {
+	paths := p.d.diff.Paths
+	slices.SortFunc(rows, func(x, y T) int {
+		i, j := index(x), index(y)
+		if c := cmp.Compare(sizeChange(paths[j]), sizeChange(paths[i])); c != 0 {
+			return c
+		}
+		return cmp.Compare(i, j)
+	})
 }
 
 // sizeChange is how much a path's size moved, either way.
@@ -429,19 +443,17 @@ func (p *diffTreePane) walkRemoved(n model.NodeID, depth int32, last uint64) {
 	}
 }
 
-// buildChanges lists every change by its whole path, in path order (or
-// the biggest change in size first).
+// buildChanges lists every change, in path order (or the biggest change
+// in size first); a row's path is made when it is drawn.
 func (p *diffTreePane) buildChanges() {
 	d := p.d.diff
 	for i, dp := range d.Paths {
 		if dp.Marker == model.Unchanged || (p.filtered() && !p.keep[int32(i)]) {
 			continue
 		}
-		p.rows = append(p.rows, diffRow{key: diffKey{i: int32(i), node: model.NoNode}, path: model.DisplayPath(d.Path(i))})
+		p.rows = append(p.rows, diffRow{key: diffKey{i: int32(i), node: model.NoNode}, flat: true})
 	}
 	if p.bySize {
-		sort.SliceStable(p.rows, func(x, y int) bool {
-			return sizeChange(d.Paths[p.rows[x].key.i]) > sizeChange(d.Paths[p.rows[y].key.i])
-		})
+		sortBySize(p, p.rows, func(r diffRow) int32 { return r.key.i })
 	}
 }

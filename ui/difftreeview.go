@@ -159,8 +159,8 @@ func (p *diffTreePane) row(i int, cells diffCells) string {
 	nameStyle := rowNameStyle(s, m, dir, below.Total() > 0)
 	avail := p.w - 2 - 1 - ansi.StringWidth(cols)
 	var shown string
-	if r.path != "" {
-		shown = nameStyle.Render(midTrunc(r.path, avail))
+	if r.flat {
+		shown = nameStyle.Render(midTrunc(model.DisplayPath(p.d.diff.Path(int(r.key.i))), avail))
 	} else {
 		name = model.EscapeName(name)
 		glyph := " "
