@@ -271,3 +271,21 @@ func TestDiffIdentical(t *testing.T) {
 		t.Errorf("an image against itself:\n%s", s)
 	}
 }
+
+// Help lists the keys the diff explorer answers: not the waste list's.
+func TestDiffHelpLeavesOutTheWasteKeys(t *testing.T) {
+	a := newTestDiff(t, true, 140, 40)
+	baseToSeed(t, a)
+	keys(a, "w")
+	if len(a.overlays) != 0 {
+		t.Fatal("w opened an overlay")
+	}
+	keys(a, "?")
+	s := screen(a)
+	if strings.Contains(s, "wasted copies") || strings.Contains(s, "hide unchanged") || !strings.Contains(s, "export report") {
+		t.Errorf("help:\n%s", s)
+	}
+	if b := newTestApp(t, true, 140, 40); !b.c.Keys.Waste.Enabled() {
+		t.Error("the diff explorer turned the explorer's waste key off")
+	}
+}

@@ -18,6 +18,14 @@ import (
 // filesystems' differences. Feed it DiffFeed's messages and DiffLoaded.
 func NewDiff(opts Options, refA, refB string) *App {
 	a := New(opts)
+	// The keys of what one image has and a comparison has not (the waste
+	// list and its grouping, hiding a layer's unchanged paths) are off:
+	// help and the footers leave them out.
+	keys := *a.c.Keys
+	for _, b := range []*key.Binding{&keys.Waste, &keys.Group, &keys.HideUnchanged} {
+		b.SetEnabled(false)
+	}
+	a.c.Keys = &keys
 	a.diff = newDiffState(refA, refB)
 	a.panes = []Screen{newDiffLayersPane(a.c, a.diff), newDiffTreePane(a.c, a.diff), newDiffDetailsPane(a.c, a.diff)}
 	a.setFocus(paneLayers)
