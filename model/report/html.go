@@ -24,6 +24,7 @@ var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 	"instruction": Instruction,
 	"short":       shorten,
 	"code":        codeHTML,
+	"builtOn":     BuiltOn,
 }).Parse(htmlTemplate))
 
 // EncodeHTML writes one self-contained page: styles, script and charts

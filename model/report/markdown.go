@@ -32,6 +32,9 @@ func EncodeMarkdown(out io.Writer, r Report) error {
 			fmt.Fprintf(w, "/%s", img.Variant)
 		}
 	}
+	if img.Base != nil {
+		fmt.Fprintf(w, " · %s", BuiltOn(*img.Base))
+	}
 	fmt.Fprint(w, "\n\n| wasted by cause | bytes |\n| --- | ---: |\n")
 	for _, c := range []string{"removed", "recopied", "overwritten"} {
 		fmt.Fprintf(w, "| %s | %s |\n", c, BytesExact(img.WasteByCause[c]))
