@@ -161,6 +161,8 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		return a.imageChanged(true)
 	case stepSelectedMsg:
 		return a.broadcast(msg)
+	case openSharersMsg:
+		a.overlays = append(a.overlays, a.place(newSharersList(a.c, a.img, msg.Layer)))
 	case JumpMsg:
 		a.overlays = nil
 		return tea.Batch(a.setFocus(paneTree), a.panes[paneLayers].Update(selectLayerMsg{msg.Layer}), a.panes[paneTree].Update(revealMsg(msg)))

@@ -40,6 +40,9 @@ func TestGolden(t *testing.T) {
 			send(a, BoundMsg{Index: 4}, ProgressMsg{Read: 3 << 20, Total: 6 << 20, Rate: 1.5 * (1 << 20)})
 			keys(a, "down down")
 		}},
+		{"base_shared", 140, 36, func(t *testing.T, a *App) { loaded(t, a, related(seed(t))); keys(a, "down down") }},
+		{"base_shared_narrow", 80, 24, func(t *testing.T, a *App) { loaded(t, a, related(seed(t))) }},
+		{"sharers", 100, 30, func(t *testing.T, a *App) { loaded(t, a, related(seed(t))); keys(a, "enter") }},
 		{"failed", 100, 24, func(t *testing.T, a *App) {
 			send(a, LoadedMsg{Err: errors.New("seed.tar: layer.tar of 5f3a…: unexpected EOF")})
 		}},

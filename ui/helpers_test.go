@@ -148,3 +148,13 @@ func typeText(a *App, text string) {
 func screen(a *App) string { return ansi.Strip(a.View().Content) }
 
 func regexpMatch(re, s string) bool { return regexp.MustCompile(re).MatchString(s) }
+
+// related gives an image what an engine's image list says of the seed:
+// built on busybox:latest (1 layer, 1 step), its layers held by others.
+func related(img *model.Image) *model.Image {
+	img.Config.Relations = model.Relations{
+		Base:     &model.BaseImage{Ref: "busybox:latest", ID: "sha256:bb", Layers: 1, Steps: 2},
+		SharedBy: [][]string{{"app:1", "busybox:latest", "lx-fixture/app-build:latest"}, {"app:1"}, {"app:1"}, {}, {}, {}, {}},
+	}
+	return img
+}
