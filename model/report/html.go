@@ -24,6 +24,8 @@ var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 	"instruction": Instruction,
 	"short":       shorten,
 	"code":        codeHTML,
+	"copyText":    CopyText,
+	"eventSize":   EventSize,
 }).Parse(htmlTemplate))
 
 // EncodeHTML writes one self-contained page: styles, script and charts
