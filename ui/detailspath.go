@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/lipgloss/v2"
+
 	"lx.dev/lx/model"
 	"lx.dev/lx/model/report"
+	"lx.dev/lx/theme"
 )
 
 // pathText is the selected path's whole story: where it is, what it is
@@ -66,15 +69,7 @@ func (p *detailsPane) historyLines(e model.PathEvent, back bool, w int) []string
 	if e.Bytes > 0 && e.Marker != model.Deleted {
 		parts = append(parts, size(e.Bytes))
 	}
-	fate, fateStyle := "", s.Text
-	switch {
-	case e.Copy && e.Cause != 0:
-		fate, fateStyle = fmt.Sprintf("✗ %s by layer %d", e.Cause, e.KilledBy), causeStyle(s, e.Cause)
-	case e.Copy && p.img.loaded():
-		fate, fateStyle = "live", s.Good
-	case e.Copy:
-		fate = "live so far"
-	}
+	fate, fateStyle := copyFate(s, e, p.img.loaded())
 	// The layer and marker, then what happened and the copy's fate,
 	// wrapped under themselves.
 	text := strings.Join(parts, " · ")
@@ -98,4 +93,19 @@ func (p *detailsPane) historyLines(e model.PathEvent, back bool, w int) []string
 		out = append(out, s.Dim.Render("      "+ansiTrunc(cmd, w-6)))
 	}
 	return out
+}
+
+// copyFate says what became of the copy a history line wrote, and how to
+// style it: "✗ recopied by layer 3", "live", "live so far" while the
+// image loads; "" when the layer wrote no copy.
+func copyFate(s *theme.Styles, e model.PathEvent, loaded bool) (string, lipgloss.Style) {
+	switch {
+	case e.Copy && e.Cause != 0:
+		return fmt.Sprintf("✗ %s by layer %d", e.Cause, e.KilledBy), causeStyle(s, e.Cause)
+	case e.Copy && loaded:
+		return "live", s.Good
+	case e.Copy:
+		return "live so far", s.Text
+	}
+	return "", s.Text
 }
