@@ -110,7 +110,10 @@ func (p *treePane) KeyHelp() []key.Binding {
 // Capturing tells whether the pane takes every key (the filter is typed).
 func (p *treePane) Capturing() bool { return p.filter.editing() }
 
-func (p *treePane) Scroll(d int) { p.l.scroll(d) }
+func (p *treePane) Scroll(d int) {
+	p.l.scroll(d)
+	p.notePath()
+}
 
 func (p *treePane) Click(_, y int) tea.Cmd {
 	if y >= 2 && y < 2+p.l.h {
@@ -153,6 +156,7 @@ func (p *treePane) Update(msg tea.Msg) tea.Cmd {
 // announce tells the details which path the cursor is on, while the tree
 // has the focus and the path (or the layer) changed.
 func (p *treePane) announce() tea.Cmd {
+	p.notePath()
 	n, ok := p.selectedNode()
 	if !p.focused || !ok || n == p.shown {
 		return nil
@@ -160,6 +164,13 @@ func (p *treePane) announce() tea.Cmd {
 	p.shown = n
 	p.c.post(nodeSelectedMsg{Node: n, Layer: p.k, Own: p.own})
 	return nil
+}
+
+// notePath tells Common which path the cursor is on, focused or not: the
+// history overlay (H) tells that path's story.
+func (p *treePane) notePath() {
+	n, ok := p.selectedNode()
+	p.c.Path = pathRef{node: n, layer: p.k, ok: ok}
 }
 
 // search asks for the filter's matches in the layer shown, when they are

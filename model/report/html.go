@@ -25,6 +25,8 @@ var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 	"short":       shorten,
 	"code":        codeHTML,
 	"builtOn":     BuiltOn,
+	"copyText":    CopyText,
+	"eventSize":   EventSize,
 }).Parse(htmlTemplate))
 
 // EncodeHTML writes one self-contained page: styles, script and charts

@@ -21,6 +21,7 @@ type Report struct {
 	Waste         []WasteReport `json:"waste"`
 	Hints         []Hint        `json:"hints"`
 	Warnings      []string      `json:"warnings"`
+	Paths         []PathReport  `json:"paths,omitempty"` // only with Options.Paths
 }
 
 // ImageSummary is the image's totals.
@@ -116,6 +117,9 @@ type WasteReport struct {
 // Options choose what a report holds.
 type Options struct {
 	Changes bool // list every layer's changed paths
+	// Paths asks for the history of these paths (with or without a
+	// leading slash), in this order.
+	Paths []string
 }
 
 // Build makes the report of an analysed image.
@@ -178,6 +182,7 @@ func Build(img *model.Image, opts Options) Report {
 		})
 	}
 	r.Hints = hints(img, r.Layers)
+	r.Paths = pathReports(img, opts.Paths)
 	return r
 }
 
