@@ -40,6 +40,7 @@ var openers = []opener{
 	{func(k *KeyMap) key.Binding { return k.Help }, helpID, "help", false, newHelpView},
 	{func(k *KeyMap) key.Binding { return k.Waste }, wasteID, "the waste list", false, newWasteList},
 	{func(k *KeyMap) key.Binding { return k.Export }, exportID, "the export", true, newExportDialog},
+	{func(k *KeyMap) key.Binding { return k.History }, historyID, "the path's history", false, newHistoryView},
 }
 
 // App is the explorer's root model: layout, focus, routing and the
@@ -164,9 +165,13 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		return a.diffUpdate(msg)
 	case stepSelectedMsg:
 		return a.broadcast(msg)
+	case openSharersMsg:
+		a.overlays = append(a.overlays, a.place(newSharersList(a.c, a.img, msg.Layer)))
 	case JumpMsg:
 		a.overlays = nil
 		return tea.Batch(a.setFocus(paneTree), a.panes[paneLayers].Update(selectLayerMsg{msg.Layer}), a.panes[paneTree].Update(revealMsg(msg)))
+	case noticeMsg:
+		a.notice = string(msg)
 	case closeOverlayMsg:
 		if n := len(a.overlays); n > 0 && a.overlays[n-1].ID() == msg.id {
 			a.overlays = a.overlays[:n-1]
@@ -297,7 +302,9 @@ func (a *App) openOverlay(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			a.overlays = a.overlays[:n-1]
 			return nil, true
 		}
-		a.overlays = append(a.overlays, a.place(o.open(a.c, a.img)))
+		if ov := o.open(a.c, a.img); ov != nil { // nil: nothing to show (it posts why)
+			a.overlays = append(a.overlays, a.place(ov))
+		}
 		return nil, true
 	}
 	return nil, false

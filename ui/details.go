@@ -170,6 +170,15 @@ func (p *detailsPane) layerText(k int, label func(k, v string)) {
 	label("size", sz)
 	label("entries", count(l.Entries))
 	label("changes", fmt.Sprintf("A %d · C %d · D %d", l.Added, l.Changed, l.Deleted))
+	rel := p.img.cfg.Relations
+	if rel.InBase(k) {
+		label("base", "one of "+rel.Base.Ref+"'s layers")
+	}
+	if n := rel.Sharers(k); n > 0 {
+		label("shared", "held by "+plural(n, "other image", "other images")+" (Enter in the layer list names them)")
+	} else if n == 0 {
+		label("shared", "by no other image here")
+	}
 	soFar := p.img.soFar()
 	label("wasted", report.Bytes(l.WastedMade)+" of this layer's copies a later layer kills"+soFar)
 	label("killed", report.Bytes(l.WastedKilled)+" of older copies this layer kills")
@@ -195,6 +204,13 @@ func (p *detailsPane) summary(w int) []string {
 		add("platform", plat)
 	}
 	add("layers", fmt.Sprintf("%d (%s)", len(p.img.layers), plural(len(p.img.steps), "history step", "history steps")))
+	if b := p.img.cfg.Relations.Base; b != nil {
+		how := ""
+		if b.Given {
+			how = ", as --base says"
+		}
+		add("base", report.BuiltOn(report.BaseReport{Ref: b.Ref, Layers: b.Layers, SizeBytes: p.img.baseBytes()})+how)
+	}
 	img := p.img.snap
 	if img == nil {
 		add("waste", fmt.Sprintf("counted as layers come in (%d of %d)", p.img.applied, len(p.img.layers)))

@@ -19,10 +19,11 @@ import (
 func NewDiff(opts Options, refA, refB string) *App {
 	a := New(opts)
 	// The keys of what one image has and a comparison has not (the waste
-	// list and its grouping, hiding a layer's unchanged paths) are off:
+	// list and its grouping, hiding a layer's unchanged paths, a path's
+	// history through the layers of one image) are off:
 	// help and the footers leave them out.
 	keys := *a.c.Keys
-	for _, b := range []*key.Binding{&keys.Waste, &keys.Group, &keys.HideUnchanged} {
+	for _, b := range []*key.Binding{&keys.Waste, &keys.Group, &keys.HideUnchanged, &keys.History} {
 		b.SetEnabled(false)
 	}
 	a.c.Keys = &keys

@@ -163,7 +163,7 @@ func (p *diffDetailsPane) pathText(w int) []string {
 	both := func(label string, f func(model.FileInfo) string) {
 		out = append(out, s.Text.Render(columns(w, false, label, cell(okA, f(a)), cell(okB, f(b)))))
 	}
-	both("type", func(fi model.FileInfo) string { return kindName(fi.Kind) })
+	both("type", func(fi model.FileInfo) string { return report.KindName(fi.Kind) })
 	both("mode", func(fi model.FileInfo) string {
 		if (w-11)/2 <= len("drwxr-xr-x 0755") { // a narrow column: the letters alone
 			return modeString(fi.Kind, fi.Mode)

@@ -88,6 +88,11 @@ func (p *treePane) KeyHelp() []key.Binding {
 	return []key.Binding{relabel(k.Filter, "filter"), relabel(k.Toggle, "open"), relabel(k.ChangesOnly, "changes"), relabel(k.HideUnchanged, "changed only"), relabel(k.Sort, "sort")}
 }
 
+func (p *treePane) Scroll(d int) {
+	p.pathList.Scroll(d)
+	p.notePath()
+}
+
 func (p *treePane) Click(_, y int) tea.Cmd {
 	if p.clickRow(y) {
 		p.moved = true
@@ -128,6 +133,7 @@ func (p *treePane) Update(msg tea.Msg) tea.Cmd {
 // announce tells the details which path the cursor is on, while the tree
 // has the focus and the path (or the layer) changed.
 func (p *treePane) announce() tea.Cmd {
+	p.notePath()
 	n, ok := p.selectedNode()
 	if !p.focused || !ok || n == p.shown {
 		return nil
@@ -135,6 +141,13 @@ func (p *treePane) announce() tea.Cmd {
 	p.shown = n
 	p.c.post(nodeSelectedMsg{Node: n, Layer: p.k, Own: p.own})
 	return nil
+}
+
+// notePath tells Common which path the cursor is on, focused or not: the
+// history overlay (H) tells that path's story.
+func (p *treePane) notePath() {
+	n, ok := p.selectedNode()
+	p.c.Path = pathRef{node: n, layer: p.k, ok: ok}
 }
 
 // search asks for the filter's matches in the layer shown, when they are
