@@ -38,7 +38,7 @@ type e2eDiff struct {
 		FinalBytes  int64  `json:"finalBytes"`
 		Layers      []struct {
 			DiffID     string `json:"diffID"`
-			SharedWith *int   `json:"sharedWith"`
+			OtherIndex *int   `json:"otherIndex"`
 		} `json:"layers"`
 	}
 	SharedLayers []struct {

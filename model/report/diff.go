@@ -48,8 +48,8 @@ type DiffLayer struct {
 	DiffID    string `json:"diffID"`
 	Command   string `json:"command"`
 	SizeBytes int64  `json:"sizeBytes"`
-	// SharedWith is the same layer's index in the other image, or null.
-	SharedWith *int `json:"sharedWith"`
+	// OtherIndex is the same layer's index in the other image, or null.
+	OtherIndex *int `json:"otherIndex"`
 }
 
 // SharedLayer is a layer both images hold.
@@ -90,7 +90,7 @@ func BuildDiff(d *model.ImageDiff) Diff {
 	}
 	for _, s := range d.Shared {
 		a, b := s.A, s.B
-		r.A.Layers[a].SharedWith, r.B.Layers[b].SharedWith = &b, &a
+		r.A.Layers[a].OtherIndex, r.B.Layers[b].OtherIndex = &b, &a
 		r.SharedLayers = append(r.SharedLayers, SharedLayer{
 			DiffID: s.DiffID, A: a, B: b, Prefix: s.Prefix,
 			SizeBytes: r.A.Layers[a].SizeBytes, Command: r.A.Layers[a].Command,

@@ -45,7 +45,11 @@ func TestDiffBaseToSeed(t *testing.T) {
 		} `json:"changes"`
 		TotalDelta, WastedDelta, FinalDelta int64
 		LayerDelta                          int
-		A, B                                struct{ Layers []struct{ SharedWith *int } }
+		A, B                                struct {
+			Layers []struct {
+				OtherIndex *int `json:"otherIndex"`
+			}
+		}
 	}
 	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
 		t.Fatal(err)
@@ -68,8 +72,8 @@ func TestDiffBaseToSeed(t *testing.T) {
 	if doc.TotalDelta != 4*mib || doc.WastedDelta != 3*mib || doc.FinalDelta != mib || doc.LayerDelta != 6 {
 		t.Errorf("deltas total %d wasted %d final %d layers %d", doc.TotalDelta, doc.WastedDelta, doc.FinalDelta, doc.LayerDelta)
 	}
-	if s := doc.B.Layers[0].SharedWith; s == nil || *s != 0 || doc.B.Layers[1].SharedWith != nil {
-		t.Errorf("B's layers: sharedWith %v, %v", doc.B.Layers[0].SharedWith, doc.B.Layers[1].SharedWith)
+	if s := doc.B.Layers[0].OtherIndex; s == nil || *s != 0 || doc.B.Layers[1].OtherIndex != nil {
+		t.Errorf("B's layers: otherIndex %v, %v", doc.B.Layers[0].OtherIndex, doc.B.Layers[1].OtherIndex)
 	}
 }
 
