@@ -289,3 +289,29 @@ func TestDiffHelpLeavesOutTheWasteKeys(t *testing.T) {
 		t.Error("the diff explorer turned the explorer's waste key off")
 	}
 }
+
+// Every size from 80×24 up fits the terminal exactly, whatever has the
+// focus; below it the explorer says so.
+func TestDiffResizeNeverOverflows(t *testing.T) {
+	a := newTestDiff(t, true, 160, 45)
+	seedToRebuilt(t, a)
+	for _, focus := range []string{"", "tab", "tab", "tab"} {
+		keys(a, focus+" end")
+		for _, sz := range [][2]int{{80, 24}, {200, 60}, {79, 24}, {120, 30}, {119, 40}, {81, 25}, {30, 10}, {100, 24}} {
+			send(a, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+			checkSize(t, a.View().Content, sz[0], sz[1])
+		}
+	}
+}
+
+// Quitting while the images load exits 0: the cancelled load's answer is
+// no failure.
+func TestDiffQuitWhileLoading(t *testing.T) {
+	a := newTestDiff(t, true, 100, 30)
+	send(a, DiffSideMsg{Side: sideA, Msg: StatusMsg{Text: "pulling busybox"}})
+	keys(a, "q")
+	send(a, DiffLoaded(nil, nil, errors.New("context canceled")))
+	if a.ExitCode() != 0 {
+		t.Errorf("exit %d after quitting", a.ExitCode())
+	}
+}
