@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -53,6 +54,9 @@ used wrongly.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.src.base != "" {
+				return errors.New("--base names what one image is built on; lx diff compares the two images it is given")
+			}
 			refs := [2]string{args[0], args[1]}
 			if f.format == "" && f.output == "" && isTerminal(cmd.OutOrStdout()) && term.IsTerminal(os.Stdin.Fd()) {
 				return runDiffExplore(cmd, refs, f)
@@ -64,6 +68,8 @@ used wrongly.`,
 	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write the comparison to FILE (whole or not at all) instead of stdout")
 	cmd.Flags().StringVar(&f.theme, "theme", "auto", "colours of the explorer: auto (follow the terminal's background), dark or light; NO_COLOR turns colours off")
 	f.src.register(cmd.Flags())
+	// A comparison has no base to name: the two images are what it reads.
+	cmd.Flags().MarkHidden("base")
 	return cmd
 }
 

@@ -55,6 +55,7 @@ func TestDiffBadInput(t *testing.T) {
 		{[]string{tar}, "lx: diff compares two images: lx diff A B (1 given)\n"},
 		{[]string{tar, tar, tar}, "lx: diff compares two images: lx diff A B (3 given)\n"},
 		{[]string{"--format", "pdf", tar, tar}, "lx: unknown report format \"pdf\" (choose json, markdown, html)\n"},
+		{[]string{"--base", tar, tar, tar}, "lx: --base names what one image is built on; lx diff compares the two images it is given\n"},
 		{[]string{"-o", filepath.Join(dir, "no", "such", "d.json"), tar, filepath.Join(dir, "missing.tar")}, ""},
 		{[]string{tar, filepath.Join(dir, "missing.tar")}, ""},
 	} {
