@@ -39,6 +39,7 @@ type DiffImage struct {
 	WastedBytes int64       `json:"wastedBytes"`
 	Efficiency  float64     `json:"efficiency"`
 	FinalBytes  int64       `json:"finalBytes"` // the final filesystem's file bytes, each inode once
+	Base        *BaseReport `json:"base"`       // what the image is built on, as lx report says it; null when unknown
 	Layers      []DiffLayer `json:"layers"`
 }
 
@@ -133,7 +134,7 @@ func diffImage(img *model.Image, final int64) DiffImage {
 	out := DiffImage{
 		Ref: cfg.Ref, ID: cfg.ID, LayerCount: len(img.Layers),
 		TotalBytes: img.TotalBytes, WastedBytes: img.WastedBytes, Efficiency: img.Efficiency(),
-		FinalBytes: final, Layers: make([]DiffLayer, 0, len(img.Layers)),
+		FinalBytes: final, Base: baseOf(img), Layers: make([]DiffLayer, 0, len(img.Layers)),
 	}
 	for _, l := range img.Layers {
 		out.Layers = append(out.Layers, DiffLayer{Index: l.Index, DiffID: l.DiffID, Command: l.Command, SizeBytes: l.SizeBytes})

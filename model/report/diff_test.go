@@ -169,3 +169,28 @@ func TestSigned(t *testing.T) {
 		t.Error("SignedCount")
 	}
 }
+
+// A side's base, when its store names one, is in the comparison as lx
+// report says it.
+func TestDiffNamesTheBases(t *testing.T) {
+	base, err := fixture.SeedBase()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed, err := fixture.Seed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed.Config.Relations.Base = &model.BaseImage{Ref: "busybox:latest", ID: base.Config.ID, Layers: 1}
+	d := BuildDiff(model.Compare(base, seed))
+	if d.A.Base != nil || d.B.Base == nil || *d.B.Base != *Build(seed, Options{}).Image.Base {
+		t.Fatalf("bases %+v, %+v", d.A.Base, d.B.Base)
+	}
+	var md bytes.Buffer
+	if err := Markdown.EncodeDiff(&md, d); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md.String(), "| base | — | busybox:latest (1 layer, 1007.4 KiB) | |") {
+		t.Errorf("the Markdown does not name B's base:\n%s", md.String())
+	}
+}

@@ -44,6 +44,9 @@ func EncodeMarkdownDiff(out io.Writer, d Diff) error {
 	fmt.Fprintf(w, "| wasted bytes | %s | %s | %s |\n", BytesExact(d.A.WastedBytes), BytesExact(d.B.WastedBytes), Signed(d.WastedDelta))
 	fmt.Fprintf(w, "| efficiency | %s | %s | |\n", Percent(d.A.Efficiency), Percent(d.B.Efficiency))
 	fmt.Fprintf(w, "| final filesystem | %s | %s | %s |\n", BytesExact(d.A.FinalBytes), BytesExact(d.B.FinalBytes), Signed(d.FinalDelta))
+	if d.A.Base != nil || d.B.Base != nil {
+		fmt.Fprintf(w, "| base | %s | %s | |\n", baseCell(d.A.Base), baseCell(d.B.Base))
+	}
 
 	fmt.Fprint(w, "\n## Shared layers\n\n")
 	table(w, "None: the two images hold no layer in common.", "| A | B | size | command |\n| ---: | ---: | ---: | --- |", len(d.SharedLayers), func(i int) string {
@@ -161,6 +164,15 @@ func changeNote(c DiffChange) string {
 		return "and the " + plural(c.Entries, "path", "paths") + " below it"
 	}
 	return ""
+}
+
+// baseCell names a side's base in a table cell: "busybox:latest (1 layer,
+// 1.9 MiB)", or "—" when none is known.
+func baseCell(b *BaseReport) string {
+	if b == nil {
+		return "—"
+	}
+	return escapeCell(strings.TrimPrefix(BuiltOn(*b), "built on "))
 }
 
 func shortID(id string) string {
