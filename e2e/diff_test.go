@@ -36,7 +36,11 @@ type e2eDiff struct {
 		TotalBytes  int64  `json:"totalBytes"`
 		WastedBytes int64  `json:"wastedBytes"`
 		FinalBytes  int64  `json:"finalBytes"`
-		Layers      []struct {
+		Base        *struct {
+			Ref    string `json:"ref"`
+			Layers int    `json:"layers"`
+		} `json:"base"`
+		Layers []struct {
 			DiffID     string `json:"diffID"`
 			OtherIndex *int   `json:"otherIndex"`
 		} `json:"layers"`
@@ -107,6 +111,9 @@ func TestE2EDiffBaseToSeed(t *testing.T) {
 			d.LayerDelta != 6 || d.WastedDelta != 3<<20 {
 			t.Errorf("deltas: total %d, wasted %d, layers %d; the reports say %d, %d", d.TotalDelta, d.WastedDelta, d.LayerDelta,
 				seed.Image.TotalBytes-base.Image.TotalBytes, seed.Image.WastedBytes-base.Image.WastedBytes)
+		}
+		if b := d.B.Base; b == nil || b.Ref != "busybox:latest" || b.Layers != 1 {
+			t.Errorf("B's base %+v, want busybox:latest, 1 layer", b)
 		}
 		if d.A.ID != base.Image.ID || d.B.ID != seed.Image.ID {
 			t.Errorf("ids %s, %s; the reports say %s, %s", d.A.ID, d.B.ID, base.Image.ID, seed.Image.ID)
