@@ -110,5 +110,6 @@ later layer deletes, recopies unchanged, or overwrites.`,
 	root.AddCommand(newDemoCmd())
 	root.AddCommand(newReportCmd())
 	root.AddCommand(newCICmd())
+	root.AddCommand(newDiffCmd())
 	return root
 }

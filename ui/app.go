@@ -51,7 +51,8 @@ type App struct {
 	opts  Options
 	dark  bool
 	img   *image
-	panes []Screen // in focus order: layers, tree, details
+	diff  *diffState // lx diff: the comparison explored instead (see NewDiff)
+	panes []Screen   // in focus order: layers, tree, details
 	rects []rect
 	tabs  rect // the narrow layout's tab bar; empty when wide
 	focus int
@@ -102,7 +103,7 @@ func New(opts Options) *App {
 func (a *App) ExitCode() int { return a.exitCode }
 
 // Err is why the load failed, if it did.
-func (a *App) Err() error { return a.img.err }
+func (a *App) Err() error { return a.failed() }
 
 func (a *App) Init() tea.Cmd {
 	if a.opts.Theme == theme.Auto || a.opts.Theme == "" {
@@ -160,6 +161,8 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		}
 		a.img.setImage(msg.Image, msg.Hints)
 		return a.imageChanged(true)
+	case DiffSideMsg, DiffLoadedMsg:
+		return a.diffUpdate(msg)
 	case stepSelectedMsg:
 		return a.broadcast(msg)
 	case openSharersMsg:
@@ -240,7 +243,7 @@ func (a *App) quit() tea.Cmd {
 func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := a.c.Keys
 	switch {
-	case key.Matches(msg, k.ForceQuit), a.img.err != nil:
+	case key.Matches(msg, k.ForceQuit), a.failed() != nil:
 		return a.quit() // after a failed load any key ends the program
 	case a.tooSmall():
 		if key.Matches(msg, k.Quit) {
@@ -287,11 +290,11 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 // openOverlay opens (or, when it is on top, closes) the overlay a key
 // names; it tells whether the key named one.
 func (a *App) openOverlay(msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	for _, o := range openers {
+	for _, o := range a.openers() {
 		if !key.Matches(msg, o.binding(a.c.Keys)) {
 			continue
 		}
-		if o.needsImage && !a.img.loaded() {
+		if o.needsImage && !a.loaded() {
 			a.notice = o.what + " is available once the image is read"
 			return nil, true
 		}

@@ -16,7 +16,7 @@ import (
 // O(rows in open directories) (or O(changes in the layer)), and moving the
 // cursor O(rows on screen): nothing walks the whole image but a filter.
 type treePane struct {
-	passive
+	pathList
 	c   *Common
 	img *image
 
@@ -43,14 +43,9 @@ type treePane struct {
 	killedBelow map[model.NodeID]int64
 	killedFrom  *model.Image // the figures killedBelow was worked out from
 
-	moved  bool         // the user moved in the tree: layer switches keep the place
-	shown  model.NodeID // the node details were last told of, -1 for none
-	filter filter
-
-	rows    []treeRow
-	l       list
-	w, h    int
-	focused bool
+	moved bool         // the user moved in the tree: layer switches keep the place
+	shown model.NodeID // the node details were last told of, -1 for none
+	rows  []treeRow
 }
 
 type treeRow struct {
@@ -66,7 +61,7 @@ func newTreePane(c *Common, img *image) *treePane {
 		c: c, img: img, k: -1, layerOf: -1, shown: -1, lines: !c.PlainTree,
 		open: map[model.NodeID]bool{}, shut: map[model.NodeID]bool{}, auto: map[model.NodeID]bool{},
 		children: map[model.NodeID][]model.NodeID{},
-		filter:   newFilter(c),
+		pathList: pathList{filter: newFilter(c)},
 	}
 }
 
@@ -85,40 +80,22 @@ type nodeSelectedMsg struct {
 	Own   bool
 }
 
-func (p *treePane) SetSize(w, h int) {
-	p.w, p.h = w, h
-	p.l.setHeight(p.listHeight())
-	p.filter.input.setWidth(w - 20)
-}
-
-func (p *treePane) listHeight() int {
-	h := p.h - 3 // borders and the column header
-	if p.filter.shown() {
-		h--
-	}
-	return max(h, 1)
-}
-
 func (p *treePane) KeyHelp() []key.Binding {
 	k := p.c.Keys
-	if p.filter.editing() {
-		return []key.Binding{relabel(k.Enter, "keep the filter"), relabel(k.Back, "clear it")}
+	if binds, ok := p.filterHelp(k); ok {
+		return binds
 	}
 	return []key.Binding{relabel(k.Filter, "filter"), relabel(k.Toggle, "open"), relabel(k.ChangesOnly, "changes"), relabel(k.HideUnchanged, "changed only"), relabel(k.Sort, "sort")}
 }
 
-// Capturing tells whether the pane takes every key (the filter is typed).
-func (p *treePane) Capturing() bool { return p.filter.editing() }
-
 func (p *treePane) Scroll(d int) {
-	p.l.scroll(d)
+	p.pathList.Scroll(d)
 	p.notePath()
 }
 
 func (p *treePane) Click(_, y int) tea.Cmd {
-	if y >= 2 && y < 2+p.l.h {
+	if p.clickRow(y) {
 		p.moved = true
-		p.l.to(p.l.offset + y - 2)
 	}
 	return p.announce()
 }

@@ -136,9 +136,7 @@ func Build(img *model.Image, opts Options) Report {
 		r.Image.WasteByCause[c.String()] = img.WasteBy[c]
 	}
 	rel := cfg.Relations
-	if b := rel.Base; b != nil {
-		r.Image.Base = &BaseReport{Ref: b.Ref, ID: b.ID, Layers: b.Layers, SizeBytes: img.BaseBytes(), Given: b.Given}
-	}
+	r.Image.Base = baseOf(img)
 	var pull int64
 	pullKnown := len(img.Layers) > 0
 	for _, l := range img.Layers {
@@ -216,6 +214,15 @@ func stamp(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// baseOf names the image img is built on, or nil when none is known.
+func baseOf(img *model.Image) *BaseReport {
+	b := img.Config.Relations.Base
+	if b == nil {
+		return nil
+	}
+	return &BaseReport{Ref: b.Ref, ID: b.ID, Layers: b.Layers, SizeBytes: img.BaseBytes(), Given: b.Given}
 }
 
 // BuiltOn says what an image is built on: "built on busybox:latest
