@@ -13,10 +13,11 @@
 //
 // With -entries N it is instead an image of exactly N tar entries over 8
 // generated layers (internal/genimage plans it; tests and benchmarks build
-// its model in memory from the same plan): a big base of small files in wide and
-// deep directories, then an install with hardlinks and symlinks, chmod
-// recopies, overwrites, whiteouts of files and of whole directories, an
-// opaque directory and a directory removed at the end.
+// its model in memory from the same plan): a big base of small files in
+// wide and deep directories, then an install with hardlinks and symlinks,
+// chmod recopies, overwrites, whiteouts of files and of whole directories,
+// an opaque directory, a data set of 100,000 files in one directory and a
+// directory removed at the end.
 //
 // Without -gzip the archive has the legacy layout (<id>/layer.tar,
 // <config>.json, manifest.json last); with it, the OCI layout Docker 25+

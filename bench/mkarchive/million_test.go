@@ -21,9 +21,9 @@ import (
 // differs.
 func TestMillionModelIsTheArchives(t *testing.T) {
 	if testing.Short() {
-		t.Skip("writes and reads a 150 MB archive")
+		t.Skip("writes and reads a 400 MB archive")
 	}
-	const n = 120_000 // about the fewest the plan's fixed directories allow
+	const n = 300_000 // about the fewest the plan's fixed directories allow
 	out := filepath.Join(t.TempDir(), "million.tar")
 	ls, err := millionLayers(n, genimage.NewGen(1), io.Discard)
 	if err != nil {

@@ -2,9 +2,9 @@ package genimage
 
 // The million-entry image (-entries N): exactly N tar entries over 8
 // layers, every one generated. The shapes are those of real images at
-// scale: wide directories (tens of thousands of files in one), deep ones
-// (node_modules nesting), small files, and every kind of change a layer
-// makes to the ones below it.
+// scale: wide directories (tens of thousands of files in one, and a data
+// set of 100,000), deep ones (node_modules nesting), small files, and every
+// kind of change a layer makes to the ones below it.
 
 import (
 	"archive/tar"
@@ -21,9 +21,9 @@ type millionPlan struct {
 	// The base.
 	python, icons, docs, locale, dpkg, include, node, libs, filler *tree
 	// The install, and what later layers add.
-	appLib, assets, cache, cache2, build, static *tree
-	commands                                     int // hardlinks to one binary, and as many symlinks to them
-	pad                                          int // files in the last layer that make the count exact
+	appLib, assets, cache, cache2, build, static, dataset *tree
+	commands                                              int // hardlinks to one binary, and as many symlinks to them
+	pad                                                   int // files in the last layer that make the count exact
 }
 
 func newMillionPlan(n int, g *Gen) *millionPlan {
@@ -45,6 +45,7 @@ func newMillionPlan(n int, g *Gen) *millionPlan {
 		cache2:   &tree{root: "var/cache/app", id: 13, fanout: 16, depth: 1, files: sc(6_000), ext: ".bin", mean: 300, noise: true},
 		build:    &tree{root: "opt/app/build", id: 14, fanout: 20, depth: 2, files: sc(60_000), ext: ".o", mean: 900, noise: true},
 		static:   &tree{root: "srv/static", id: 15, fanout: 1, files: sc(36_000), ext: ".js", mean: 500},
+		dataset:  &tree{root: "srv/dataset/train", id: 16, fanout: 1, files: sc(100_000), ext: ".jpg", mean: 400, noise: true},
 		commands: sc(1_500),
 	}
 }
@@ -185,8 +186,8 @@ func (p *millionPlan) steps() []step {
 				func() error { return w.opaque(p.cache.root) },
 				p.whole(w, p.cache2), p.whole(w, p.build))
 		}},
-		{"COPY static /srv/static # buildkit", func(w *layerWriter) error {
-			return all(p.whole(w, p.static),
+		{"COPY srv /srv # buildkit", func(w *layerWriter) error {
+			return all(p.whole(w, p.static), p.whole(w, p.dataset),
 				func() error {
 					// The previous release's files: hardlinks to every 20th.
 					return w.each(0, p.static.files, every(20, 0), func(i int) File {
