@@ -188,6 +188,15 @@ func (img *Image) Changes(k int) []Change {
 	return out
 }
 
+// ChangedPaths lists the paths layer k changed, as Changes does, without
+// their state.
+func (img *Image) ChangedPaths(k int) []NodeID {
+	defer img.read()()
+	var out []NodeID
+	img.eachChange(k, func(n NodeID, _ Marker) { out = append(out, n) })
+	return out
+}
+
 // eachChange calls fn once per path with a marker in layer k, deleted
 // subtrees reported by their top only. Like docker diff, the children of a
 // directory that a file, symlink or other non-directory replaced are not
