@@ -7,14 +7,16 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"lx.dev/lx/model"
 )
 
 // rowNames lists the tree's rows as indented names (or whole paths).
 func rowNames(a *App) []string {
 	var out []string
 	for _, r := range treeOf(a).rows {
-		if r.path != "" {
-			out = append(out, r.path)
+		if r.flat {
+			out = append(out, model.DisplayPath(a.img.img.Path(r.node)))
 			continue
 		}
 		out = append(out, strings.Repeat(" ", int(r.depth))+a.img.img.Name(r.node))

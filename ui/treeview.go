@@ -140,8 +140,8 @@ func (p *treePane) row(i int) string {
 	}
 	avail := p.w - 2 - 1 - ansi.StringWidth(cols)
 	var name string
-	if r.path != "" {
-		name = nameStyle.Render(midTrunc(r.path, avail))
+	if r.flat {
+		name = nameStyle.Render(midTrunc(model.DisplayPath(img.Path(r.node)), avail))
 	} else {
 		name = p.treeName(r, fi, nameStyle, avail)
 	}
