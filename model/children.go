@@ -24,12 +24,34 @@ func (t *table) shown(n NodeID, k int) bool {
 // (own, where D rows show), its kind before k for a path k deleted; 0
 // where the view does not list it. It answers what Shown (own) or Visible,
 // then Stat, would for many paths at once: one lock, each path's events
-// walked once. It appends to out[:0].
+// walked once, in the order the table holds them where the paths are
+// close together (a directory's entries, sorted by name, are all over the
+// table's memory otherwise). It appends to out[:0].
 func (img *Image) ViewKinds(paths []NodeID, k int, own bool, out []Kind) []Kind {
 	defer img.read()()
 	out = out[:0]
+	lo, hi := NodeID(len(img.t.nodes)), NodeID(0)
 	for _, n := range paths {
-		out = append(out, img.t.viewKind(n, k, own))
+		lo, hi = min(lo, n), max(hi, n)
+	}
+	if len(paths) < 32 || int(hi-lo) > 8*len(paths) {
+		for _, n := range paths {
+			out = append(out, img.t.viewKind(n, k, own))
+		}
+		return out
+	}
+	const asked = 0xff // not a Kind
+	byNode := make([]Kind, hi-lo+1)
+	for _, n := range paths {
+		byNode[n-lo] = asked
+	}
+	for i, kind := range byNode {
+		if kind == asked {
+			byNode[i] = img.t.viewKind(lo+NodeID(i), k, own)
+		}
+	}
+	for _, n := range paths {
+		out = append(out, byNode[n-lo])
 	}
 	return out
 }
