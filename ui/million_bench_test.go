@@ -108,6 +108,7 @@ func BenchmarkMillionSwitchLayer(b *testing.B) {
 				if mode == "all-open" {
 					keys(a, "+")
 				}
+				keys(a, "] [") // layer k visited once
 				alternateKeys(b, a, "]", "[", mode == "cold")
 			})
 		}
