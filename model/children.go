@@ -104,14 +104,23 @@ func (img *Image) EveryChild(dir NodeID) []NodeID {
 // Match lists the paths a view of layer k shows (see Shown) whose path
 // (relative, as Path gives it) satisfies match, depth first. The path
 // slice is only valid during the call. It costs O(paths shown), with no
-// allocation per path.
+// allocation per path. A long walk gives the read lock up every few
+// thousand paths, as AddLayer does its lock, so a layer being applied
+// (and the readers queued behind it) never waits for the whole walk: what
+// it adds cannot change layer k's view, applied already.
 func (img *Image) Match(k int, match func(path []byte) bool) []NodeID {
-	defer img.read()()
+	img.mu.RLock()
+	defer func() { img.mu.RUnlock() }()
+	walked := 0
 	var out []NodeID
 	buf := make([]byte, 0, 256)
 	var walk func(dir NodeID, buf []byte)
 	walk = func(dir NodeID, buf []byte) {
 		for c := img.t.nodes[dir].firstChild; c != 0; c = img.t.nodes[c].nextSibling {
+			if walked++; walked%4096 == 0 {
+				img.mu.RUnlock()
+				img.mu.RLock()
+			}
 			if !img.t.shown(c, k) {
 				continue
 			}
