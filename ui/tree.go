@@ -140,7 +140,7 @@ func (p *treePane) Update(msg tea.Msg) tea.Cmd {
 	case revealMsg:
 		p.reveal(msg.Node, msg.Layer, true)
 	case filterMsg:
-		if msg.k == p.k && p.filter.take(msg) {
+		if p.filter.take(msg, p.k) {
 			p.rebuild()
 		}
 	case tea.KeyPressMsg:

@@ -122,6 +122,37 @@ func TestFilter(t *testing.T) {
 	}
 }
 
+// TestFilterSearchesOffTheUpdateLoop: a keystroke's search is a command;
+// until it answers, the previous matches stay on screen, and a search a
+// later keystroke made stale answers nothing.
+func TestFilterSearchesOffTheUpdateLoop(t *testing.T) {
+	a := atRmLayer(t)
+	keys(a, "/")
+	typeText(a, "^etc/")
+	before := []string{"etc", " passwd", " shadow"}
+	if got := rowNames(a); !reflect.DeepEqual(got, before) {
+		t.Fatalf("filter ^etc/: %q, want %q", got, before)
+	}
+	_, search := a.Update(press("s"))
+	if got := rowNames(a); !reflect.DeepEqual(got, before) || !strings.Contains(screen(a), "passwd") {
+		t.Fatalf("before its search answers, the keystroke changed the rows: %q, want %q", got, before)
+	}
+	send(a, run(search)...)
+	if got, want := rowNames(a), []string{"etc", " shadow"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("filter ^etc/s answered: %q, want %q", got, want)
+	}
+
+	_, stale := a.Update(press("h"))
+	_, last := a.Update(press("a"))
+	if msgs := run(stale); len(msgs) != 0 {
+		t.Fatalf("a stale search answered %v", msgs)
+	}
+	send(a, run(last)...)
+	if got, want := rowNames(a), []string{"etc", " shadow"}; !reflect.DeepEqual(got, want) || treeOf(a).filter.forText != "^etc/sha" {
+		t.Fatalf("filter ^etc/sha: %q for %q, want %q", got, treeOf(a).filter.forText, want)
+	}
+}
+
 func TestMetadataStepShowsNoMarkers(t *testing.T) {
 	a := newTestApp(t, true, 140, 36)
 	loaded(t, a, seed(t))
