@@ -1,7 +1,5 @@
 package model
 
-import "sort"
-
 // Visible tells whether path n is in the filesystem after layer k.
 func (img *Image) Visible(n NodeID, k int) bool {
 	defer img.read()()
@@ -97,7 +95,7 @@ func (img *Image) EveryChild(dir NodeID) []NodeID {
 	for c := img.t.nodes[dir].firstChild; c != 0; c = img.t.nodes[c].nextSibling {
 		out = append(out, c)
 	}
-	sort.Slice(out, func(i, j int) bool { return NaturalLess(img.t.nodes[out[i]].name, img.t.nodes[out[j]].name) })
+	img.t.sortByName(out)
 	return out
 }
 

@@ -113,7 +113,7 @@ func (img *Image) SortPaths(nodes []NodeID) []NodeID {
 			ks = append(ks, c-1)
 		}
 		mine := ks[from:]
-		slices.SortFunc(mine, func(a, b NodeID) int { return naturalCompare(t.nodes[a].name, t.nodes[b].name) })
+		t.sortByName(mine)
 		for i := range mine {
 			c := ks[from+i] // ks may move as deeper directories append
 			if state[c]&member != 0 {
@@ -127,4 +127,26 @@ func (img *Image) SortPaths(nodes []NodeID) []NodeID {
 	}
 	walk(Root)
 	return out
+}
+
+// sortByName sorts nodes by name (NaturalLess), each name read once: the
+// comparisons of a long list run on a copy of the names, not on the
+// table's nodes, scattered over memory.
+func (t *table) sortByName(nodes []NodeID) {
+	if len(nodes) < 64 {
+		slices.SortFunc(nodes, func(a, b NodeID) int { return naturalCompare(t.nodes[a].name, t.nodes[b].name) })
+		return
+	}
+	type named struct {
+		name string
+		id   NodeID
+	}
+	ns := make([]named, len(nodes))
+	for i, n := range nodes {
+		ns[i] = named{t.nodes[n].name, n}
+	}
+	slices.SortFunc(ns, func(a, b named) int { return naturalCompare(a.name, b.name) })
+	for i := range ns {
+		nodes[i] = ns[i].id
+	}
 }

@@ -1,7 +1,5 @@
 package model
 
-import "sort"
-
 // Marker is a path's change in one layer against the layer below, as
 // docker diff says it.
 type Marker uint8
@@ -112,7 +110,7 @@ func (img *Image) Children(dir NodeID, k int) []NodeID {
 			out = append(out, c)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return NaturalLess(img.t.nodes[out[i]].name, img.t.nodes[out[j]].name) })
+	img.t.sortByName(out)
 	return out
 }
 
