@@ -218,3 +218,10 @@ func BenchmarkMillionFilterKeystroke(b *testing.B) {
 func BenchmarkMillionRegexKeystroke(b *testing.B) {
 	benchFilterKeys(b, `usr/.*/[a-z]+-1`, "2")
 }
+
+// BenchmarkMillionHeldMemory: the heap the explorer holds on the
+// million-entry image after visiting every layer with every directory
+// open.
+func BenchmarkMillionHeldMemory(b *testing.B) {
+	heldMemory(b, millionImage)
+}
