@@ -36,12 +36,18 @@ type treePane struct {
 	sizes    *model.DirSizes
 	sizesOf  *model.Image // the image sizes follows
 
-	// What layer k changed, worked out once per layer: the changes below
-	// each directory, and the bytes each deleted directory's copies held.
+	// What layer k changed: the changes below each directory, and the
+	// bytes each deleted directory's copies held. Both are worked out once
+	// per layer and kept (a layer's changes are final once it is applied;
+	// what it killed, until the figures grow).
 	layerOf     int
 	below       map[model.NodeID]model.Counts
 	killedBelow map[model.NodeID]int64
-	killedFrom  *model.Image // the figures killedBelow was worked out from
+	belowOf     map[int]map[model.NodeID]model.Counts // every layer studied so far
+	changesOf   map[int][]model.NodeID                // each layer's changes in path order, once asked
+	belowFrom   *model.Image                          // the image belowOf and changesOf were worked out on
+	killedOf    map[int]map[model.NodeID]int64        // every layer's, from killedFrom
+	killedFrom  *model.Image                          // the figures killedOf was worked out from
 
 	moved bool         // the user moved in the tree: layer switches keep the place
 	shown model.NodeID // the node details were last told of, -1 for none
@@ -53,7 +59,7 @@ type treeRow struct {
 	depth int32
 	last  uint64 // bit d: the row's ancestor at depth d (or the row, at its depth) is its directory's last
 	empty bool   // a directory that lists nothing in this view
-	path  string // the changes list shows whole paths
+	flat  bool   // the changes list shows whole paths
 }
 
 func newTreePane(c *Common, img *image) *treePane {
@@ -114,7 +120,7 @@ func (p *treePane) Update(msg tea.Msg) tea.Cmd {
 	case revealMsg:
 		p.reveal(msg.Node, msg.Layer, true)
 	case filterMsg:
-		if msg.k == p.k && p.filter.take(msg) {
+		if p.filter.take(msg, p.k) {
 			p.rebuild()
 		}
 	case tea.KeyPressMsg:

@@ -132,8 +132,8 @@ func (p *treePane) row(i int) string {
 	nameStyle := rowNameStyle(s, m, fi.Kind == model.KindDir, p.own && below.Total() > 0)
 	avail := p.w - 2 - 1 - ansi.StringWidth(cols)
 	var name string
-	if r.path != "" {
-		name = nameStyle.Render(midTrunc(r.path, avail))
+	if r.flat {
+		name = nameStyle.Render(midTrunc(model.DisplayPath(img.Path(r.node)), avail))
 	} else {
 		name = p.treeName(r, fi, nameStyle, avail)
 	}
