@@ -22,6 +22,7 @@ var arrows = map[string][]string{
 	"internal/config":     {"internal/ci", "model/report"},
 	"internal/demo":       nil,
 	"internal/fixture":    {"model"},
+	"internal/genimage":   {"model"},
 	"internal/testengine": nil,
 }
 

@@ -210,7 +210,7 @@ func verdictsText(rep report.Report, rules ci.Rules, results []ci.Result, detail
 	img := rep.Image
 	fmt.Fprintf(&w, "lx ci: %s · efficiency %s · wasted %s of %s · %d layers\n",
 		img.Ref, report.Percent(img.Efficiency), report.BytesExact(img.WastedBytes), report.BytesExact(img.TotalBytes), img.LayerCount)
-	fmt.Fprintf(&w, "rules from %s; layer 0 is taken as the base image (lx does not detect base images yet)\n\n", rules.From)
+	fmt.Fprintf(&w, "rules from %s; %s\n\n", rules.From, ci.Boundary(rep))
 	for _, r := range results {
 		switch {
 		case !r.Enabled:

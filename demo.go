@@ -11,6 +11,7 @@ import (
 	"lx.dev/lx/internal/atomicfile"
 	"lx.dev/lx/internal/demo"
 	"lx.dev/lx/model"
+	"lx.dev/lx/model/report"
 	"lx.dev/lx/source"
 )
 
@@ -102,7 +103,7 @@ func exploreDemo(cmd *cobra.Command, f demoFlags) error {
 }
 
 func demoReport(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
-	return writeReport(f.report, f.output, false, stdout, stderr, func() (*model.Image, error) {
+	return writeReport(f.report, f.output, report.Options{}, stdout, stderr, func() (*model.Image, error) {
 		return source.Analyze(ctx, demoSource(), nil)
 	})
 }

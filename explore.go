@@ -30,40 +30,13 @@ type opener func(flags sourceFlags) (source.Source, error)
 // its progress to the program. The configuration file gives the theme
 // (unless --theme does), the key bindings and the export defaults.
 func runExplore(cmd *cobra.Command, ref string, f exploreFlags, open opener) error {
-	cfg, err := loadConfig(cmd)
+	ctx, cancel := context.WithCancel(cmd.Context())
+	defer cancel()
+	opts, err := explorerOptions(cmd, ref, f.theme, cancel)
 	if err != nil {
 		return err
 	}
-	if !cmd.Flags().Changed("theme") {
-		f.theme = cfg.Theme
-	}
-	choice, ok := theme.ParseChoice(f.theme)
-	if !ok {
-		return fmt.Errorf("--theme %q: choose auto, dark or light", f.theme)
-	}
-	if err := cfg.CheckKeys(explorerKeyMap()); err != nil {
-		return err
-	}
-	keys := ui.DefaultKeyMap()
-	if err := keys.Rebind(cfg.Keys); err != nil {
-		return fmt.Errorf("%s: keys: %w", cfg.From, err)
-	}
-	if !term.IsTerminal(os.Stdout.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
-		return errors.New("the explorer needs a terminal on stdin and stdout; for a file or a pipe use lx report IMAGE")
-	}
-	ctx, cancel := context.WithCancel(cmd.Context())
-	defer cancel()
-	app := ui.New(ui.Options{
-		Ref:     ref,
-		Theme:   choice,
-		Profile: colorprofile.Detect(os.Stdout, os.Environ()),
-		Cancel:  cancel,
-		Keys:    keys,
-
-		ExportFormat: cfg.Export.Format,
-		ExportDir:    cfg.ExportDir(),
-		PlainTree:    !cfg.Tree.Lines,
-	})
+	app := ui.New(opts)
 	prog := tea.NewProgram(app)
 	trace := newTracer(os.Stderr) // LX_TRACE=1 lx IMAGE 2>trace.log
 	ui.Load(ctx, prog.Send, func(ctx context.Context, feed *ui.Feed) (*model.Image, error) {
@@ -74,6 +47,12 @@ func runExplore(cmd *cobra.Command, ref string, f exploreFlags, open opener) err
 		defer trace.done()
 		return source.Analyze(ctx, src, observers(feeder(feed), trace.observe()))
 	})
+	return runProgram(prog, app)
+}
+
+// runProgram runs an explorer until the user quits; a failed load exits 2
+// with its error.
+func runProgram(prog *tea.Program, app *ui.App) error {
 	if _, err := prog.Run(); err != nil {
 		return err
 	}
@@ -81,4 +60,42 @@ func runExplore(cmd *cobra.Command, ref string, f exploreFlags, open opener) err
 		return codeError{code: app.ExitCode(), err: app.Err()}
 	}
 	return nil
+}
+
+// explorerOptions is what an explorer takes from the configuration file
+// and the flags (the theme unless --theme says it, the key bindings, the
+// export defaults), once stdin and stdout are found to be a terminal.
+func explorerOptions(cmd *cobra.Command, ref, themeFlag string, cancel context.CancelFunc) (ui.Options, error) {
+	cfg, err := loadConfig(cmd)
+	if err != nil {
+		return ui.Options{}, err
+	}
+	if !cmd.Flags().Changed("theme") {
+		themeFlag = cfg.Theme
+	}
+	choice, ok := theme.ParseChoice(themeFlag)
+	if !ok {
+		return ui.Options{}, fmt.Errorf("--theme %q: choose auto, dark or light", themeFlag)
+	}
+	if err := cfg.CheckKeys(explorerKeyMap()); err != nil {
+		return ui.Options{}, err
+	}
+	keys := ui.DefaultKeyMap()
+	if err := keys.Rebind(cfg.Keys); err != nil {
+		return ui.Options{}, fmt.Errorf("%s: keys: %w", cfg.From, err)
+	}
+	if !term.IsTerminal(os.Stdout.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
+		return ui.Options{}, errors.New("the explorer needs a terminal on stdin and stdout; for a file or a pipe use lx report IMAGE")
+	}
+	return ui.Options{
+		Ref:     ref,
+		Theme:   choice,
+		Profile: colorprofile.Detect(os.Stdout, os.Environ()),
+		Cancel:  cancel,
+		Keys:    keys,
+
+		ExportFormat: cfg.Export.Format,
+		ExportDir:    cfg.ExportDir(),
+		PlainTree:    !cfg.Tree.Lines,
+	}, nil
 }

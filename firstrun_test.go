@@ -213,7 +213,7 @@ func TestConfigCommand(t *testing.T) {
 // Every command of this file has examples in its help.
 func TestFirstRunHelpHasExamples(t *testing.T) {
 	root := newRootCmd()
-	for _, name := range []string{"demo", "version", "completion", "config"} {
+	for _, name := range []string{"demo", "version", "completion", "config", "diff"} {
 		cmd, _, err := root.Find([]string{name})
 		if err != nil || cmd.Name() != name {
 			t.Errorf("no %s command: %v", name, err)

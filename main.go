@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -24,6 +25,14 @@ const (
 )
 
 func main() {
+	if os.Getenv("GOGC") == "" {
+		// The path table is most of the heap and lives to the end, while
+		// each layer's entries are garbage once applied: collecting at half
+		// the live heap rather than all of it keeps the peak near 1.5x the
+		// table (lx report on a million paths: 514 → 383 MB) for ~10% more
+		// CPU. GOGC set by the user wins.
+		debug.SetGCPercent(50)
+	}
 	os.Exit(run(os.Args[1:]))
 }
 
@@ -111,5 +120,6 @@ later layer deletes, recopies unchanged, or overwrites.`,
 	root.AddCommand(newDemoCmd())
 	root.AddCommand(newReportCmd())
 	root.AddCommand(newCICmd())
+	root.AddCommand(newDiffCmd())
 	return root
 }

@@ -15,6 +15,7 @@ func TestCommandsReadUnderTheRootContext(t *testing.T) {
 		{"demo", "--report", "json"},
 		{"report", tar},
 		{"ci", tar},
+		{"diff", tar, tar},
 	} {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()

@@ -21,6 +21,7 @@ type reportFlags struct {
 	format   string
 	output   string
 	changes  bool
+	paths    []string // --path: the paths whose history the report tells
 	progress bool
 	src      sourceFlags
 }
@@ -52,7 +53,8 @@ Exit codes: 0 done, 2 the image could not be analysed.`,
   lx report image.tar
   lx report container:web
   lx report --format markdown -o report.md docker-archive:image.tar
-  lx report --changes --platform linux/arm64 oci:./layout`,
+  lx report --changes --platform linux/arm64 oci:./layout
+  lx report --path /data/one --path /etc/passwd image.tar`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runReport(cmd.Context(), args[0], f, cmd.OutOrStdout(), cmd.ErrOrStderr())
@@ -61,6 +63,7 @@ Exit codes: 0 done, 2 the image could not be analysed.`,
 	cmd.Flags().StringVarP(&f.format, "format", "f", "json", "report format: json, markdown or html")
 	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write the report to FILE (whole or not at all) instead of stdout")
 	cmd.Flags().BoolVar(&f.changes, "changes", false, "list every layer's changed paths (JSON)")
+	cmd.Flags().StringArrayVar(&f.paths, "path", nil, "add the history of `PATH` to the report: every layer that touched it (repeatable)")
 	cmd.Flags().BoolVar(&f.progress, "progress", false, "say on stderr how far the load has come: the bytes read, each layer as it is applied")
 	f.src.register(cmd.Flags())
 	return cmd
@@ -71,15 +74,17 @@ func runReport(ctx context.Context, ref string, f reportFlags, stdout, stderr io
 	if f.progress {
 		progress = progressPrinter(stderr)
 	}
-	return writeReport(f.format, f.output, f.changes, stdout, stderr, func() (*model.Image, error) {
+	opts := report.Options{Changes: f.changes, Paths: f.paths}
+	return writeReport(f.format, f.output, opts, stdout, stderr, func() (*model.Image, error) {
 		return analyze(ctx, ref, f.src, stderr, progress)
 	})
 }
 
 // writeReport analyses an image and writes its report in format to output
 // ("" or "-": stdout). The format and the output path are checked before
-// the analysis, and the file is written whole or not at all.
-func writeReport(format, output string, changes bool, stdout, stderr io.Writer, analyse func() (*model.Image, error)) error {
+// the analysis, and the file is written whole or not at all: not at all
+// when a path asked for is not in the image.
+func writeReport(format, output string, opts report.Options, stdout, stderr io.Writer, analyse func() (*model.Image, error)) error {
 	f, err := report.ParseFormat(format)
 	if err != nil {
 		return err
@@ -95,8 +100,12 @@ func writeReport(format, output string, changes bool, stdout, stderr io.Writer, 
 	if err != nil {
 		return err
 	}
+	if err := checkPaths(img, opts.Paths); err != nil {
+		return err
+	}
 	printWarnings(stderr, img)
-	rep := report.Build(img, report.Options{Changes: changes || f.WantsChanges()})
+	opts.Changes = opts.Changes || f.WantsChanges()
+	rep := report.Build(img, opts)
 	if file != nil {
 		_, err := file.Write(rep, f)
 		return err

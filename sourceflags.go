@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/spf13/pflag"
 
 	"lx.dev/lx/source"
@@ -12,12 +14,14 @@ type sourceFlags struct {
 	host     string
 	noPull   bool
 	platform string
+	base     string
 }
 
 func (f *sourceFlags) register(fs *pflag.FlagSet) {
 	fs.StringVarP(&f.host, "host", "H", "", "Docker Engine to read IMAGE or container:NAME from (unix:///PATH or tcp://HOST:PORT); default: DOCKER_HOST, DOCKER_CONTEXT, the docker CLI's current context, /var/run/docker.sock; for podman:IMAGE, CONTAINER_HOST, podman's connection, its rootful then rootless socket")
 	fs.BoolVar(&f.noPull, "no-pull", false, "fail when the engine does not have IMAGE instead of pulling it")
 	fs.StringVar(&f.platform, "platform", "", "choose os/arch[/variant] of a multi-platform image or archive")
+	fs.StringVar(&f.base, "base", "", "the base image IMAGE is built on (an image or archive, read as IMAGE is), where no engine lists it: its layers count as the base's")
 }
 
 // openSource turns what the user typed into a source: an archive or layout
@@ -25,8 +29,17 @@ func (f *sourceFlags) register(fs *pflag.FlagSet) {
 // takes configuration only; what the load does is observed through
 // source.Analyze's events.
 func openSource(ref string, f sourceFlags) (source.Source, error) {
-	return source.Open(ref, source.Options{
+	opts := source.Options{
 		Platform: f.platform,
 		Engine:   source.EngineOptions{Host: f.host, NoPull: f.noPull},
-	})
+	}
+	src, err := source.Open(ref, opts)
+	if err != nil || f.base == "" {
+		return src, err
+	}
+	base, err := source.Open(f.base, opts)
+	if err != nil {
+		return nil, fmt.Errorf("--base %s: %w", f.base, err)
+	}
+	return source.WithBase(src, base, f.base), nil
 }

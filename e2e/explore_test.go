@@ -74,6 +74,23 @@ func (tt *tmuxTerm) waitFor(what string, re *regexp.Regexp) string {
 	}
 }
 
+// waitGone polls the screen until text is no longer on it (an overlay
+// closing: the keys reach lx a moment after tmux takes them).
+func (tt *tmuxTerm) waitGone(what, text string) {
+	tt.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s := tt.screen()
+		if !strings.Contains(s, text) {
+			return
+		}
+		if time.Now().After(deadline) {
+			tt.t.Fatalf("%s: %q is still on the screen:\n%s", what, text, s)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 func (tt *tmuxTerm) exitCode() string {
 	tt.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)

@@ -1,7 +1,5 @@
 package model
 
-import "sort"
-
 // Visible tells whether path n is in the filesystem after layer k.
 func (img *Image) Visible(n NodeID, k int) bool {
 	defer img.read()()
@@ -19,6 +17,75 @@ func (t *table) shown(n NodeID, k int) bool {
 	return t.visibleAt(n, k) || (k > 0 && t.visibleAt(n, k-1))
 }
 
+// ViewKinds gives the kind each of paths is listed with in a view of
+// layer k: its kind after k, or, in the view of the layer's own changes
+// (own, where D rows show), its kind before k for a path k deleted; 0
+// where the view does not list it. It answers what Shown (own) or Visible,
+// then Stat, would for many paths at once: one lock, each path's events
+// walked once, in the order the table holds them where the paths are
+// close together (a directory's entries, sorted by name, are all over the
+// table's memory otherwise). It appends to out[:0].
+func (img *Image) ViewKinds(paths []NodeID, k int, own bool, out []Kind) []Kind {
+	defer img.read()()
+	out = out[:0]
+	lo, hi := NodeID(len(img.t.nodes)), NodeID(0)
+	for _, n := range paths {
+		lo, hi = min(lo, n), max(hi, n)
+	}
+	if len(paths) < 32 || int(hi-lo) > 8*len(paths) {
+		for _, n := range paths {
+			out = append(out, img.t.viewKind(n, k, own))
+		}
+		return out
+	}
+	const asked = 0xff // not a Kind
+	byNode := make([]Kind, hi-lo+1)
+	for _, n := range paths {
+		byNode[n-lo] = asked
+	}
+	for i, kind := range byNode {
+		if kind == asked {
+			byNode[i] = img.t.viewKind(lo+NodeID(i), k, own)
+		}
+	}
+	for _, n := range paths {
+		out = append(out, byNode[n-lo])
+	}
+	return out
+}
+
+// ListsAny tells whether a view of layer k (own: with D rows) lists any
+// path directly in dir.
+func (img *Image) ListsAny(dir NodeID, k int, own bool) bool {
+	defer img.read()()
+	for c := img.t.nodes[dir].firstChild; c != 0; c = img.t.nodes[c].nextSibling {
+		if img.t.viewKind(c, k, own) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *table) viewKind(n NodeID, k int, own bool) Kind {
+	if n == Root {
+		return KindDir
+	}
+	before, after := int32(none), int32(none)
+	for ev := t.nodes[n].firstEv; ev != none && int(t.events.at(ev).layer) <= k; ev = t.events.at(ev).next {
+		if int(t.events.at(ev).layer) < k {
+			before = ev
+		}
+		after = ev
+	}
+	switch {
+	case after != none && t.events.at(after).op == opEntry:
+		return t.events.at(after).kind
+	case own && k > 0 && before != none && t.events.at(before).op == opEntry:
+		return t.events.at(before).kind
+	}
+	return 0
+}
+
 // EveryChild lists every path any layer put directly in dir, visible or
 // not, sorted by name. A view filters it per layer, so it can be computed
 // once per directory and kept.
@@ -28,21 +95,30 @@ func (img *Image) EveryChild(dir NodeID) []NodeID {
 	for c := img.t.nodes[dir].firstChild; c != 0; c = img.t.nodes[c].nextSibling {
 		out = append(out, c)
 	}
-	sort.Slice(out, func(i, j int) bool { return NaturalLess(img.t.nodes[out[i]].name, img.t.nodes[out[j]].name) })
+	img.t.sortByName(out)
 	return out
 }
 
 // Match lists the paths a view of layer k shows (see Shown) whose path
 // (relative, as Path gives it) satisfies match, depth first. The path
 // slice is only valid during the call. It costs O(paths shown), with no
-// allocation per path.
+// allocation per path. A long walk gives the read lock up every few
+// thousand paths, as AddLayer does its lock, so a layer being applied
+// (and the readers queued behind it) never waits for the whole walk: what
+// it adds cannot change layer k's view, applied already.
 func (img *Image) Match(k int, match func(path []byte) bool) []NodeID {
-	defer img.read()()
+	img.mu.RLock()
+	defer func() { img.mu.RUnlock() }()
+	walked := 0
 	var out []NodeID
 	buf := make([]byte, 0, 256)
 	var walk func(dir NodeID, buf []byte)
 	walk = func(dir NodeID, buf []byte) {
 		for c := img.t.nodes[dir].firstChild; c != 0; c = img.t.nodes[c].nextSibling {
+			if walked++; walked%4096 == 0 {
+				img.mu.RUnlock()
+				img.mu.RLock()
+			}
 			if !img.t.shown(c, k) {
 				continue
 			}

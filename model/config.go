@@ -14,10 +14,50 @@ type Config struct {
 	DiffIDs      []string    // rootfs.diff_ids, bottom to top
 	History      []History   // oldest first, empty-layer entries included
 	Layers       []LayerBlob // optional, parallel to DiffIDs: what the source knows of each blob
+	// Relations is what the image's store says of the images around it.
+	Relations Relations
 	// Container is set when the filesystem is a container's: the image's
 	// layers, then the container's writable layer as the last of DiffIDs
 	// (its diffID empty: no tar of it exists). Nil for an image.
 	Container *Container
+}
+
+// Relations is what a store of images (an engine's image list) says of
+// those around one image: its base, and the other images that hold each
+// of its layers. The zero value knows nothing.
+type Relations struct {
+	// Base is the image this one is built on: the one whose whole layer
+	// list is the longest proper prefix of this image's; nil when none is
+	// known.
+	Base *BaseImage
+	// SharedBy lists, per layer, the other images that hold it: the same
+	// layer on the same layers below (one copy on disk for them all). Nil
+	// when the source cannot tell.
+	SharedBy [][]string
+}
+
+// BaseImage names an image's base and how many of its layers are the
+// base's.
+type BaseImage struct {
+	Ref    string // the base's name (a tag, or its ID when it has none)
+	ID     string
+	Layers int
+	// Steps is how many history steps are the base's (the image's first
+	// ones: a config inherits its base's history); 0 when unknown.
+	Steps int
+	// Given says the user named it (--base), not the store.
+	Given bool
+}
+
+// InBase tells whether layer k is one of the base's.
+func (r Relations) InBase(k int) bool { return r.Base != nil && k < r.Base.Layers }
+
+// Sharers is how many other images hold layer k; -1 when unknown.
+func (r Relations) Sharers(k int) int {
+	if r.SharedBy == nil || k >= len(r.SharedBy) {
+		return -1
+	}
+	return len(r.SharedBy[k])
 }
 
 // Container is what the engine says of a container whose filesystem is

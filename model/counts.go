@@ -19,22 +19,38 @@ func (c *Counts) add(m Marker) {
 
 // ChangesBelow counts, for every directory above a change of layer k, the
 // changes below it (Touched directories are no change): a tree can say
-// "+300 ~2 -1" on a closed directory. It costs O(changes × depth).
+// "+300 ~2 -1" on a closed directory. It costs O(changes), plus O(depth)
+// for each run of changes in one directory (a layer's tar lists a
+// directory's entries together).
 func (img *Image) ChangesBelow(k int) map[NodeID]Counts {
 	defer img.read()()
 	out := map[NodeID]Counts{}
+	var run Counts // the changes directly in dir, not yet added up
+	dir := NodeID(-1)
+	flush := func() {
+		if dir < 0 {
+			return
+		}
+		for p := dir; ; p = img.t.nodes[p].parent {
+			c := out[p]
+			c.Added, c.Changed, c.Deleted = c.Added+run.Added, c.Changed+run.Changed, c.Deleted+run.Deleted
+			out[p] = c
+			if p == Root {
+				break
+			}
+		}
+		run = Counts{}
+	}
 	img.eachChange(k, func(n NodeID, m Marker) {
 		if m == Touched {
 			return
 		}
-		for p := img.t.nodes[n].parent; ; p = img.t.nodes[p].parent {
-			c := out[p]
-			c.add(m)
-			out[p] = c
-			if p == Root {
-				return
-			}
+		if p := img.t.nodes[n].parent; p != dir {
+			flush()
+			dir = p
 		}
+		run.add(m)
 	})
+	flush()
 	return out
 }

@@ -36,9 +36,18 @@ func layers(ls ...[]Entry) [][]Entry { return ls }
 // "L<index>".
 func build(t testing.TB, ls [][]Entry) *Image {
 	t.Helper()
-	cfg := Config{}
+	var ids []string
 	for i := range ls {
-		cfg.DiffIDs = append(cfg.DiffIDs, "sha256:"+string(rune('a'+i)))
+		ids = append(ids, "sha256:"+string(rune('a'+i)))
+	}
+	return buildIDs(t, ids, ls)
+}
+
+// buildIDs is build with the layers' diffIDs given.
+func buildIDs(t testing.TB, ids []string, ls [][]Entry) *Image {
+	t.Helper()
+	cfg := Config{DiffIDs: ids}
+	for i := range ls {
 		cfg.History = append(cfg.History, History{CreatedBy: "L" + string(rune('0'+i))})
 	}
 	return buildFrom(t, cfg, ls)

@@ -98,6 +98,9 @@ func (b *Builder) Refine(cfg Config) error {
 	if !slices.Equal(cfg.DiffIDs, img.Config.DiffIDs) {
 		return fmt.Errorf("the image's config lists %d layers, not the %d it was started with", len(cfg.DiffIDs), len(img.Config.DiffIDs))
 	}
+	if cfg.Relations.Base == nil && cfg.Relations.SharedBy == nil {
+		cfg.Relations = img.Config.Relations // what the store said stays
+	}
 	layers, steps, warnings := Outline(cfg)
 	for i, l := range img.Layers {
 		f := &layers[i]

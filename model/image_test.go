@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 )
@@ -135,5 +136,50 @@ func TestRefineKeepsFigures(t *testing.T) {
 	bad.DiffIDs = bad.DiffIDs[1:]
 	if err := b.Refine(bad); err == nil {
 		t.Error("a config of other layers refines the image")
+	}
+}
+
+// A walk over more paths than it holds the read lock for gives it up on
+// the way, while the next layer is applied; it still lists exactly the
+// view of the layer it was asked for.
+func TestMatchWhileALayerIsApplied(t *testing.T) {
+	var l0, l1 []Entry
+	for i := range 20000 {
+		l0 = append(l0, blob(fmt.Sprintf("d%02d/f%d", i%40, i), 0o644, 1, uint64(i)))
+		l1 = append(l1, blob(fmt.Sprintf("d%02d/g%d", i%40, i), 0o644, 1, uint64(i)))
+		if i%3 == 0 {
+			l1 = append(l1, wh(fmt.Sprintf("d%02d/f%d", i%40, i)))
+		}
+	}
+	b := NewBuilder(Config{DiffIDs: make([]string, 2)})
+	if _, err := b.AddLayer(l0); err != nil {
+		t.Fatal(err)
+	}
+	img := b.Image()
+	all := func([]byte) bool { return true }
+	want := len(img.Match(0, all))
+	if want != 20040 {
+		t.Fatalf("layer 0 shows %d paths, want 20,040", want)
+	}
+	done := make(chan error)
+	go func() {
+		_, err := b.AddLayer(l1)
+		done <- err
+	}()
+	for walks := 0; ; walks++ {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(img.Match(0, all)); got != want {
+				t.Fatalf("after layer 1, layer 0 shows %d paths, want %d", got, want)
+			}
+			return
+		default:
+		}
+		if got := len(img.Match(0, all)); got != want {
+			t.Fatalf("walk %d while layer 1 is applied: layer 0 shows %d paths, want %d", walks, got, want)
+		}
 	}
 }

@@ -1,6 +1,9 @@
 package model
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // NaturalLess orders names as people count: "f2" before "f10", "m9.js"
 // before "m10.js". Runs of digits compare by their value (leading zeros
@@ -74,4 +77,76 @@ func sign(n int) int {
 		return 1
 	}
 	return 0
+}
+
+// SortPaths orders nodes as PathLess orders their paths, without making
+// the paths: each directory's entries among them (and the directories on
+// the way to them) are sorted by name once, then walked depth first. It
+// costs O(n log n) name comparisons for n nodes, whatever their depth,
+// and O(paths in the image) to set up. It sorts in place (a node given
+// twice is kept once) and returns nodes.
+func (img *Image) SortPaths(nodes []NodeID) []NodeID {
+	defer img.read()()
+	t := img.t
+	const member, linked = 1, 2
+	state := make([]uint8, len(t.nodes))
+	// Each directory's entries to walk, as a list: first[d], then next[c]
+	// (NodeID+1; 0 ends).
+	first, next := make([]NodeID, len(t.nodes)), make([]NodeID, len(t.nodes))
+	for _, n := range nodes {
+		state[n] |= member
+		for c := n; c != Root && state[c]&linked == 0; c = t.nodes[c].parent {
+			state[c] |= linked
+			p := t.nodes[c].parent
+			next[c], first[p] = first[p], c+1
+		}
+	}
+	out := nodes[:0]
+	if state[Root]&member != 0 {
+		out = append(out, Root)
+	}
+	var ks []NodeID
+	var walk func(dir NodeID)
+	walk = func(dir NodeID) {
+		from := len(ks)
+		for c := first[dir]; c != 0; c = next[c-1] {
+			ks = append(ks, c-1)
+		}
+		mine := ks[from:]
+		t.sortByName(mine)
+		for i := range mine {
+			c := ks[from+i] // ks may move as deeper directories append
+			if state[c]&member != 0 {
+				out = append(out, c)
+			}
+			if first[c] != 0 {
+				walk(c)
+			}
+		}
+		ks = ks[:from]
+	}
+	walk(Root)
+	return out
+}
+
+// sortByName sorts nodes by name (NaturalLess), each name read once: the
+// comparisons of a long list run on a copy of the names, not on the
+// table's nodes, scattered over memory.
+func (t *table) sortByName(nodes []NodeID) {
+	if len(nodes) < 64 {
+		slices.SortFunc(nodes, func(a, b NodeID) int { return naturalCompare(t.nodes[a].name, t.nodes[b].name) })
+		return
+	}
+	type named struct {
+		name string
+		id   NodeID
+	}
+	ns := make([]named, len(nodes))
+	for i, n := range nodes {
+		ns[i] = named{t.nodes[n].name, n}
+	}
+	slices.SortFunc(ns, func(a, b named) int { return naturalCompare(a.name, b.name) })
+	for i := range ns {
+		nodes[i] = ns[i].id
+	}
 }

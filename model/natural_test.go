@@ -40,3 +40,32 @@ func TestPathOrderIsTotal(t *testing.T) {
 		}
 	}
 }
+
+func TestSortPathsIsPathOrder(t *testing.T) {
+	paths := []string{"a", "a/b", "a-b", "a/f10", "a/f2", "a/f2/x", "a-b/c", "d10/a", "d2/x", "d2", "z", "a/f02"}
+	var es []Entry
+	for _, p := range paths {
+		es = append(es, blob(p+"/.keep", 0o644, 1, 1))
+	}
+	img := build(t, layers(es))
+	var nodes []NodeID
+	for _, p := range append(paths, "a/f2/x/.keep", "a") { // a node twice is kept once
+		nodes = append(nodes, mustNode(t, img, p))
+	}
+	nodes = append(nodes, Root)
+	var got []string
+	for _, n := range img.SortPaths(nodes) {
+		got = append(got, img.Path(n))
+	}
+	want := append([]string{""}, paths...)
+	want = append(want, "a/f2/x/.keep")
+	slices.SortFunc(want[1:], func(a, b string) int {
+		if PathLess(a, b) {
+			return -1
+		}
+		return 1
+	})
+	if !slices.Equal(got, want) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}

@@ -1,7 +1,5 @@
 package model
 
-import "sort"
-
 // Marker is a path's change in one layer against the layer below, as
 // docker diff says it.
 type Marker uint8
@@ -112,7 +110,7 @@ func (img *Image) Children(dir NodeID, k int) []NodeID {
 			out = append(out, c)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return NaturalLess(img.t.nodes[out[i]].name, img.t.nodes[out[j]].name) })
+	img.t.sortByName(out)
 	return out
 }
 
@@ -185,6 +183,15 @@ func (img *Image) Changes(k int) []Change {
 		}
 		out = append(out, Change{Node: n, Marker: m, Info: info})
 	})
+	return out
+}
+
+// ChangedPaths lists the paths layer k changed, as Changes does, without
+// their state.
+func (img *Image) ChangedPaths(k int) []NodeID {
+	defer img.read()()
+	var out []NodeID
+	img.eachChange(k, func(n NodeID, _ Marker) { out = append(out, n) })
 	return out
 }
 

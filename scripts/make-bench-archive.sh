@@ -14,10 +14,11 @@
 # writes, every layer a gzip blob.
 #
 # The million-entry image is generated whole by bench/mkarchive -entries
-# from a fixed seed (no rootfs, no debootstrap): a base of 500k+ small files
-# in wide and deep directories, then an install with hardlinks and
+# from a fixed seed (no rootfs, no debootstrap): a base of about 420k small
+# files in wide and deep directories, then an install with hardlinks and
 # symlinks, chmod -R recopies, overwrites, whiteouts of files and of whole
-# directories, an opaque directory and a directory removed at the end.
+# directories, an opaque directory, a data set of 100,000 files in one
+# directory and a directory removed at the end.
 #
 # The default image's layer 0 is a Debian minbase rootfs made by
 # debootstrap (installed with apt when missing) and cached as

@@ -38,7 +38,7 @@ type fakeEngine struct {
 	archive []byte
 
 	mu   sync.Mutex
-	seen []string // "PATH?platform=…" of every request after the ping
+	seen []string // "PATH?platform=…" of every request after the ping, but the relations' list and inspects
 
 	// historyFails answers image history as Docker 26's containerd store
 	// does at times right after a load.
@@ -99,10 +99,17 @@ func (f *fakeEngine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/_ping" {
 		return
 	}
-	f.mu.Lock()
-	f.seen = append(f.seen, r.URL.Path+"?platform="+r.URL.Query().Get("platform"))
-	f.mu.Unlock()
 	im := f.images[f.platformOf(r)]
+	if strings.HasSuffix(r.URL.Path, "/images/json") { // the image list, for the relations
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode([]map[string]any{{"Id": digestOf(im.config()), "RepoTags": []string{im.tag}}})
+		return
+	}
+	if !strings.Contains(r.URL.Path, "/images/sha256:") { // the relations' inspects by ID
+		f.mu.Lock()
+		f.seen = append(f.seen, r.URL.Path+"?platform="+r.URL.Query().Get("platform"))
+		f.mu.Unlock()
+	}
 	switch {
 	case strings.HasSuffix(r.URL.Path, "/images/get"):
 		w.Write(f.archive)

@@ -44,12 +44,23 @@ func (e *Engine) Load(ctx context.Context, sink Sink) error {
 	r := newProgressReader(ctx, br, img.inspect.Size, sink.Observe)
 	r.approximate = true
 	expect := img.inspect.RootFS.Layers
-	named := &namedSink{Sink: sink, ref: e.Ref}
+	named := &namedSink{Sink: sink, ref: e.Ref, relations: make(chan model.Relations, 1)}
+	go func() {
+		// Beside the stream: the other images' inspects take a few ms each.
+		rel, err := e.relations(ctx, img)
+		if err != nil {
+			rel = model.Relations{}
+		}
+		named.relations <- rel
+	}()
 	if img.noPreview {
 		expect = nil // inspect described another platform
 		sink.Observe(Deferred{Why: "the engine could not describe this platform before its save"})
 	}
 	err = ReadArchive(ctx, r, opts, e.Ref, expect, named)
+	if err == nil {
+		err = named.relate(ctx)
+	}
 	switch {
 	case err == nil:
 		return nil
@@ -99,16 +110,48 @@ func (b *breakReader) Read(p []byte) (int, error) {
 // engines name it in their saves each their own way ("docker.io/library/…"
 // on the containerd image store). It notes whether anything reached the
 // sink, after which the read cannot start again.
+//
+// It also gives the config what the engine's other images say of it
+// (relations), as soon as both are in.
 type namedSink struct {
 	Sink
 	ref     string
 	touched bool
+
+	relations chan model.Relations // nil: none coming
+	related   bool                 // the sink has them
+	saved     *model.Config        // the config the sink has, to refine with them
 }
 
 func (s *namedSink) Config(cfg model.Config) error {
 	cfg.Ref = s.ref
 	s.touched = true
+	if s.relations != nil && !s.related {
+		select {
+		case cfg.Relations = <-s.relations:
+			s.related = true
+		default:
+		}
+	}
+	s.saved = &cfg
 	return s.Sink.Config(cfg)
+}
+
+// relate waits for the relations when the config came before them, and
+// gives the sink the config again with them.
+func (s *namedSink) relate(ctx context.Context) error {
+	if s.relations == nil || s.related || s.saved == nil {
+		return nil
+	}
+	select {
+	case rel := <-s.relations:
+		s.related = true
+		cfg := *s.saved
+		cfg.Relations = rel
+		return s.Sink.Config(cfg)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func (s *namedSink) Layer(index int, l Layer) error {

@@ -40,6 +40,7 @@ var openers = []opener{
 	{func(k *KeyMap) key.Binding { return k.Help }, helpID, "help", false, newHelpView},
 	{func(k *KeyMap) key.Binding { return k.Waste }, wasteID, "the waste list", false, newWasteList},
 	{func(k *KeyMap) key.Binding { return k.Export }, exportID, "the export", true, newExportDialog},
+	{func(k *KeyMap) key.Binding { return k.History }, historyID, "the path's history", false, newHistoryView},
 }
 
 // App is the explorer's root model: layout, focus, routing and the
@@ -50,7 +51,8 @@ type App struct {
 	opts  Options
 	dark  bool
 	img   *image
-	panes []Screen // in focus order: layers, tree, details
+	diff  *diffState // lx diff: the comparison explored instead (see NewDiff)
+	panes []Screen   // in focus order: layers, tree, details
 	rects []rect
 	tabs  rect // the narrow layout's tab bar; empty when wide
 	focus int
@@ -101,7 +103,7 @@ func New(opts Options) *App {
 func (a *App) ExitCode() int { return a.exitCode }
 
 // Err is why the load failed, if it did.
-func (a *App) Err() error { return a.img.err }
+func (a *App) Err() error { return a.failed() }
 
 func (a *App) Init() tea.Cmd {
 	if a.opts.Theme == theme.Auto || a.opts.Theme == "" {
@@ -159,11 +161,17 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		}
 		a.img.setImage(msg.Image, msg.Hints)
 		return a.imageChanged(true)
+	case DiffSideMsg, DiffLoadedMsg:
+		return a.diffUpdate(msg)
 	case stepSelectedMsg:
 		return a.broadcast(msg)
+	case openSharersMsg:
+		a.overlays = append(a.overlays, a.place(newSharersList(a.c, a.img, msg.Layer)))
 	case JumpMsg:
 		a.overlays = nil
 		return tea.Batch(a.setFocus(paneTree), a.panes[paneLayers].Update(selectLayerMsg{msg.Layer}), a.panes[paneTree].Update(revealMsg(msg)))
+	case noticeMsg:
+		a.notice = string(msg)
 	case closeOverlayMsg:
 		if n := len(a.overlays); n > 0 && a.overlays[n-1].ID() == msg.id {
 			a.overlays = a.overlays[:n-1]
@@ -235,7 +243,7 @@ func (a *App) quit() tea.Cmd {
 func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := a.c.Keys
 	switch {
-	case key.Matches(msg, k.ForceQuit), a.img.err != nil:
+	case key.Matches(msg, k.ForceQuit), a.failed() != nil:
 		return a.quit() // after a failed load any key ends the program
 	case a.tooSmall():
 		if key.Matches(msg, k.Quit) {
@@ -282,11 +290,11 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 // openOverlay opens (or, when it is on top, closes) the overlay a key
 // names; it tells whether the key named one.
 func (a *App) openOverlay(msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	for _, o := range openers {
+	for _, o := range a.openers() {
 		if !key.Matches(msg, o.binding(a.c.Keys)) {
 			continue
 		}
-		if o.needsImage && !a.img.loaded() {
+		if o.needsImage && !a.loaded() {
 			a.notice = o.what + " is available once the image is read"
 			return nil, true
 		}
@@ -294,7 +302,9 @@ func (a *App) openOverlay(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			a.overlays = a.overlays[:n-1]
 			return nil, true
 		}
-		a.overlays = append(a.overlays, a.place(o.open(a.c, a.img)))
+		if ov := o.open(a.c, a.img); ov != nil { // nil: nothing to show (it posts why)
+			a.overlays = append(a.overlays, a.place(ov))
+		}
 		return nil, true
 	}
 	return nil, false

@@ -40,12 +40,18 @@ func TestGolden(t *testing.T) {
 		{"container_narrow_details", 80, 24, func(t *testing.T, a *App) { loaded(t, a, containerImage(t)); keys(a, "shift+tab") }},
 		{"container_reading", 80, 24, func(t *testing.T, a *App) { growingContainer(t, a) }},
 		{"stacked", 90, 28, func(t *testing.T, a *App) { loaded(t, a, seed(t)); keys(a, "] ] ] ] ] ]") }},
+		{"history", 140, 36, func(t *testing.T, a *App) { loaded(t, a, seed(t)); keys(a, "] ] ] ] ] ] tab H up") }},
+		{"history_narrow", 80, 24, func(t *testing.T, a *App) { loaded(t, a, seed(t)); keys(a, "] ] ] ] ] ] tab H") }},
+		{"history_loading", 120, 30, func(t *testing.T, a *App) { growing(t, a, 4); keys(a, "] ] tab H") }},
 		{"too_small", 70, 20, func(t *testing.T, a *App) { loaded(t, a, seed(t)) }},
 		{"loading", 120, 30, func(t *testing.T, a *App) {
 			growing(t, a, 3)
 			send(a, BoundMsg{Index: 4}, ProgressMsg{Read: 3 << 20, Total: 6 << 20, Rate: 1.5 * (1 << 20)})
 			keys(a, "down down")
 		}},
+		{"base_shared", 140, 36, func(t *testing.T, a *App) { loaded(t, a, related(seed(t))); keys(a, "down down") }},
+		{"base_shared_narrow", 80, 24, func(t *testing.T, a *App) { loaded(t, a, related(seed(t))) }},
+		{"sharers", 100, 30, func(t *testing.T, a *App) { loaded(t, a, related(seed(t))); keys(a, "enter") }},
 		{"failed", 100, 24, func(t *testing.T, a *App) {
 			send(a, LoadedMsg{Err: errors.New("seed.tar: layer.tar of 5f3a…: unexpected EOF")})
 		}},
@@ -115,16 +121,7 @@ func TestWasteEnterJumpsToTheCopy(t *testing.T) {
 	a := newTestApp(t, true, 140, 36)
 	loaded(t, a, seed(t))
 	keys(a, "w down enter") // the removed copy of /data/one, made by layer 3
-	if len(a.overlays) != 0 || a.focus != paneTree {
-		t.Fatalf("overlays %d, focus %d; want the tree focused", len(a.overlays), a.focus)
-	}
-	n, ok := treeOf(a).selectedNode()
-	if !ok || a.img.img.Path(n) != "data/one" || treeOf(a).k != 3 {
-		t.Fatalf("tree on %q at layer %d, want data/one at layer 3", a.img.img.Path(n), treeOf(a).k)
-	}
-	if row, _ := layersOf(a).selected(); row.layer != 3 {
-		t.Fatalf("layer list on layer %d, want 3", row.layer)
-	}
+	jumpedTo(t, a, "data/one", 3)
 	if !strings.Contains(screen(a), "✗ removed by layer 6") {
 		t.Fatalf("the copy's fate is not said:\n%s", screen(a))
 	}
@@ -284,7 +281,7 @@ func TestHintsFollowRebinding(t *testing.T) {
 	if !strings.Contains(s, "Ctrl-N format") || !strings.Contains(s, "o writes · x cancels") || strings.Contains(s, "tab/") {
 		t.Errorf("the export dialog's hints do not follow the rebinding:\n%s", s)
 	}
-	keys(a, "x ?")
+	keys(a, "x ? end") // the export dialog's keys are the last group
 	if s = screen(a); !strings.Contains(s, "x closes") || !strings.Contains(s, "Ctrl-N") {
 		t.Errorf("help does not show the keys in force:\n%s", s)
 	}

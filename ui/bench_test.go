@@ -15,19 +15,28 @@ import (
 
 const benchFiles = 100_000
 
-var big struct {
+// sharedImage is an image built once per test process, for every
+// benchmark that asks.
+type sharedImage struct {
 	once sync.Once
 	img  *model.Image
 	err  error
 }
 
+func (s *sharedImage) get(b *testing.B, build func() (*model.Image, error)) *model.Image {
+	b.Helper()
+	s.once.Do(func() { s.img, s.err = build() })
+	if s.err != nil {
+		b.Fatal(s.err)
+	}
+	return s.img
+}
+
+var big sharedImage
+
 func bigImage(b *testing.B) *model.Image {
 	b.Helper()
-	big.once.Do(func() { big.img, big.err = fixture.Big(benchFiles) })
-	if big.err != nil {
-		b.Fatal(big.err)
-	}
-	return big.img
+	return big.get(b, func() (*model.Image, error) { return fixture.Big(benchFiles) })
 }
 
 // benchApp is a 200×60 explorer on the big image, the tree focused on the
@@ -64,6 +73,12 @@ func alternate(b *testing.B, a *App, k1, k2 string) {
 func BenchmarkMoveSelection(b *testing.B) {
 	a := benchApp(b)
 	keys(a, "+")
+	moveDown(b, a)
+}
+
+// moveDown times Update+View of down in the tree, back at the top every
+// 500 rows.
+func moveDown(b *testing.B, a *App) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
@@ -131,8 +146,14 @@ func BenchmarkFilterRegexKeystroke(b *testing.B) {
 // after visiting every layer with every directory open: it must not grow
 // with layers × files.
 func BenchmarkHeldMemory(b *testing.B) {
+	heldMemory(b, bigImage)
+}
+
+// heldMemory reports the heap an explorer holds after visiting every
+// layer of the image with every directory open.
+func heldMemory(b *testing.B, image func(*testing.B) *model.Image) {
 	for range b.N {
-		img := bigImage(b)
+		img := image(b)
 		runtime.GC()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"lx.dev/lx/model"
 	"lx.dev/lx/theme"
 )
 
@@ -25,7 +26,19 @@ type Common struct {
 	ExportDir    string // where the export dialog proposes to write
 	PlainTree    bool   // the tree indents without connector lines
 
+	// Path is the path under the tree's cursor and the layer the tree
+	// shows: what the history overlay tells. The tree keeps it.
+	Path pathRef
+
 	outbox []tea.Msg // what screens tell App, delivered in order (see post)
+}
+
+// pathRef names a path in the filesystem after a layer; ok is false when
+// there is none (the tree is empty).
+type pathRef struct {
+	node  model.NodeID
+	layer int
+	ok    bool
 }
 
 // post sends a message to App, which delivers it once the current update

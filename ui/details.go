@@ -11,6 +11,7 @@ import (
 
 	"lx.dev/lx/model"
 	"lx.dev/lx/model/report"
+	"lx.dev/lx/theme"
 )
 
 // detailsPane describes what the user is looking at: the selected step,
@@ -18,7 +19,7 @@ import (
 // under it the image's summary. Its text is made when something it shows
 // changes, never in View.
 type detailsPane struct {
-	passive
+	page
 	c   *Common
 	img *image
 	row stepRow
@@ -28,10 +29,6 @@ type detailsPane struct {
 	node     model.NodeID
 	nodeK    int
 	nodeOwn  bool
-	l        list
-	lines    []string
-	w, h     int
-	focused  bool
 	biggestN int // how many of the biggest wasted paths the summary lists
 }
 
@@ -40,8 +37,7 @@ func newDetailsPane(c *Common, img *image) *detailsPane {
 }
 
 func (p *detailsPane) SetSize(w, h int) {
-	p.w, p.h = w, h
-	p.l.setHeight(h - 2)
+	p.setSize(w, h)
 	p.refresh()
 }
 
@@ -51,10 +47,10 @@ func (p *detailsPane) KeyHelp() []key.Binding {
 }
 
 func (p *detailsPane) Update(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case focusMsg:
-		p.focused = msg.focused
+	if p.take(p.c.Keys, msg) {
 		return nil
+	}
+	switch msg := msg.(type) {
 	case stepSelectedMsg:
 		if msg.Row != p.row || p.path {
 			p.row, p.path = msg.Row, false
@@ -66,9 +62,6 @@ func (p *detailsPane) Update(msg tea.Msg) tea.Cmd {
 			p.l.to(0)
 		}
 	case imageChangedMsg, themeChangedMsg:
-	case tea.KeyPressMsg:
-		p.l.scrollKeys(p.c.Keys, msg)
-		return nil
 	default:
 		return nil
 	}
@@ -76,31 +69,22 @@ func (p *detailsPane) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (p *detailsPane) Scroll(d int) { p.l.scroll(d) }
-
 // refresh rebuilds the text: on a new subject, a resize, a theme, or news
 // of the load. It costs O(the text and the path's history), not O(the
 // image).
 func (p *detailsPane) refresh() {
 	w := max(p.w-2, 10)
+	var lines []string
 	if p.path && p.img.has(p.nodeK) {
-		p.lines = p.pathText(w)
+		lines = p.pathText(w)
 	} else {
-		p.lines = p.stepText(w)
+		lines = p.stepText(w)
 	}
-	p.lines = append(p.lines, "", p.c.Styles.Bold.Render("Image"))
-	p.lines = append(p.lines, p.summary(w)...)
-	p.l.setLen(len(p.lines))
+	lines = append(lines, "", p.c.Styles.Bold.Render("Image"))
+	p.setLines(append(lines, p.summary(w)...))
 }
 
-func (p *detailsPane) View() string {
-	title := "Details"
-	if p.path {
-		title = "Details · path"
-	}
-	lo, hi := p.l.visible()
-	return p.c.frame(title, p.focused, p.w, p.h, p.lines[lo:hi])
-}
+func (p *detailsPane) View() string { return p.view(p.c, p.path) }
 
 func (p *detailsPane) stepText(w int) []string {
 	s := p.c.Styles
@@ -147,7 +131,10 @@ func (p *detailsPane) stepText(w int) []string {
 // the value wrapped at word boundaries under itself when it is too long
 // for the pane (a word longer than the line is cut).
 func (p *detailsPane) labeler(out *[]string, w int) func(k, v string) {
-	s := p.c.Styles
+	return labeler(p.c.Styles, out, w)
+}
+
+func labeler(s *theme.Styles, out *[]string, w int) func(k, v string) {
 	const indent = 11
 	return func(k, v string) {
 		for i, l := range wrapWords(v, max(w-indent, 10)) {
@@ -190,6 +177,15 @@ func (p *detailsPane) layerText(k int, label func(k, v string)) {
 	label("size", sz)
 	label("entries", count(l.Entries))
 	label("changes", fmt.Sprintf("A %d · C %d · D %d", l.Added, l.Changed, l.Deleted))
+	rel := p.img.cfg.Relations
+	if rel.InBase(k) {
+		label("base", "one of "+rel.Base.Ref+"'s layers")
+	}
+	if n := rel.Sharers(k); n > 0 {
+		label("shared", "held by "+plural(n, "other image", "other images")+" (Enter in the layer list names them)")
+	} else if n == 0 {
+		label("shared", "by no other image here")
+	}
 	soFar := p.img.soFar()
 	label("wasted", report.Bytes(l.WastedMade)+" of this layer's copies a later layer kills"+soFar)
 	label("killed", report.Bytes(l.WastedKilled)+" of older copies this layer kills")
@@ -223,6 +219,13 @@ func (p *detailsPane) summary(w int) []string {
 		add("platform", plat)
 	}
 	add("layers", fmt.Sprintf("%d (%s)", len(p.img.layers), plural(len(p.img.steps), "history step", "history steps")))
+	if b := p.img.cfg.Relations.Base; b != nil {
+		how := ""
+		if b.Given {
+			how = ", as --base says"
+		}
+		add("base", report.BuiltOn(report.BaseReport{Ref: b.Ref, Layers: b.Layers, SizeBytes: p.img.baseBytes()})+how)
+	}
 	if c := p.img.cfg.Container; c != nil {
 		add("container", fmt.Sprintf("%s (%s), of %s", c.Name, c.State, c.Image))
 		add("size", sizeOrUnknown(c.SizeRw, report.BytesExact)+", docker ps -s")

@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/lipgloss/v2"
+
 	"lx.dev/lx/model"
 	"lx.dev/lx/model/report"
+	"lx.dev/lx/theme"
 )
 
 // pathText is the selected path's whole story: where it is, what it is
@@ -28,7 +31,7 @@ func (p *detailsPane) pathText(w int) []string {
 		fi, _ = img.Stat(p.node, p.nodeK-1)
 		out = append(out, s.Deleted.Render(fmt.Sprintf("deleted by layer %d; before it:", p.nodeK)))
 	}
-	label("type", kindName(fi.Kind))
+	label("type", report.KindName(fi.Kind))
 	label("mode", fmt.Sprintf("%s (%04o)", modeString(fi.Kind, fi.Mode), fi.Mode))
 	label("owner", fmt.Sprintf("%d:%d", fi.UID, fi.GID))
 	if fi.Kind == model.KindRegular || fi.Kind == model.KindHardlink {
@@ -50,29 +53,23 @@ func (p *detailsPane) pathText(w int) []string {
 	}
 	hist := img.History(p.node)
 	out = append(out, "", s.Bold.Render("History")+s.Dim.Render(" · "+plural(len(hist), "layer touched it", "layers touched it")))
+	back := false // a deletion came before: an A is a return
 	for _, e := range hist {
-		out = append(out, p.historyLines(e, w)...)
+		out = append(out, p.historyLines(e, back, w)...)
+		back = back || e.Marker == model.Deleted
 	}
 	return out
 }
 
 // historyLines is one layer of a path's history: the layer, its marker,
 // what it did and what became of its copy; then its step.
-func (p *detailsPane) historyLines(e model.PathEvent, w int) []string {
+func (p *detailsPane) historyLines(e model.PathEvent, back bool, w int) []string {
 	s := p.c.Styles
-	parts := []string{eventText(e)}
+	parts := []string{report.EventText(e, back)}
 	if e.Bytes > 0 && e.Marker != model.Deleted {
 		parts = append(parts, size(e.Bytes))
 	}
-	fate, fateStyle := "", s.Text
-	switch {
-	case e.Copy && e.Cause != 0:
-		fate, fateStyle = fmt.Sprintf("✗ %s by layer %d", e.Cause, e.KilledBy), causeStyle(s, e.Cause)
-	case e.Copy && p.img.loaded():
-		fate, fateStyle = "live", s.Good
-	case e.Copy:
-		fate = "live so far"
-	}
+	fate, fateStyle := copyFate(s, e, p.img.loaded())
 	// The layer and marker, then what happened and the copy's fate,
 	// wrapped under themselves.
 	text := strings.Join(parts, " · ")
@@ -98,61 +95,17 @@ func (p *detailsPane) historyLines(e model.PathEvent, w int) []string {
 	return out
 }
 
-// eventText says what one layer did to a path.
-func eventText(e model.PathEvent) string {
-	switch e.Marker {
-	case model.Added:
-		if e.CameBack {
-			return "came back with the same bytes"
-		}
-		return "added"
-	case model.Deleted:
-		switch e.DeletedBy {
-		case model.ByOpaque:
-			return "hidden by an opaque directory"
-		case model.ByParentRemoved:
-			return "deleted with its directory"
-		case model.ByParentReplaced:
-			return "gone: its directory was replaced"
-		}
-		return "deleted"
-	case model.Touched:
-		return "listed again: a change below it"
+// copyFate says what became of the copy a history line wrote, and how to
+// style it: "✗ recopied by layer 3", "live", "live so far" while the
+// image loads; "" when the layer wrote no copy.
+func copyFate(s *theme.Styles, e model.PathEvent, loaded bool) (string, lipgloss.Style) {
+	switch {
+	case e.Copy && e.Cause != 0:
+		return fmt.Sprintf("✗ %s by layer %d", e.Cause, e.KilledBy), causeStyle(s, e.Cause)
+	case e.Copy && loaded:
+		return "live", s.Good
+	case e.Copy:
+		return "live so far", s.Text
 	}
-	c := e.Change
-	var what []string
-	if c.Kind {
-		what = append(what, "now a "+kindName(e.Info.Kind))
-	}
-	if c.Content {
-		what = append(what, "new content")
-	}
-	if c.Link {
-		what = append(what, "new target")
-	}
-	if m := report.Change(c.Meta); m != "nothing" && m != "mtime only" {
-		what = append(what, m)
-	}
-	if len(what) == 0 {
-		if e.Info.Kind == model.KindRegular {
-			return "recopied, content unchanged (" + report.Change(c.Meta) + ")"
-		}
-		return "written again unchanged"
-	}
-	return strings.Join(what, ", ")
-}
-
-// kindName says what an entry is, in words.
-func kindName(k model.Kind) string {
-	switch k {
-	case model.KindRegular:
-		return "file"
-	case model.KindDir:
-		return "directory"
-	case model.KindCharDev:
-		return "character device"
-	case model.KindBlockDev:
-		return "block device"
-	}
-	return k.String()
+	return "", s.Text
 }

@@ -366,3 +366,31 @@ func TestQuitDuringALoadIsNoFailure(t *testing.T) {
 		t.Fatalf("exit code %d, error %v after q during a load", a.ExitCode(), a.Err())
 	}
 }
+
+// The base rule is no row: a click below it selects the row drawn there,
+// a click on it selects nothing; Enter on a shared layer names the images
+// holding it, on a layer no other image holds opens nothing.
+func TestBaseRuleAndSharers(t *testing.T) {
+	a := newTestApp(t, true, 140, 36)
+	loaded(t, a, related(seed(t)))
+	lp := a.panes[paneLayers].(*layersPane)
+	if got := lp.baseRow(); got != 2 {
+		t.Fatalf("the rule is before row %d, want 2 (after busybox's layer and CMD)", got)
+	}
+	lp.Click(0, 5) // border, header, row 0, row 1, the rule, row 2
+	if lp.l.cursor != 2 {
+		t.Errorf("a click under the rule selected row %d, want 2", lp.l.cursor)
+	}
+	lp.Click(0, 4)
+	if lp.l.cursor != 2 {
+		t.Errorf("a click on the rule moved the cursor to %d", lp.l.cursor)
+	}
+	keys(a, "enter")
+	if len(a.overlays) != 1 || !strings.Contains(screen(a), "Layer 1 · held by 1 other image") {
+		t.Fatalf("Enter on layer 1 (shared by app:1):\n%s", screen(a))
+	}
+	keys(a, "esc down down enter")
+	if len(a.overlays) != 0 {
+		t.Fatalf("Enter on layer 3, held by no other image, opened:\n%s", screen(a))
+	}
+}

@@ -33,12 +33,14 @@ const (
 	exportDone
 )
 
-// exportDialog writes the same report as `lx report`, in a format the
-// report package knows, to a fresh file (or, when asked, over one).
+// exportDialog writes the same report as `lx report` (or `lx diff`), in
+// a format the report package knows, to a fresh file (or, when asked,
+// over one).
 type exportDialog struct {
 	passive
 	c       *Common
-	img     *image
+	stem    string // the default file name's: lx-report-IMAGE
+	save    func(path string, f report.Format, replace bool) (int64, error)
 	formats []report.Format
 	format  int
 	path    textField
@@ -55,6 +57,18 @@ const exportID OverlayID = "export"
 // last export) chose, listed first, and a fresh file name in the directory
 // the last export went to.
 func newExportDialog(c *Common, img *image) Overlay {
+	ref := img.ref
+	if img.cfg.Ref != "" {
+		ref = img.cfg.Ref
+	}
+	return newExport(c, "lx-report-"+fileStem(ref), func(path string, f report.Format, replace bool) (int64, error) {
+		return reportfile.Write(path, img.img, f, reportfile.Options{Ask: !replace})
+	})
+}
+
+// newExport opens the dialog for a report whose default file name starts
+// with stem, written by save.
+func newExport(c *Common, stem string, save func(path string, f report.Format, replace bool) (int64, error)) *exportDialog {
 	first, err := report.ParseFormat(c.ExportFormat)
 	if err != nil {
 		first = report.Markdown
@@ -65,7 +79,7 @@ func newExportDialog(c *Common, img *image) Overlay {
 			formats = append(formats, f)
 		}
 	}
-	d := &exportDialog{c: c, img: img, formats: formats, auto: true}
+	d := &exportDialog{c: c, stem: stem, save: save, formats: formats, auto: true}
 	d.path = newTextField(c, d.defaultPath())
 	d.path.focus()
 	return d
@@ -99,14 +113,10 @@ func (d *exportDialog) KeyHelp() []key.Binding {
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
-// defaultPath is a file in the current directory that does not exist yet:
-// lx-report-IMAGE-DATE.EXT, numbered when that is taken.
-func (d *exportDialog) defaultPath() string {
-	name := d.img.ref
-	if d.img.cfg.Ref != "" {
-		name = d.img.cfg.Ref
-	}
-	name = filepath.Base(strings.TrimRight(name, "/"))
+// fileStem is an image's name as a file name takes it: its last path
+// element, archive extensions and unsafe characters dropped.
+func fileStem(ref string) string {
+	name := filepath.Base(strings.TrimRight(ref, "/"))
 	for _, ext := range []string{".gz", ".zst", ".tar"} {
 		name = strings.TrimSuffix(name, ext)
 	}
@@ -114,7 +124,13 @@ func (d *exportDialog) defaultPath() string {
 	if name == "" {
 		name = "image"
 	}
-	base := fmt.Sprintf("lx-report-%s-%s", name, d.c.Now().Format("2006-01-02"))
+	return name
+}
+
+// defaultPath is a file in the export directory that does not exist yet:
+// lx-report-IMAGE-DATE.EXT, numbered when that is taken.
+func (d *exportDialog) defaultPath() string {
+	base := fmt.Sprintf("%s-%s", d.stem, d.c.Now().Format("2006-01-02"))
 	if dir := d.c.ExportDir; dir != "" && dir != "." {
 		base = filepath.Join(dir, base)
 	}
@@ -253,9 +269,9 @@ func (d *exportDialog) target() (string, error) {
 func (d *exportDialog) write(replace bool) tea.Cmd {
 	d.state, d.err = exportWriting, nil
 	d.path.blur()
-	img, format, path := d.img.img, d.formats[d.format], d.path.value()
+	save, format, path := d.save, d.formats[d.format], d.path.value()
 	return func() tea.Msg {
-		n, err := reportfile.Write(path, img, format, reportfile.Options{Ask: !replace})
+		n, err := save(path, format, replace)
 		return ExportedMsg{Path: path, Bytes: n, Err: err}
 	}
 }

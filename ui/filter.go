@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"regexp"
 	"strings"
+	"sync/atomic"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -25,9 +26,17 @@ type filter struct {
 	matched []model.NodeID
 	keep    map[model.NodeID]bool
 	forText string // the text keep was computed for
+
+	// The last search asked, until it answers: a search runs off the
+	// update loop while the previous matches stay on screen, and one a
+	// later search (or clear) makes stale stops early and answers nothing.
+	asked     bool
+	askedText string
+	askedK    int
+	gen       *atomic.Uint64 // the last search's number
 }
 
-func newFilter(c *Common) filter { return filter{input: newTextField(c, "")} }
+func newFilter(c *Common) filter { return filter{input: newTextField(c, ""), gen: &atomic.Uint64{}} }
 
 func (f *filter) editing() bool { return f.input.focused() }
 func (f *filter) shown() bool   { return f.editing() || f.text != "" }
@@ -44,6 +53,8 @@ func (f *filter) clear() {
 	f.input.set("")
 	f.text, f.re, f.err = "", nil, ""
 	f.k, f.matched, f.keep, f.forText = 0, nil, nil, ""
+	f.asked = false
+	f.gen.Add(1) // a search on its way is stale
 }
 
 // update takes a key or a paste while the filter is typed: Enter keeps the
@@ -100,6 +111,7 @@ func (f *filter) matchString(s string) bool {
 
 // filterMsg brings the matches of a filter text in one layer's view.
 type filterMsg struct {
+	gen     uint64
 	text    string
 	k       int
 	matched []model.NodeID
@@ -107,11 +119,14 @@ type filterMsg struct {
 }
 
 // search returns the command that finds the paths of layer k's view that
-// match. When the text only grew (a substring typed further), the new
-// matches are among the old ones, so only those are checked again: each
-// keystroke narrows.
+// match, unless they are in or on their way. When the text only grew (a
+// substring typed further), the new matches are among the old ones, so
+// only those are checked again: each keystroke narrows.
 func (f *filter) search(img *model.Image, k int) tea.Cmd {
 	if f.keep != nil && f.k == k && f.forText == f.text {
+		return nil
+	}
+	if f.asked && f.askedK == k && f.askedText == f.text {
 		return nil
 	}
 	text, re := f.text, f.re
@@ -120,17 +135,26 @@ func (f *filter) search(img *model.Image, k int) tea.Cmd {
 		strings.Contains(text, f.forText) && !strings.ContainsAny(f.forText, regexChars) {
 		among = f.matched
 	}
+	f.asked, f.askedText, f.askedK = true, text, k
+	gen, last := f.gen.Add(1), f.gen
 	return func() tea.Msg {
-		m := filterMsg{text: text, k: k}
+		stale := func() bool { return last.Load() != gen }
+		m := filterMsg{gen: gen, text: text, k: k}
 		match := filter{text: text, re: re}
 		if among != nil {
 			for _, n := range among {
+				if stale() {
+					return nil
+				}
 				if match.matchString(img.Path(n)) {
 					m.matched = append(m.matched, n)
 				}
 			}
 		} else {
-			m.matched = img.Match(k, match.matchBytes)
+			m.matched = img.Match(k, func(p []byte) bool { return !stale() && match.matchBytes(p) })
+		}
+		if stale() {
+			return nil
 		}
 		m.keep = make(map[model.NodeID]bool, len(m.matched))
 		for _, n := range m.matched {
@@ -142,9 +166,14 @@ func (f *filter) search(img *model.Image, k int) tea.Cmd {
 	}
 }
 
-// take keeps a search's answer if it is still the current question.
-func (f *filter) take(m filterMsg) bool {
-	if m.text != f.text || !f.active() {
+// take keeps a search's answer if it is still the current question in
+// the view of layer k.
+func (f *filter) take(m filterMsg, k int) bool {
+	if m.gen != f.gen.Load() {
+		return false // a later search was asked, or the filter cleared
+	}
+	f.asked = false
+	if m.k != k || m.text != f.text || !f.active() {
 		return false
 	}
 	f.k, f.forText, f.matched, f.keep = m.k, m.text, m.matched, m.keep

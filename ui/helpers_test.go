@@ -102,6 +102,23 @@ func run(cmd tea.Cmd) []tea.Msg {
 func treeOf(a *App) *treePane     { return a.panes[paneTree].(*treePane) }
 func layersOf(a *App) *layersPane { return a.panes[paneLayers].(*layersPane) }
 
+// jumpedTo fails unless a jump showed path p (as the model names it) in
+// the tree after layer k: every overlay closed, the tree focused on p,
+// the layer list on k.
+func jumpedTo(t testing.TB, a *App, p string, k int) {
+	t.Helper()
+	if len(a.overlays) != 0 || a.focus != paneTree {
+		t.Fatalf("overlays %d, focus %d; want the tree focused", len(a.overlays), a.focus)
+	}
+	n, ok := treeOf(a).selectedNode()
+	if !ok || a.img.view().Path(n) != p || treeOf(a).k != k {
+		t.Fatalf("tree on %q at layer %d, want %s at layer %d", a.img.view().Path(n), treeOf(a).k, p, k)
+	}
+	if row, _ := layersOf(a).selected(); row.layer != k {
+		t.Fatalf("layer list on layer %d, want %d", row.layer, k)
+	}
+}
+
 // selected is the layer list's selected row and its index.
 func (p *layersPane) selected() (stepRow, int) {
 	if len(p.img.rows) == 0 {
@@ -148,3 +165,13 @@ func typeText(a *App, text string) {
 func screen(a *App) string { return ansi.Strip(a.View().Content) }
 
 func regexpMatch(re, s string) bool { return regexp.MustCompile(re).MatchString(s) }
+
+// related gives an image what an engine's image list says of the seed:
+// built on busybox:latest (1 layer, 1 step), its layers held by others.
+func related(img *model.Image) *model.Image {
+	img.Config.Relations = model.Relations{
+		Base:     &model.BaseImage{Ref: "busybox:latest", ID: "sha256:bb", Layers: 1, Steps: 2},
+		SharedBy: [][]string{{"app:1", "busybox:latest", "lx-fixture/app-build:latest"}, {"app:1"}, {"app:1"}, {}, {}, {}, {}},
+	}
+	return img
+}

@@ -23,7 +23,7 @@ type KeyMap struct {
 	Help, Waste, Export, Filter      key.Binding
 	Toggle, ExpandAll, CollapseAll   key.Binding
 	ChangesOnly, HideUnchanged, Sort key.Binding
-	Lines, Group                     key.Binding
+	Lines, Group, History            key.Binding
 	FormatNext, FormatPrev           key.Binding // in the export dialog
 	Confirm, Deny                    key.Binding // a yes/no question
 
@@ -77,6 +77,7 @@ var keyTable = []keyDef{
 	{"sort", []string{"s"}, "sort by name / size", groupTree, func(k *KeyMap) *key.Binding { return &k.Sort }},
 	{"filter", []string{"/"}, "filter paths", groupTree, func(k *KeyMap) *key.Binding { return &k.Filter }},
 	{"lines", []string{"L"}, "tree lines / plain indent", groupTree, func(k *KeyMap) *key.Binding { return &k.Lines }},
+	{"history", []string{"H"}, "history of the path", groupTree, func(k *KeyMap) *key.Binding { return &k.History }},
 
 	{"waste", []string{"w"}, "wasted copies", groupScreens, func(k *KeyMap) *key.Binding { return &k.Waste }},
 	{"group", []string{"v"}, "waste list: every copy / by directory / by step", groupScreens, func(k *KeyMap) *key.Binding { return &k.Group }},

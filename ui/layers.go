@@ -2,9 +2,11 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // layersPane lists every history step; moving its cursor selects the
@@ -41,12 +43,26 @@ type (
 
 func (p *layersPane) SetSize(w, h int) {
 	p.w, p.h = w, h
-	p.l.setHeight(h - 3) // borders and the column header
+	p.fit()
+}
+
+// fit sizes the list: the pane less its borders, the column header and,
+// with a base, the line of its rule.
+func (p *layersPane) fit() {
+	rows := p.h - 3
+	if p.img.cfg.Relations.Base != nil {
+		rows--
+	}
+	p.l.setHeight(rows)
 }
 
 func (p *layersPane) KeyHelp() []key.Binding {
 	k := p.c.Keys
-	return []key.Binding{relabel(k.NextLayer, "next layer"), relabel(k.PrevLayer, "previous")}
+	binds := []key.Binding{relabel(k.NextLayer, "next layer"), relabel(k.PrevLayer, "previous")}
+	if p.img.cfg.Relations.SharedBy != nil {
+		binds = append(binds, relabel(k.Enter, "images sharing it"))
+	}
+	return binds
 }
 
 func (p *layersPane) Update(msg tea.Msg) tea.Cmd {
@@ -58,6 +74,7 @@ func (p *layersPane) Update(msg tea.Msg) tea.Cmd {
 		}
 	case imageChangedMsg:
 		first := p.l.n == 0
+		p.fit()
 		p.l.setLen(len(p.img.rows))
 		p.sent = -1 // the rows may be new: say the selection again
 		if k := p.img.writableLayer(); first && k >= 0 {
@@ -70,9 +87,24 @@ func (p *layersPane) Update(msg tea.Msg) tea.Cmd {
 			p.l.to(i)
 		}
 	case tea.KeyPressMsg:
+		if key.Matches(msg, p.c.Keys.Enter) {
+			p.showSharers()
+			return nil
+		}
 		p.l.navigate(p.c.Keys, msg)
 	}
 	return p.announce()
+}
+
+// showSharers opens the list of the other images that hold the selected
+// layer (Enter on the SHARED count).
+func (p *layersPane) showSharers() {
+	if len(p.img.rows) == 0 {
+		return
+	}
+	if k := p.img.rows[p.l.cursor].layer; k >= 0 && p.img.cfg.Relations.Sharers(k) > 0 {
+		p.c.post(openSharersMsg{Layer: k})
+	}
 }
 
 // announce tells App when the selected row changed.
@@ -100,30 +132,47 @@ func (p *layersPane) stepLayer(d int) {
 func (p *layersPane) Scroll(d int) { p.l.scroll(d) }
 
 func (p *layersPane) Click(_, y int) tea.Cmd {
-	if y >= 2 && y < p.h-1 {
-		p.l.to(p.l.offset + y - 2)
+	if i, ok := p.rowAt(y); ok {
+		p.l.to(i)
 	}
 	return p.announce()
 }
 
+// rowAt is the row drawn at line y of the pane (the base rule is no row).
+func (p *layersPane) rowAt(y int) (int, bool) {
+	line := y - 2 // the border and the column header
+	lo, hi := p.l.visible()
+	if rule := p.baseRow(); rule >= 0 && rule < hi {
+		if rule <= lo || line > rule-lo {
+			line-- // the rule is above this line
+		} else if line == rule-lo {
+			return 0, false
+		}
+	}
+	i := lo + line
+	return i, line >= 0 && i < hi
+}
+
 // layerCols lays out the layer list's columns: full sizes when wide, a
-// compact form when narrow (80 columns keep every column).
+// compact form when narrow (80 columns keep every column). SHARED shows
+// only when the source knows the other images (an engine).
 type layerCols struct {
-	head  string
-	row   string // index, size, A, C, D; then the two waste cells
-	waste string
-	size  func(int64) string
+	head   string
+	row    string // index, size, A, C, D; then the two waste cells
+	waste  string
+	shared string // the SHARED cell, "" when the column is hidden
+	size   func(int64) string
 }
 
 var (
 	wideLayerCols = layerCols{
-		head:  "  #       SIZE     A     C     D     WASTED     KILLED  COMMAND",
+		head:  "  #       SIZE     A     C     D     WASTED     KILLED  ",
 		row:   "%3s  %9s  %4s  %4s  %4s  ",
 		waste: "%9s  %9s  ",
 		size:  size,
 	}
 	narrowLayerCols = layerCols{
-		head:  "  #   SIZE    A    C    D WASTED KILLED COMMAND",
+		head:  "  #   SIZE    A    C    D WASTED KILLED ",
 		row:   "%3s %6s %4s %4s %4s ",
 		waste: "%6s %6s ",
 		size:  compactSize,
@@ -132,10 +181,50 @@ var (
 )
 
 func (p *layersPane) cols() layerCols {
+	c := wideLayerCols
 	if p.w < narrowLayers {
-		return narrowLayerCols
+		c = narrowLayerCols
 	}
-	return wideLayerCols
+	if p.img.cfg.Relations.SharedBy != nil {
+		if p.w < narrowLayers {
+			c.head, c.shared = c.head+"SHR ", "%3s "
+		} else {
+			c.head, c.shared = c.head+"SHARED  ", "%6s  "
+		}
+	}
+	c.head += "COMMAND"
+	return c
+}
+
+// baseRow is the row before which the base boundary is drawn: the first
+// step after the base's own (the image's history starts with its base's),
+// else the first row of the layer above the base; -1 without a base.
+func (p *layersPane) baseRow() int {
+	b := p.img.cfg.Relations.Base
+	switch {
+	case b == nil:
+		return -1
+	case b.Steps > 0 && b.Steps <= len(p.img.steps):
+		return b.Steps
+	}
+	return p.img.rowOfLayer(b.Layers)
+}
+
+// baseRule is the line drawn at the base boundary: what the image is built
+// on, and where the rule is when it is scrolled out of view.
+func (p *layersPane) baseRule(where string) string {
+	b := p.img.cfg.Relations.Base
+	text := "built on " + b.Ref + " (" + plural(b.Layers, "layer", "layers")
+	if p.img.has(b.Layers - 1) {
+		text += ", " + size(p.img.baseBytes())
+	}
+	text += ")" + where
+	w := p.w - 2
+	line := "── " + text + " "
+	if n := w - ansi.StringWidth(line); n > 0 {
+		line += strings.Repeat("─", n)
+	}
+	return p.c.Styles.Dim.Render(ansiTrunc(line, w))
 }
 
 func (p *layersPane) View() string {
@@ -143,8 +232,18 @@ func (p *layersPane) View() string {
 	cols := p.cols()
 	body := []string{s.Header.Render(cols.head)}
 	lo, hi := p.l.visible()
+	rule := p.baseRow()
+	if rule >= 0 && rule < lo {
+		body = append(body, p.baseRule(" ▲"))
+	}
 	for i := lo; i < hi; i++ {
+		if i == rule {
+			body = append(body, p.baseRule(""))
+		}
 		body = append(body, p.row(i, cols))
+	}
+	if rule >= hi {
+		body = append(body, p.baseRule(" ▼"))
 	}
 	title := "Layers · " + plural(len(p.img.steps), "step", "steps") + ", " + plural(len(p.img.layers), "layer", "layers")
 	if len(p.img.rows) > p.l.h {
@@ -162,7 +261,7 @@ func (p *layersPane) row(i int, cols layerCols) string {
 	cmd := p.img.instruction(r)
 	var line string
 	if r.layer < 0 {
-		line = s.Dim.Render(fmt.Sprintf(cols.row+cols.waste, "", "—", "", "", "", "", "") + cmd)
+		line = s.Dim.Render(fmt.Sprintf(cols.row+cols.waste, "", "—", "", "", "", "", "") + p.sharedCell(cols, -1) + cmd)
 	} else {
 		l := p.img.layers[r.layer]
 		sz, a, c, d, made, killed := "…", "…", "…", "…", "…", "…"
@@ -176,7 +275,7 @@ func (p *layersPane) row(i int, cols layerCols) string {
 			}
 		}
 		line = s.Text.Render(fmt.Sprintf(cols.row, fmt.Sprint(r.layer), sz, a, c, d)) +
-			waste.Render(fmt.Sprintf(cols.waste, made, killed)) + s.Text.Render(cmd)
+			waste.Render(fmt.Sprintf(cols.waste, made, killed)) + s.Text.Render(p.sharedCell(cols, r.layer)+cmd)
 	}
 	return p.c.cursorRow(line, p.w-2, i == p.l.cursor, p.focused)
 }
@@ -186,4 +285,17 @@ func wasteCell(n int64, size func(int64) string) string {
 		return "·"
 	}
 	return size(n)
+}
+
+// sharedCell is layer k's SHARED cell: how many other images hold it ("·"
+// for none; blank for a metadata step, k < 0).
+func (p *layersPane) sharedCell(cols layerCols, k int) string {
+	if cols.shared == "" {
+		return ""
+	}
+	v := ""
+	if k >= 0 {
+		v = wasteCell(int64(p.img.cfg.Relations.Sharers(k)), func(n int64) string { return fmt.Sprint(n) })
+	}
+	return fmt.Sprintf(cols.shared, v)
 }

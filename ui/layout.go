@@ -25,7 +25,7 @@ func (a *App) layout() {
 		return
 	}
 	w, h := a.width, a.height
-	rows := len(a.img.rows)
+	rows := a.listRows()
 	bodyY, bodyH := 1, h-2
 	if w >= wideWidth {
 		lh := min(max(rows+3, 8), bodyH*2/5)

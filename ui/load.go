@@ -82,6 +82,12 @@ type Feed struct {
 
 	mu                sync.Mutex
 	lastBar, lastSnap time.Time
+
+	figuresOff bool // no snapshots of the figures so far: Applied says how far only
+}
+
+func newFeed(send func(tea.Msg)) *Feed {
+	return &Feed{send: send, now: time.Now, start: time.Now()}
 }
 
 // Status says what the source does before its stream (a pull).
@@ -125,7 +131,7 @@ func (f *Feed) Applied(applied, total int, img *model.Image) {
 	if applied > 0 && img.Layer(applied-1).WastedKilled > 0 {
 		every = killSnapshotEvery // the copies it killed light up now
 	}
-	if now := f.now(); now.Sub(f.lastSnap) >= every || applied == total {
+	if now := f.now(); !f.figuresOff && (now.Sub(f.lastSnap) >= every || applied == total) {
 		f.lastSnap = now
 		msg.Snapshot = img.Snapshot()
 		msg.Hints = report.Build(msg.Snapshot, report.Options{}).Hints
@@ -138,7 +144,7 @@ func (f *Feed) Applied(applied, total int, img *model.Image) {
 // once; cancel ctx to stop it.
 func Load(ctx context.Context, send func(tea.Msg), analyze AnalyzeFunc) {
 	go func() {
-		feed := &Feed{send: send, now: time.Now, start: time.Now()}
+		feed := newFeed(send)
 		img, err := analyze(ctx, feed)
 		send(Loaded(img, err))
 	}()

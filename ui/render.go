@@ -23,6 +23,9 @@ func (a *App) View() tea.View {
 }
 
 func (a *App) ref() string {
+	if a.diff != nil {
+		return a.diff.side[sideA].name() + " → " + a.diff.side[sideB].name()
+	}
 	if a.img.cfg.Ref != "" {
 		return a.img.cfg.Ref
 	}
@@ -41,7 +44,7 @@ func (a *App) render() string {
 			lines[i] = s.Bold.Render(ansi.Truncate(l, a.width, "…"))
 		}
 		return lipgloss.Place(a.width, a.height, lipgloss.Center, lipgloss.Center, strings.Join(lines, "\n"))
-	case a.img.err != nil:
+	case a.failed() != nil:
 		return a.failure()
 	}
 	// Every pane draws lines of exactly its width, so the screen is their
@@ -84,7 +87,7 @@ func (a *App) failure() string {
 	s := a.c.Styles
 	w := min(a.width-4, 100)
 	body := []string{s.Error.Render("lx could not read the image:"), ""}
-	for _, line := range wrapCommand(a.img.err.Error(), w-4) {
+	for _, line := range wrapCommand(a.failed().Error(), w-4) {
 		body = append(body, s.Text.Render(line))
 	}
 	body = append(body, "", s.Dim.Render("Press any key to exit."))
@@ -95,6 +98,9 @@ func (a *App) failure() string {
 // header is the top line: the image, then the load's progress or the
 // image's verdict.
 func (a *App) header() string {
+	if a.diff != nil {
+		return a.diffHeader()
+	}
 	s := a.c.Styles
 	left := s.TitleFocus.Render("lx") + " " + s.Bold.Render(a.ref())
 	var right string
@@ -182,7 +188,7 @@ func (a *App) footer() string {
 	case a.panes[a.focus].Capturing():
 		binds = a.panes[a.focus].KeyHelp()
 	default:
-		binds = append([]key.Binding{k.Help, k.Quit, relabel(k.NextPane, "pane"), relabel(k.Waste, "waste"), relabel(k.Export, "export")}, a.panes[a.focus].KeyHelp()...)
+		binds = append(a.globalKeys(k), a.panes[a.focus].KeyHelp()...)
 	}
 	var parts []string
 	for _, b := range binds {

@@ -52,6 +52,10 @@ func closeOverlay(c *Common, id OverlayID) tea.Cmd {
 	return nil
 }
 
+// noticeMsg asks App to say something in the footer until the next key:
+// why a key did nothing.
+type noticeMsg string
+
 // What App pushes down to every screen.
 type (
 	// imageChangedMsg: the image gained its config, a layer, or its whole

@@ -52,6 +52,9 @@ type stepRow struct {
 }
 
 func (s *image) setConfig(cfg model.Config) {
+	if cfg.Relations.Base == nil && cfg.Relations.SharedBy == nil {
+		cfg.Relations = s.cfg.Relations // what the store said stays
+	}
 	s.cfg, s.known = cfg, true
 	layers, steps, _ := model.Outline(cfg)
 	// Keep the figures of layers already in (a preview refined by the config).
@@ -165,6 +168,17 @@ func (s *image) soFar() string {
 		return ""
 	}
 	return " so far"
+}
+
+// baseBytes is the file bytes of the base's layers.
+func (s *image) baseBytes() int64 {
+	var n int64
+	for k, l := range s.layers {
+		if s.cfg.Relations.InBase(k) {
+			n += l.SizeBytes
+		}
+	}
+	return n
 }
 
 // command is the history command of a row.

@@ -16,7 +16,7 @@ import (
 // O(rows in open directories) (or O(changes in the layer)), and moving the
 // cursor O(rows on screen): nothing walks the whole image but a filter.
 type treePane struct {
-	passive
+	pathList
 	c   *Common
 	img *image
 
@@ -36,21 +36,22 @@ type treePane struct {
 	sizes    *model.DirSizes
 	sizesOf  *model.Image // the image sizes follows
 
-	// What layer k changed, worked out once per layer: the changes below
-	// each directory, and the bytes each deleted directory's copies held.
+	// What layer k changed: the changes below each directory, and the
+	// bytes each deleted directory's copies held. Both are worked out once
+	// per layer and kept (a layer's changes are final once it is applied;
+	// what it killed, until the figures grow).
 	layerOf     int
 	below       map[model.NodeID]model.Counts
 	killedBelow map[model.NodeID]int64
-	killedFrom  *model.Image // the figures killedBelow was worked out from
+	belowOf     map[int]map[model.NodeID]model.Counts // every layer studied so far
+	changesOf   map[int][]model.NodeID                // each layer's changes in path order, once asked
+	belowFrom   *model.Image                          // the image belowOf and changesOf were worked out on
+	killedOf    map[int]map[model.NodeID]int64        // every layer's, from killedFrom
+	killedFrom  *model.Image                          // the figures killedOf was worked out from
 
-	moved  bool         // the user moved in the tree: layer switches keep the place
-	shown  model.NodeID // the node details were last told of, -1 for none
-	filter filter
-
-	rows    []treeRow
-	l       list
-	w, h    int
-	focused bool
+	moved bool         // the user moved in the tree: layer switches keep the place
+	shown model.NodeID // the node details were last told of, -1 for none
+	rows  []treeRow
 }
 
 type treeRow struct {
@@ -58,7 +59,7 @@ type treeRow struct {
 	depth int32
 	last  uint64 // bit d: the row's ancestor at depth d (or the row, at its depth) is its directory's last
 	empty bool   // a directory that lists nothing in this view
-	path  string // the changes list shows whole paths
+	flat  bool   // the changes list shows whole paths
 }
 
 func newTreePane(c *Common, img *image) *treePane {
@@ -66,7 +67,7 @@ func newTreePane(c *Common, img *image) *treePane {
 		c: c, img: img, k: -1, layerOf: -1, shown: -1, lines: !c.PlainTree,
 		open: map[model.NodeID]bool{}, shut: map[model.NodeID]bool{}, auto: map[model.NodeID]bool{},
 		children: map[model.NodeID][]model.NodeID{},
-		filter:   newFilter(c),
+		pathList: pathList{filter: newFilter(c)},
 	}
 }
 
@@ -85,37 +86,22 @@ type nodeSelectedMsg struct {
 	Own   bool
 }
 
-func (p *treePane) SetSize(w, h int) {
-	p.w, p.h = w, h
-	p.l.setHeight(p.listHeight())
-	p.filter.input.setWidth(w - 20)
-}
-
-func (p *treePane) listHeight() int {
-	h := p.h - 3 // borders and the column header
-	if p.filter.shown() {
-		h--
-	}
-	return max(h, 1)
-}
-
 func (p *treePane) KeyHelp() []key.Binding {
 	k := p.c.Keys
-	if p.filter.editing() {
-		return []key.Binding{relabel(k.Enter, "keep the filter"), relabel(k.Back, "clear it")}
+	if binds, ok := p.filterHelp(k); ok {
+		return binds
 	}
 	return []key.Binding{relabel(k.Filter, "filter"), relabel(k.Toggle, "open"), relabel(k.ChangesOnly, "changes"), relabel(k.HideUnchanged, "changed only"), relabel(k.Sort, "sort")}
 }
 
-// Capturing tells whether the pane takes every key (the filter is typed).
-func (p *treePane) Capturing() bool { return p.filter.editing() }
-
-func (p *treePane) Scroll(d int) { p.l.scroll(d) }
+func (p *treePane) Scroll(d int) {
+	p.pathList.Scroll(d)
+	p.notePath()
+}
 
 func (p *treePane) Click(_, y int) tea.Cmd {
-	if y >= 2 && y < 2+p.l.h {
+	if p.clickRow(y) {
 		p.moved = true
-		p.l.to(p.l.offset + y - 2)
 	}
 	return p.announce()
 }
@@ -134,7 +120,7 @@ func (p *treePane) Update(msg tea.Msg) tea.Cmd {
 	case revealMsg:
 		p.reveal(msg.Node, msg.Layer, true)
 	case filterMsg:
-		if msg.k == p.k && p.filter.take(msg) {
+		if p.filter.take(msg, p.k) {
 			p.rebuild()
 		}
 	case tea.KeyPressMsg:
@@ -153,6 +139,7 @@ func (p *treePane) Update(msg tea.Msg) tea.Cmd {
 // announce tells the details which path the cursor is on, while the tree
 // has the focus and the path (or the layer) changed.
 func (p *treePane) announce() tea.Cmd {
+	p.notePath()
 	n, ok := p.selectedNode()
 	if !p.focused || !ok || n == p.shown {
 		return nil
@@ -160,6 +147,13 @@ func (p *treePane) announce() tea.Cmd {
 	p.shown = n
 	p.c.post(nodeSelectedMsg{Node: n, Layer: p.k, Own: p.own})
 	return nil
+}
+
+// notePath tells Common which path the cursor is on, focused or not: the
+// history overlay (H) tells that path's story.
+func (p *treePane) notePath() {
+	n, ok := p.selectedNode()
+	p.c.Path = pathRef{node: n, layer: p.k, ok: ok}
 }
 
 // search asks for the filter's matches in the layer shown, when they are

@@ -7,14 +7,16 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"lx.dev/lx/model"
 )
 
 // rowNames lists the tree's rows as indented names (or whole paths).
 func rowNames(a *App) []string {
 	var out []string
 	for _, r := range treeOf(a).rows {
-		if r.path != "" {
-			out = append(out, r.path)
+		if r.flat {
+			out = append(out, model.DisplayPath(a.img.img.Path(r.node)))
 			continue
 		}
 		out = append(out, strings.Repeat(" ", int(r.depth))+a.img.img.Name(r.node))
@@ -117,6 +119,37 @@ func TestFilter(t *testing.T) {
 	keys(a, "esc")
 	if len(rowNames(a)) == 0 {
 		t.Fatal("esc does not clear the filter")
+	}
+}
+
+// TestFilterSearchesOffTheUpdateLoop: a keystroke's search is a command;
+// until it answers, the previous matches stay on screen, and a search a
+// later keystroke made stale answers nothing.
+func TestFilterSearchesOffTheUpdateLoop(t *testing.T) {
+	a := atRmLayer(t)
+	keys(a, "/")
+	typeText(a, "^etc/")
+	before := []string{"etc", " passwd", " shadow"}
+	if got := rowNames(a); !reflect.DeepEqual(got, before) {
+		t.Fatalf("filter ^etc/: %q, want %q", got, before)
+	}
+	_, search := a.Update(press("s"))
+	if got := rowNames(a); !reflect.DeepEqual(got, before) || !strings.Contains(screen(a), "passwd") {
+		t.Fatalf("before its search answers, the keystroke changed the rows: %q, want %q", got, before)
+	}
+	send(a, run(search)...)
+	if got, want := rowNames(a), []string{"etc", " shadow"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("filter ^etc/s answered: %q, want %q", got, want)
+	}
+
+	_, stale := a.Update(press("h"))
+	_, last := a.Update(press("a"))
+	if msgs := run(stale); len(msgs) != 0 {
+		t.Fatalf("a stale search answered %v", msgs)
+	}
+	send(a, run(last)...)
+	if got, want := rowNames(a), []string{"etc", " shadow"}; !reflect.DeepEqual(got, want) || treeOf(a).filter.forText != "^etc/sha" {
+		t.Fatalf("filter ^etc/sha: %q for %q, want %q", got, treeOf(a).filter.forText, want)
 	}
 }
 

@@ -60,56 +60,64 @@ func (p *treePane) studyLayer() {
 	if !p.img.has(p.k) || p.layerOf == p.k {
 		return
 	}
+	p.studiedOn(img)
 	p.layerOf = p.k
-	p.below = img.ChangesBelow(p.k)
+	below, ok := p.belowOf[p.k]
+	if !ok {
+		below = img.ChangesBelow(p.k)
+		p.belowOf[p.k] = below
+	}
+	p.below = below
 	p.studyKills()
 }
 
-// studyKills works out what each directory the layer deleted held, from
-// the figures so far (a copy's death is in them once its layer is
-// applied and a snapshot taken).
-func (p *treePane) studyKills() {
-	img, snap := p.img.view(), p.img.snap
-	p.killedFrom = snap
-	p.killedBelow = map[model.NodeID]int64{}
-	if snap == nil || p.layerOf < 0 {
-		return
-	}
-	for _, w := range snap.Waste {
-		if w.KilledBy != p.layerOf || w.Cause != model.Removed {
-			continue
-		}
-		for n := img.Parent(w.Node); n != model.Root; n = img.Parent(n) {
-			p.killedBelow[n] += w.Bytes
-		}
+// studiedOn drops what was worked out per layer on another image.
+func (p *treePane) studiedOn(img *model.Image) {
+	if p.belowFrom != img {
+		p.belowOf, p.changesOf, p.belowFrom = map[int]map[model.NodeID]model.Counts{}, map[int][]model.NodeID{}, img
 	}
 }
 
+// studyKills works out what each directory every layer deleted held, from
+// the figures so far (a copy's death is in them once its layer is applied
+// and a snapshot taken), once per snapshot; and takes the layer shown.
+func (p *treePane) studyKills() {
+	img, snap := p.img.view(), p.img.snap
+	if p.killedOf == nil || p.killedFrom != snap {
+		p.killedFrom = snap
+		p.killedOf = map[int]map[model.NodeID]int64{}
+		if snap != nil {
+			for _, w := range snap.Waste {
+				if w.Cause != model.Removed {
+					continue
+				}
+				m := p.killedOf[w.KilledBy]
+				if m == nil {
+					m = map[model.NodeID]int64{}
+					p.killedOf[w.KilledBy] = m
+				}
+				for n := img.Parent(w.Node); n != model.Root; n = img.Parent(n) {
+					m[n] += w.Bytes
+				}
+			}
+		}
+	}
+	p.killedBelow = p.killedOf[p.layerOf]
+}
+
 // autoOpenRows bounds the rows that opening the changed directories may
-// add: the tops of the layer's changes always show, then the directories
-// on the way to deeper changes open while the bound allows.
+// add: the directories above the layer's first change always open, then
+// the others that hold changes, in tree order, while the bound allows.
 const autoOpenRows = 500
 
-// autoOpen opens the directories on the way to what the layer changed and
-// returns the first change in tree order (-1 when there is none).
+// autoOpen opens the directories on the way to what the layer changed, in
+// tree order, and returns the first change (-1 when there is none). The
+// changes below each directory (p.below) say which directories to enter:
+// it costs O(rows it opens), not O(changes in the layer).
 func (p *treePane) autoOpen() model.NodeID {
 	img := p.img.view()
 	if !p.img.has(p.k) || !p.own {
 		return -1
-	}
-	var tops, deeper []model.NodeID // changes whose directory did not change; the others
-	paths := map[model.NodeID]string{}
-	for _, ch := range img.Changes(p.k) {
-		if ch.Marker == model.Touched {
-			continue
-		}
-		paths[ch.Node] = img.Path(ch.Node)
-		switch img.Marker(img.Parent(ch.Node), p.k) {
-		case model.Added, model.Changed:
-			deeper = append(deeper, ch.Node)
-		default:
-			tops = append(tops, ch.Node)
-		}
 	}
 	// What the previous layer's changes opened closes again, unless the
 	// user has moved in the tree since.
@@ -119,26 +127,35 @@ func (p *treePane) autoOpen() model.NodeID {
 		}
 	}
 	clear(p.auto)
-	if len(tops) == 0 {
-		return -1
-	}
-	byPath := func(ns []model.NodeID) {
-		sort.Slice(ns, func(i, j int) bool { return model.PathLess(paths[ns[i]], paths[ns[j]]) })
-	}
-	byPath(tops)
-	byPath(deeper)
-	rows := 0
-	for i, n := range append(tops, deeper...) {
-		for d := img.Parent(n); d != model.Root && !p.isOpen(d); d = img.Parent(d) {
-			if i >= len(tops) && rows > autoOpenRows {
-				return tops[0]
+	first, rows := model.NodeID(-1), 0
+	var visit func(dir model.NodeID) bool // false: the bound is reached
+	visit = func(dir model.NodeID) bool {
+		for _, c := range p.childrenOf(dir) {
+			if first < 0 {
+				switch img.Marker(c, p.k) {
+				case model.Added, model.Changed, model.Deleted:
+					first = c
+				}
 			}
-			p.setOpen(d, true)
-			p.auto[d] = true
-			rows += len(p.childrenOf(d))
+			if p.below[c].Total() == 0 {
+				continue
+			}
+			if !p.isOpen(c) {
+				if first >= 0 && rows > autoOpenRows {
+					return false
+				}
+				p.setOpen(c, true)
+				p.auto[c] = true
+				rows += len(p.childrenOf(c))
+			}
+			if !visit(c) {
+				return false
+			}
 		}
+		return true
 	}
-	return tops[0]
+	visit(model.Root)
+	return first
 }
 
 func (p *treePane) isOpen(n model.NodeID) bool {
@@ -215,7 +232,13 @@ func (p *treePane) shows(n model.NodeID) bool {
 	} else if !img.Visible(n, p.k) {
 		return false
 	}
-	if p.hideUnchanged && p.own && img.Marker(n, p.k) == model.Unchanged && p.below[n].Total() == 0 {
+	return p.passes(n)
+}
+
+// passes tells whether a path the layer's view lists is kept by the
+// narrowing the user asked for: changed paths only, the filter.
+func (p *treePane) passes(n model.NodeID) bool {
+	if p.hideUnchanged && p.own && p.img.view().Marker(n, p.k) == model.Unchanged && p.below[n].Total() == 0 {
 		return false
 	}
 	if p.filter.applied() && !p.filter.keep[n] {
@@ -223,6 +246,9 @@ func (p *treePane) shows(n model.NodeID) bool {
 	}
 	return true
 }
+
+// narrowed tells whether passes may drop a path.
+func (p *treePane) narrowed() bool { return (p.hideUnchanged && p.own) || p.filter.applied() }
 
 func (p *treePane) childrenOf(dir model.NodeID) []model.NodeID {
 	kids, ok := p.children[dir]
@@ -235,34 +261,40 @@ func (p *treePane) childrenOf(dir model.NodeID) []model.NodeID {
 
 // walk lists the shown children of dir, and of its open directories
 // below; last carries which ancestors are their directory's last entry,
-// for the connector lines.
+// for the connector lines. What the layer's view lists of dir is asked of
+// the model at once, one pass over the children.
 func (p *treePane) walk(dir model.NodeID, depth int32, last uint64) {
-	var shown []model.NodeID
-	for _, c := range p.childrenOf(dir) {
-		if p.shows(c) {
-			shown = append(shown, c)
+	type kid struct {
+		node model.NodeID
+		dir  bool
+	}
+	kids := p.childrenOf(dir)
+	kinds := p.img.view().ViewKinds(kids, p.k, p.own, nil)
+	var shown []kid
+	for i, c := range kids {
+		if kinds[i] != 0 && p.passes(c) {
+			shown = append(shown, kid{c, kinds[i] == model.KindDir})
 		}
 	}
 	if p.bySize {
 		sz := make(map[model.NodeID]int64, len(shown))
 		for _, c := range shown {
-			sz[c] = p.sizeOf(c)
+			sz[c.node] = p.sizeOf(c.node)
 		}
-		sort.SliceStable(shown, func(i, j int) bool { return sz[shown[i]] > sz[shown[j]] })
+		sort.SliceStable(shown, func(i, j int) bool { return sz[shown[i].node] > sz[shown[j].node] })
 	}
 	for i, c := range shown {
 		l := last
 		if i == len(shown)-1 && depth < 64 {
 			l |= 1 << depth
 		}
-		row := treeRow{node: c, depth: depth, last: l}
-		dir := p.isDir(c)
-		if dir {
-			row.empty = !p.showsAny(c)
+		row := treeRow{node: c.node, depth: depth, last: l}
+		if c.dir {
+			row.empty = !p.showsAny(c.node)
 		}
 		p.rows = append(p.rows, row)
-		if dir && !row.empty && p.isOpen(c) {
-			p.walk(c, depth+1, l)
+		if c.dir && !row.empty && p.isOpen(c.node) {
+			p.walk(c.node, depth+1, l)
 		}
 	}
 }
@@ -270,7 +302,11 @@ func (p *treePane) walk(dir model.NodeID, depth int32, last uint64) {
 // showsAny tells whether directory dir lists anything in this view: it
 // stops at the first child shown.
 func (p *treePane) showsAny(dir model.NodeID) bool {
-	if !p.img.view().HasChildren(dir) {
+	img := p.img.view()
+	if !p.narrowed() {
+		return img.ListsAny(dir, p.k, p.own)
+	}
+	if !img.HasChildren(dir) {
 		return false
 	}
 	for _, c := range p.childrenOf(dir) {
@@ -307,18 +343,28 @@ func (p *treePane) sizeOf(n model.NodeID) int64 {
 
 func (p *treePane) buildChanges() {
 	img := p.img.view()
-	for _, ch := range img.Changes(p.k) {
-		path := model.DisplayPath(img.Path(ch.Node))
-		if p.filter.active() && !p.filter.matchString(path[1:]) {
+	for _, n := range p.changesInOrder() {
+		if p.filter.active() && !p.filter.matchString(model.DisplayPath(img.Path(n))[1:]) {
 			continue
 		}
-		p.rows = append(p.rows, treeRow{node: ch.Node, path: path})
+		p.rows = append(p.rows, treeRow{node: n, flat: true})
 	}
 	if p.bySize {
 		sort.SliceStable(p.rows, func(i, j int) bool { return p.sizeOf(p.rows[i].node) > p.sizeOf(p.rows[j].node) })
-	} else {
-		sort.Slice(p.rows, func(i, j int) bool { return model.PathLess(p.rows[i].path[1:], p.rows[j].path[1:]) })
 	}
+}
+
+// changesInOrder is layer k's changes in path order, worked out once per
+// layer (its changes are final once it is applied).
+func (p *treePane) changesInOrder() []model.NodeID {
+	img := p.img.view()
+	p.studiedOn(img)
+	cs, ok := p.changesOf[p.k]
+	if !ok {
+		cs = img.SortPaths(img.ChangedPaths(p.k))
+		p.changesOf[p.k] = cs
+	}
+	return cs
 }
 
 // reveal shows path n in the filesystem after layer k (the waste list's

@@ -132,19 +132,11 @@ func (p *treePane) row(i int) string {
 		tail = append(tail, s.Removed.Render(fmt.Sprintf("✗ deletes %s of shipped copies", size(p.killedBelow[r.node]))))
 	}
 
-	nameStyle := s.Text
-	switch {
-	case m == model.Deleted:
-		nameStyle = s.DeletedRow
-	case fi.Kind == model.KindDir && p.own && below.Total() > 0:
-		nameStyle = s.Key
-	case fi.Kind == model.KindDir:
-		nameStyle = s.Bold
-	}
+	nameStyle := rowNameStyle(s, m, fi.Kind == model.KindDir, p.own && below.Total() > 0)
 	avail := p.w - 2 - 1 - ansi.StringWidth(cols)
 	var name string
-	if r.path != "" {
-		name = nameStyle.Render(midTrunc(r.path, avail))
+	if r.flat {
+		name = nameStyle.Render(midTrunc(model.DisplayPath(img.Path(r.node)), avail))
 	} else {
 		name = p.treeName(r, fi, nameStyle, avail)
 	}
@@ -155,11 +147,23 @@ func (p *treePane) row(i int) string {
 	return line
 }
 
+// rowNameStyle is how a tree row's name is drawn: a deleted path
+// struck, a directory holding changes in the accent, another in bold.
+func rowNameStyle(s *theme.Styles, m model.Marker, dir, changesBelow bool) lipgloss.Style {
+	switch {
+	case m == model.Deleted:
+		return s.DeletedRow
+	case dir && changesBelow:
+		return s.Key
+	case dir:
+		return s.Bold
+	}
+	return s.Text
+}
+
 // treeName is a row's name in the tree, after its connectors (or indent)
-// and its open/closed sign. However deep the row, the name stays visible:
-// the levels nearest the root give way to a "…" first.
+// and its open/closed sign.
 func (p *treePane) treeName(r treeRow, fi model.FileInfo, st lipgloss.Style, avail int) string {
-	s := p.c.Styles
 	name := model.EscapeName(p.img.view().Name(r.node))
 	glyph := " "
 	switch {
@@ -171,21 +175,30 @@ func (p *treePane) treeName(r treeRow, fi model.FileInfo, st lipgloss.Style, ava
 	default:
 		glyph = "▸"
 	}
+	return treeLine(p.c.Styles, p.lines, r.depth, r.last, glyph, name, st, avail)
+}
+
+// treeLine draws a name at its place in a tree: connector lines (or a
+// plain indent), the open/closed glyph, the name in st. However deep the
+// row (depth; last's bit d says the ancestor at depth d is its
+// directory's last), the name stays visible: the levels nearest the root
+// give way to a "…" first.
+func treeLine(s *theme.Styles, lines bool, depth int32, last uint64, glyph, name string, st lipgloss.Style, avail int) string {
 	var levels []string // one per depth above the row, then the row's own
-	for d := range int(r.depth) {
+	for d := range int(depth) {
 		switch {
-		case !p.lines:
+		case !lines:
 			levels = append(levels, "  ")
-		case d < 64 && r.last&(1<<d) != 0:
+		case d < 64 && last&(1<<d) != 0:
 			levels = append(levels, "  ")
 		default:
 			levels = append(levels, "│ ")
 		}
 	}
 	own := glyph + " "
-	if p.lines {
+	if lines {
 		branch := "├"
-		if r.depth < 64 && r.last&(1<<r.depth) != 0 {
+		if depth < 64 && last&(1<<depth) != 0 {
 			branch = "└"
 		}
 		if glyph == " " {

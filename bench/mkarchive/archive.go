@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/gzip"
+
+	"lx.dev/lx/internal/genimage"
 )
 
 // blob is one layer as written to a temporary file.
@@ -80,25 +82,19 @@ func config(ls []layer, blobs []blob) []byte {
 		Comment    string    `json:"comment,omitempty"`
 		EmptyLayer bool      `json:"empty_layer,omitempty"`
 	}
-	var history []step
-	at := epoch
-	add := func(cmd string, empty bool) {
-		at = at.Add(time.Minute)
-		history = append(history, step{Created: at, CreatedBy: cmd, EmptyLayer: empty})
-	}
-	var diffIDs []string
+	cmds := make([]string, len(ls))
 	for i, l := range ls {
-		diffIDs = append(diffIDs, blobs[i].diffID)
-		add(l.cmd, false)
-		switch i {
-		case 0:
-			add(`/bin/sh -c #(nop)  CMD ["bash"]`, true)
-			add("ENV APP_HOME=/opt/app", true)
-		case 5:
-			add("WORKDIR /opt/app", true)
-		}
+		cmds[i] = l.cmd
 	}
-	add(`CMD ["/opt/app/bin/app"]`, true)
+	var history []step
+	for _, h := range genimage.History(cmds) {
+		history = append(history, step{Created: h.Created, CreatedBy: h.CreatedBy, EmptyLayer: h.EmptyLayer})
+	}
+	at := history[len(history)-1].Created
+	var diffIDs []string
+	for _, b := range blobs {
+		diffIDs = append(diffIDs, b.diffID)
+	}
 	b, err := json.Marshal(map[string]any{
 		"architecture": "amd64",
 		"os":           "linux",
@@ -127,7 +123,7 @@ type outer struct {
 
 func (o *outer) dir(name string) {
 	if o.err == nil {
-		o.err = o.tw.WriteHeader(&tar.Header{Name: name + "/", Typeflag: tar.TypeDir, Mode: 0o755, ModTime: epoch})
+		o.err = o.tw.WriteHeader(&tar.Header{Name: name + "/", Typeflag: tar.TypeDir, Mode: 0o755, ModTime: genimage.Epoch})
 	}
 }
 
@@ -135,7 +131,7 @@ func (o *outer) bytes(name string, b []byte) {
 	if o.err != nil {
 		return
 	}
-	if o.err = o.tw.WriteHeader(&tar.Header{Name: name, Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(len(b)), ModTime: epoch}); o.err == nil {
+	if o.err = o.tw.WriteHeader(&tar.Header{Name: name, Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(len(b)), ModTime: genimage.Epoch}); o.err == nil {
 		_, o.err = o.tw.Write(b)
 	}
 }
@@ -144,7 +140,7 @@ func (o *outer) blobFile(name string, b blob) {
 	if o.err != nil {
 		return
 	}
-	if o.err = o.tw.WriteHeader(&tar.Header{Name: name, Typeflag: tar.TypeReg, Mode: 0o644, Size: b.size, ModTime: epoch}); o.err == nil {
+	if o.err = o.tw.WriteHeader(&tar.Header{Name: name, Typeflag: tar.TypeReg, Mode: 0o644, Size: b.size, ModTime: genimage.Epoch}); o.err == nil {
 		o.err = copyFile(o.tw, b.file)
 	}
 	if o.err == nil {
@@ -176,7 +172,7 @@ func (o *outer) legacyLayout(blobs []blob, cfg []byte) {
 		id := hexOf(sha([]byte(parent + " " + b.diffID)))
 		o.dir(id)
 		o.bytes(id+"/VERSION", []byte("1.0"))
-		v1 := map[string]any{"id": id, "created": epoch}
+		v1 := map[string]any{"id": id, "created": genimage.Epoch}
 		if parent != "" {
 			v1["parent"] = parent
 		}
@@ -227,4 +223,14 @@ func (o *outer) ociLayout(blobs []blob, cfg []byte) {
 	}))
 	o.bytes("oci-layout", []byte(`{"imageLayoutVersion":"1.0.0"}`))
 	o.bytes("manifest.json", mustJSON([]map[string]any{{"Config": "blobs/sha256/" + hexOf(cfgDigest), "RepoTags": []string{tag}, "Layers": paths}}))
+}
+
+func copyFile(w io.Writer, name string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(w, f)
+	return err
 }

@@ -9,12 +9,13 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
-	"path"
+
+	"lx.dev/lx/internal/genimage"
 )
 
 // classicLayers is the classic archive's plan: the rootfs tar at basePath
 // as it is, then six generated layers, all adding up to about target bytes.
-func classicLayers(basePath string, target int64, seed uint64, g *gen) ([]layer, error) {
+func classicLayers(basePath string, target int64, seed uint64, g *genimage.Gen) ([]layer, error) {
 	st, err := os.Stat(basePath)
 	if err != nil {
 		return nil, fmt.Errorf("base layer: %w", err)
@@ -28,7 +29,7 @@ func classicLayers(basePath string, target int64, seed uint64, g *gen) ([]layer,
 	}
 	ls := make([]layer, len(fls))
 	for i, fl := range fls {
-		ls[i] = layer{cmd: fl.cmd, entries: len(fl.files), fill: func(w io.Writer) error { return g.layerTar(w, fl.files) }}
+		ls[i] = layer{cmd: fl.cmd, entries: len(fl.files), fill: func(w io.Writer) error { return layerTar(g, w, fl.files) }}
 	}
 	ls[0].entries = -1 // not counted: the rootfs is copied as it is
 	ls[0].fill = func(w io.Writer) error { return copyFile(w, basePath) }
@@ -38,20 +39,47 @@ func classicLayers(basePath string, target int64, seed uint64, g *gen) ([]layer,
 // fileLayer is a generated layer listed file by file.
 type fileLayer struct {
 	cmd   string
-	files []file
+	files []genimage.File
 }
 
-func dirF(name string, mode int64) file { return file{name: name + "/", typ: tar.TypeDir, mode: mode} }
-func whF(p string) file {
-	return file{name: path.Join(path.Dir(p), ".wh."+path.Base(p)), typ: tar.TypeReg, mode: 0o644}
+var (
+	dirF = genimage.DirFile
+	whF  = genimage.WhiteoutFile
+)
+
+// layerTar writes a layer's tar of fs, each with its bytes.
+func layerTar(g *genimage.Gen, w io.Writer, fs []genimage.File) error {
+	tw := tar.NewWriter(w)
+	for _, f := range fs {
+		if err := writeMember(g, tw, f, tar.FormatUSTAR); err != nil {
+			return err
+		}
+	}
+	return tw.Close()
+}
+
+// writeMember writes f's header and bytes in format (FormatUnknown: the
+// narrowest that holds it).
+func writeMember(g *genimage.Gen, tw *tar.Writer, f genimage.File, format tar.Format) error {
+	hdr := &tar.Header{
+		Name: f.Name, Typeflag: f.Type, Mode: f.Mode, Size: f.Size, Linkname: f.Link,
+		ModTime: genimage.Epoch, Uname: "root", Gname: "root", Format: format,
+	}
+	if f.Type != tar.TypeReg {
+		hdr.Size = 0
+	}
+	if err := tw.WriteHeader(hdr); err != nil {
+		return fmt.Errorf("%s: %w", f.Name, err)
+	}
+	return g.Contents(tw, f)
 }
 
 // tarSize is what a layer's tar takes: a header block per member, file
 // bytes padded to blocks, two zero blocks at the end.
-func tarSize(fs []file) int64 {
+func tarSize(fs []genimage.File) int64 {
 	n := int64(1024)
 	for _, f := range fs {
-		n += 512 + (f.size+511)/512*512
+		n += 512 + (f.Size+511)/512*512
 	}
 	return n
 }
@@ -62,17 +90,17 @@ func plan(baseSize, target int64, seed uint64) ([]fileLayer, error) {
 	rng := rand.New(rand.NewPCG(seed, 0x6c78))
 	id := uint64(0)
 	next := func() uint64 { id++; return id }
-	textFile := func(name string, mean float64) file {
+	textFile := func(name string, mean float64) genimage.File {
 		size := min(int64(rng.ExpFloat64()*mean), 256<<10)
-		return file{name: name, typ: tar.TypeReg, mode: 0o644, size: size, content: next(), text: true}
+		return genimage.File{Name: name, Type: tar.TypeReg, Mode: 0o644, Size: size, Content: next(), Text: true}
 	}
-	noise := func(name string, mode, size int64) file {
-		return file{name: name, typ: tar.TypeReg, mode: mode, size: size, content: next()}
+	noise := func(name string, mode, size int64) genimage.File {
+		return genimage.File{Name: name, Type: tar.TypeReg, Mode: mode, Size: size, Content: next()}
 	}
 	// textTree is dirs directories below top, each of perDir text files;
 	// dirName and fileName are formats for their indexes.
-	textTree := func(top, dirName string, dirs int, fileName string, perDir int, mean float64) []file {
-		fs := []file{dirF(top, 0o755)}
+	textTree := func(top, dirName string, dirs int, fileName string, perDir int, mean float64) []genimage.File {
+		fs := []genimage.File{dirF(top, 0o755)}
 		for d := range dirs {
 			dir := top + "/" + fmt.Sprintf(dirName, d)
 			fs = append(fs, dirF(dir, 0o755))
@@ -85,17 +113,17 @@ func plan(baseSize, target int64, seed uint64) ([]fileLayer, error) {
 
 	// 1: a package tree: 40,000 sources in 800 directories, 5,000 docs, a
 	// binary with a hardlink and symlinks to it.
-	install := []file{dirF("opt", 0o755), dirF("opt/app", 0o755)}
+	install := []genimage.File{dirF("opt", 0o755), dirF("opt/app", 0o755)}
 	install = append(install, textTree("opt/app/lib", "pkg%03d", 800, "mod%02d.go", 50, 2500)...)
 	install = append(install, textTree("opt/app/doc", "topic%02d", 50, "page%03d.html", 100, 1500)...)
 	app := noise("opt/app/bin/app", 0o755, 32<<20)
 	install = append(install, dirF("opt/app/bin", 0o755), app,
-		file{name: "opt/app/bin/app-server", typ: tar.TypeLink, mode: 0o755, link: app.name},
+		genimage.File{Name: "opt/app/bin/app-server", Type: tar.TypeLink, Mode: 0o755, Link: app.Name},
 		dirF("usr", 0o755), dirF("usr/local", 0o755), dirF("usr/local/bin", 0o755),
-		file{name: "usr/local/bin/app", typ: tar.TypeSymlink, mode: 0o777, link: "/opt/app/bin/app"})
+		genimage.File{Name: "usr/local/bin/app", Type: tar.TypeSymlink, Mode: 0o777, Link: "/opt/app/bin/app"})
 
 	// 2: data: four big blobs and a cache of 2,000 small files.
-	data := []file{dirF("data", 0o755)}
+	data := []genimage.File{dirF("data", 0o755)}
 	for i := range 4 {
 		data = append(data, noise(fmt.Sprintf("data/blob-%d", i), 0o644, 0))
 	}
@@ -105,20 +133,20 @@ func plan(baseSize, target int64, seed uint64) ([]fileLayer, error) {
 	}
 
 	// 3: chmod -R 0777 /data writes every file again, bytes unchanged.
-	chmod := make([]file, len(data))
+	chmod := make([]genimage.File, len(data))
 	for i, f := range data {
-		f.mode = 0o777
+		f.Mode = 0o777
 		chmod[i] = f
 	}
 
 	// 4: a build tree of 20,000 files and a big model file.
-	build := []file{dirF("opt", 0o755), dirF("opt/app", 0o755)}
+	build := []genimage.File{dirF("opt", 0o755), dirF("opt/app", 0o755)}
 	build = append(build, textTree("opt/app/build", "obj%03d", 200, "o%03d.o", 100, 2000)...)
 	build = append(build, dirF("data", 0o777), noise("data/model.bin", 0o644, 0))
 
 	// 5: cleanup: a directory and a big blob removed, 1,000 single files
 	// removed, the cache emptied by an opaque whiteout and refilled.
-	clean := []file{dirF("opt", 0o755), dirF("opt/app", 0o755), whF("opt/app/doc"), dirF("opt/app/build", 0o755)}
+	clean := []genimage.File{dirF("opt", 0o755), dirF("opt/app", 0o755), whF("opt/app/doc"), dirF("opt/app/build", 0o755)}
 	for d := range 200 {
 		dir := fmt.Sprintf("opt/app/build/obj%03d", d)
 		clean = append(clean, dirF(dir, 0o755))
@@ -127,14 +155,14 @@ func plan(baseSize, target int64, seed uint64) ([]fileLayer, error) {
 		}
 	}
 	clean = append(clean, dirF("data", 0o777), whF("data/blob-3"), dirF("data/cache", 0o777),
-		file{name: "data/cache/.wh..wh..opq", typ: tar.TypeReg, mode: 0o644})
+		genimage.File{Name: "data/cache/.wh..wh..opq", Type: tar.TypeReg, Mode: 0o644})
 	for i := range 10 {
 		clean = append(clean, textFile(fmt.Sprintf("data/cache/n%02d", i), 800))
 	}
 
 	// 6: the binary rebuilt (its old bytes stay alive through the hardlink)
 	// and a config file.
-	release := []file{dirF("opt", 0o755), dirF("opt/app", 0o755), dirF("opt/app/bin", 0o755),
+	release := []genimage.File{dirF("opt", 0o755), dirF("opt/app", 0o755), dirF("opt/app/bin", 0o755),
 		noise("opt/app/bin/app", 0o755, 32<<20),
 		dirF("opt/app/etc", 0o755), textFile("opt/app/etc/app.conf", 600)}
 
@@ -157,10 +185,10 @@ func plan(baseSize, target int64, seed uint64) ([]fileLayer, error) {
 		return nil, fmt.Errorf("the base layer (%d MB) leaves too little of -size %d MB for the generated layers", baseSize/1e6, target/1e6)
 	}
 	blobSize := left * 7 / 10 / 8 &^ 511
-	setSize := func(fs []file, name string, n int64) {
+	setSize := func(fs []genimage.File, name string, n int64) {
 		for i := range fs {
-			if fs[i].name == name {
-				fs[i].size = n
+			if fs[i].Name == name {
+				fs[i].Size = n
 			}
 		}
 	}

@@ -12,10 +12,12 @@
 // an opaque directory, rebuild a binary).
 //
 // With -entries N it is instead an image of exactly N tar entries over 8
-// generated layers (see million.go): a big base of small files in wide and
-// deep directories, then an install with hardlinks and symlinks, chmod
-// recopies, overwrites, whiteouts of files and of whole directories, an
-// opaque directory and a directory removed at the end.
+// generated layers (internal/genimage plans it; tests and benchmarks build
+// its model in memory from the same plan): a big base of small files in
+// wide and deep directories, then an install with hardlinks and symlinks,
+// chmod recopies, overwrites, whiteouts of files and of whole directories,
+// an opaque directory, a data set of 100,000 files in one directory and a
+// directory removed at the end.
 //
 // Without -gzip the archive has the legacy layout (<id>/layer.tar,
 // <config>.json, manifest.json last); with it, the OCI layout Docker 25+
@@ -29,10 +31,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"time"
-)
 
-var epoch = time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+	"lx.dev/lx/internal/genimage"
+)
 
 // layer is one layer of a plan: its history step and how to write its tar.
 type layer struct {
@@ -55,16 +56,16 @@ func main() {
 		fmt.Fprintln(os.Stderr, usage)
 		os.Exit(2)
 	}
-	g := newGen(*seed)
+	g := genimage.NewGen(*seed)
 	var ls []layer
 	var err error
 	if *entries != 0 {
-		ls, err = millionLayers(*entries, g)
+		ls, err = millionLayers(*entries, g, os.Stderr)
 	} else {
 		ls, err = classicLayers(*base, *sizeMB*1e6, *seed, g)
 	}
 	if err == nil {
-		err = write(*out, ls, *gz)
+		err = write(*out, ls, *gz, os.Stderr)
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "mkarchive: %v\n", err)
@@ -72,8 +73,9 @@ func main() {
 	}
 }
 
-// write writes each layer to a blob file next to out, then the archive.
-func write(out string, ls []layer, gz bool) error {
+// write writes each layer to a blob file next to out, then the archive;
+// what it wrote goes to log.
+func write(out string, ls []layer, gz bool, log io.Writer) error {
 	tmp, err := os.MkdirTemp(filepath.Dir(out), ".mkarchive-")
 	if err != nil {
 		return err
@@ -97,7 +99,7 @@ func write(out string, ls []layer, gz bool) error {
 		} else {
 			counted = false
 		}
-		fmt.Fprintf(os.Stderr, "layer %d: %6d MB, %s  %s\n", i, b.plainSize/1e6, what, l.cmd)
+		fmt.Fprintf(log, "layer %d: %6d MB, %s  %s\n", i, b.plainSize/1e6, what, l.cmd)
 	}
 	cfg := config(ls, blobs)
 	part := out + ".part"
@@ -122,9 +124,9 @@ func write(out string, ls []layer, gz bool) error {
 		return w.err
 	}
 	if counted {
-		fmt.Fprintf(os.Stderr, "%s: %d layers, %d entries, %d MB of layer tars\n", out, len(ls), entries, plain/1e6)
+		fmt.Fprintf(log, "%s: %d layers, %d entries, %d MB of layer tars\n", out, len(ls), entries, plain/1e6)
 	} else {
-		fmt.Fprintf(os.Stderr, "%s: %d layers, %d generated entries besides the base\n", out, len(ls), entries)
+		fmt.Fprintf(log, "%s: %d layers, %d generated entries besides the base\n", out, len(ls), entries)
 	}
 	return os.Rename(part, out)
 }

@@ -238,3 +238,27 @@ func TestJUnit(t *testing.T) {
 		t.Errorf("failure %+v", s.Cases[0])
 	}
 }
+
+// With a base image known, the user's layers start above it: its layers'
+// waste does not count, and the verdicts say which boundary was used.
+func TestUserWastedAboveAKnownBase(t *testing.T) {
+	r := image(0.5, 1<<29, 3, 1000, 0)
+	r.Layers[1].WastedBytesMade = 500 // layer 1 wastes: the user's without a base
+	if got := UserWastedShare(r); got != 0.5 {
+		t.Fatalf("no base: share %v, want 0.5 (layer 1 is the user's)", got)
+	}
+	if b := Boundary(r); !strings.Contains(b, "above layer 0") {
+		t.Errorf("no base: %q", b)
+	}
+	r.Image.Base = &report.BaseReport{Ref: "debian:12", Layers: 2}
+	if got := UserWastedShare(r); got != 0 {
+		t.Errorf("base of 2 layers: share %v, want 0 (layer 1 is the base's)", got)
+	}
+	if b := Boundary(r); !strings.Contains(b, "above the base image debian:12 (2 of 3, from the engine's images)") {
+		t.Errorf("with a base: %q", b)
+	}
+	r.Image.Base.Given = true
+	if b := Boundary(r); !strings.Contains(b, "from --base") {
+		t.Errorf("a given base: %q", b)
+	}
+}

@@ -7,9 +7,27 @@ import (
 	"lx.dev/lx/model/report"
 )
 
-// BaseLayers is how many bottom layers count as the base image. Until lx
-// detects base images, the first layer is the base.
-const BaseLayers = 1
+// BaseLayers is how many bottom layers count as the base image: the base
+// the report names (the engine's image list, or --base), else the first
+// layer.
+func BaseLayers(r report.Report) int {
+	if b := r.Image.Base; b != nil {
+		return b.Layers
+	}
+	return 1
+}
+
+// Boundary says where the user's layers start, for the verdicts.
+func Boundary(r report.Report) string {
+	if b := r.Image.Base; b != nil {
+		how := "the engine's images"
+		if b.Given {
+			how = "--base"
+		}
+		return fmt.Sprintf("the layers above the base image %s (%d of %d, from %s) are the user's", b.Ref, b.Layers, r.Image.LayerCount, how)
+	}
+	return "no base image is known (an archive without --base, or no local image below it): the layers above layer 0 are the user's"
+}
 
 // Result is one rule's verdict.
 type Result struct {
@@ -23,8 +41,9 @@ type Result struct {
 // UserBytes are the bytes the layers above the base ship, and how many of
 // them are wasted copies (copies those layers made that die later).
 func UserBytes(r report.Report) (total, wasted int64) {
+	base := BaseLayers(r)
 	for _, l := range r.Layers {
-		if l.Index >= BaseLayers {
+		if l.Index >= base {
 			total += l.SizeBytes
 			wasted += l.WastedBytesMade
 		}

@@ -1,7 +1,7 @@
 // Package reportfile writes the report files of every part of lx that
-// makes one: lx report -o, lx ci --report, lx demo --report -o and the
-// explorer's export dialog. A file appears whole or not at all, and, when
-// the caller asks, never over one that is there.
+// makes one: lx report -o, lx ci --report, lx demo --report -o, lx diff
+// -o and the explorers' export dialogs. A file appears whole or not at
+// all, and, when the caller asks, never over one that is there.
 package reportfile
 
 import (
@@ -50,9 +50,19 @@ func Create(path string, opts Options) (*File, error) {
 // Write encodes rep in format and puts the file in place; it returns the
 // bytes written. A failure leaves the target as it was.
 func (f *File) Write(rep report.Report, format report.Format) (int64, error) {
+	return f.write(func(w io.Writer) error { return format.Encode(w, rep) })
+}
+
+// WriteDiff encodes a comparison's report (lx diff) in format and puts the
+// file in place; it returns the bytes written.
+func (f *File) WriteDiff(d report.Diff, format report.Format) (int64, error) {
+	return f.write(func(w io.Writer) error { return format.EncodeDiff(w, d) })
+}
+
+func (f *File) write(encode func(io.Writer) error) (int64, error) {
 	defer f.f.Abort()
 	w := &countingWriter{w: f.f}
-	if err := format.Encode(w, rep); err != nil {
+	if err := encode(w); err != nil {
 		return 0, fmt.Errorf("writing %s: %w", f.path, err)
 	}
 	if err := f.f.Commit(); err != nil {
@@ -78,6 +88,16 @@ func Write(path string, img *model.Image, format report.Format, opts Options) (i
 		return 0, err
 	}
 	return f.Write(report.Build(img, report.Options{Changes: format.WantsChanges()}), format)
+}
+
+// WriteDiff writes a comparison's report to path, whole or not at all,
+// and returns the bytes written.
+func WriteDiff(path string, d *model.ImageDiff, format report.Format, opts Options) (int64, error) {
+	f, err := Create(path, opts)
+	if err != nil {
+		return 0, err
+	}
+	return f.WriteDiff(report.BuildDiff(d), format)
 }
 
 type countingWriter struct {

@@ -88,3 +88,30 @@ func TestNothingHalfWritten(t *testing.T) {
 		t.Errorf("%d files left, want none", len(entries))
 	}
 }
+
+// WriteDiff gives the bytes EncodeDiff gives in every format, and keeps
+// an existing file when asked to.
+func TestWriteDiff(t *testing.T) {
+	base, err := fixture.SeedBase()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := model.Compare(base, seed(t))
+	dir := t.TempDir()
+	for _, f := range report.AllFormats() {
+		path := filepath.Join(dir, "d."+f.Extension())
+		n, err := WriteDiff(path, d, f, Options{Ask: true})
+		if err != nil {
+			t.Fatalf("%v: %v", f, err)
+		}
+		var want bytes.Buffer
+		f.EncodeDiff(&want, report.BuildDiff(d))
+		got, _ := os.ReadFile(path)
+		if !bytes.Equal(got, want.Bytes()) || n != int64(len(got)) {
+			t.Errorf("%v: wrote %d bytes (said %d), want the %d of EncodeDiff", f, len(got), n, want.Len())
+		}
+		if _, err := WriteDiff(path, d, f, Options{Ask: true}); !errors.Is(err, ErrExists) {
+			t.Errorf("%v: a second write with Ask: %v, want ErrExists", f, err)
+		}
+	}
+}

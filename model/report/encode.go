@@ -99,9 +99,11 @@ func FormatOf(path string) (Format, bool) {
 }
 
 // EncodeJSON writes the schema-1 JSON document, indented, "→" kept as is.
-func EncodeJSON(w io.Writer, r Report) error {
+func EncodeJSON(w io.Writer, r Report) error { return encodeJSON(w, r) }
+
+func encodeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	return enc.Encode(v)
 }

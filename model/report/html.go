@@ -24,6 +24,9 @@ var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 	"instruction": Instruction,
 	"short":       shorten,
 	"code":        codeHTML,
+	"builtOn":     BuiltOn,
+	"copyText":    CopyText,
+	"eventSize":   EventSize,
 }).Parse(htmlTemplate))
 
 // EncodeHTML writes one self-contained page: styles, script and charts

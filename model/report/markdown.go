@@ -32,6 +32,9 @@ func EncodeMarkdown(out io.Writer, r Report) error {
 			fmt.Fprintf(w, "/%s", img.Variant)
 		}
 	}
+	if img.Base != nil {
+		fmt.Fprintf(w, " · %s", BuiltOn(*img.Base))
+	}
 	if c := img.Container; c != nil {
 		fmt.Fprintf(w, "\n\nContainer %s (%s) of %s, id `%s` · size %s · virtual size %s", inline(c.Name), c.State, inline(c.Image), c.ID,
 			knownBytes(c.SizeBytes), knownBytes(c.VirtualSizeBytes))
@@ -72,6 +75,7 @@ func EncodeMarkdown(out io.Writer, r Report) error {
 				layerRef(r, x.MadeBy), layerRef(r, x.KilledBy), changedNote(r, x))
 		}
 	}
+	writePathsMarkdown(w, r)
 	if len(r.Warnings) > 0 {
 		fmt.Fprint(w, "\n## Warnings\n\n")
 		for _, s := range r.Warnings {
@@ -138,4 +142,32 @@ func shorten(s string, n int) string {
 		return string(r[:n-1]) + "…"
 	}
 	return s
+}
+
+// writePathsMarkdown writes the history of each path asked (--path): a
+// table per path, one row per layer that touched it.
+func writePathsMarkdown(w io.Writer, r Report) {
+	for _, p := range r.Paths {
+		fmt.Fprintf(w, "\n## History of %s\n\n", inline(p.Path))
+		if len(p.History) == 0 {
+			fmt.Fprint(w, "No layer has this path.\n")
+			continue
+		}
+		fmt.Fprint(w, "| layer | | what | size | copy | step |\n| ---: | --- | --- | ---: | --- | --- |\n")
+		for _, e := range p.History {
+			copied := CopyText(e)
+			if copied == "" {
+				copied = "—"
+			}
+			fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s |\n", e.Layer, e.Marker, escapeCell(e.Text), EventSize(e), copied, inline(shorten(Instruction(commandOf(r, e.Layer)), 60)))
+		}
+	}
+}
+
+// commandOf is layer i's command, "" when the report has no such layer.
+func commandOf(r Report, i int) string {
+	if i < 0 || i >= len(r.Layers) {
+		return ""
+	}
+	return r.Layers[i].Command
 }

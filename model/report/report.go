@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"sort"
 	"time"
 
@@ -20,6 +21,7 @@ type Report struct {
 	Waste         []WasteReport `json:"waste"`
 	Hints         []Hint        `json:"hints"`
 	Warnings      []string      `json:"warnings"`
+	Paths         []PathReport  `json:"paths,omitempty"` // only with Options.Paths
 }
 
 // ImageSummary is the image's totals.
@@ -36,9 +38,24 @@ type ImageSummary struct {
 	Efficiency      float64          `json:"efficiency"`
 	WasteByCause    map[string]int64 `json:"wasteByCause"`
 	CompressedBytes *int64           `json:"compressedBytes"`
+	// Base is the image this one is built on, or null when none is known
+	// (an archive without --base, or no local image below it).
+	Base *BaseReport `json:"base"`
 	// Container is the container whose filesystem this is (container:NAME);
 	// omitted for an image.
 	Container *ContainerReport `json:"container,omitempty"`
+}
+
+// BaseReport names the base image: its first Layers layers are this
+// image's first, their files SizeBytes.
+type BaseReport struct {
+	Ref       string `json:"ref"`
+	ID        string `json:"id,omitempty"`
+	Layers    int    `json:"layers"`
+	SizeBytes int64  `json:"sizeBytes"`
+	// Given says the user named it (--base); otherwise the engine's image
+	// list did.
+	Given bool `json:"given,omitempty"`
 }
 
 // ContainerReport is the container whose writable layer is the last layer,
@@ -57,23 +74,29 @@ type ContainerReport struct {
 
 // LayerReport is one layer, bottom first.
 type LayerReport struct {
-	Index             int            `json:"index"`
-	DiffID            string         `json:"diffID"`
-	Digest            string         `json:"digest,omitempty"`
-	Command           string         `json:"command"`
-	Created           string         `json:"created,omitempty"`
-	Comment           string         `json:"comment,omitempty"`
-	Step              *int           `json:"step"`
-	SizeBytes         int64          `json:"sizeBytes"`
-	CompressedBytes   *int64         `json:"compressedBytes"`
-	Entries           int            `json:"entries"`
-	Added             int            `json:"added"`
-	Changed           int            `json:"changed"`
-	Deleted           int            `json:"deleted"`
-	WastedBytesMade   int64          `json:"wastedBytesMade"`
-	WastedBytesKilled int64          `json:"wastedBytesKilled"`
-	Container         bool           `json:"container,omitempty"` // a container's writable layer
-	Changes           []ChangeReport `json:"changes,omitempty"`
+	Index             int    `json:"index"`
+	DiffID            string `json:"diffID"`
+	Digest            string `json:"digest,omitempty"`
+	Command           string `json:"command"`
+	Created           string `json:"created,omitempty"`
+	Comment           string `json:"comment,omitempty"`
+	Step              *int   `json:"step"`
+	SizeBytes         int64  `json:"sizeBytes"`
+	CompressedBytes   *int64 `json:"compressedBytes"`
+	Entries           int    `json:"entries"`
+	Added             int    `json:"added"`
+	Changed           int    `json:"changed"`
+	Deleted           int    `json:"deleted"`
+	WastedBytesMade   int64  `json:"wastedBytesMade"`
+	WastedBytesKilled int64  `json:"wastedBytesKilled"`
+	// SharedWith is how many other local images hold this layer (the same
+	// layer on the same layers below: one copy on disk); null when the
+	// source cannot tell (an archive).
+	SharedWith *int `json:"sharedWith"`
+	// InBase says the layer is one of the base image's.
+	InBase    bool           `json:"inBase"`
+	Container bool           `json:"container,omitempty"` // a container's writable layer
+	Changes   []ChangeReport `json:"changes,omitempty"`
 }
 
 // ChangeReport is one path a layer changed (with --changes).
@@ -112,6 +135,9 @@ type WasteReport struct {
 // Options choose what a report holds.
 type Options struct {
 	Changes bool // list every layer's changed paths
+	// Paths asks for the history of these paths (with or without a
+	// leading slash), in this order.
+	Paths []string
 }
 
 // Build makes the report of an analysed image.
@@ -133,6 +159,8 @@ func Build(img *model.Image, opts Options) Report {
 			SizeBytes: known(c.SizeRw), VirtualSizeBytes: known(c.SizeRootFs),
 		}
 	}
+	rel := cfg.Relations
+	r.Image.Base = baseOf(img)
 	var pull int64
 	pullKnown := len(img.Layers) > 0
 	for _, l := range img.Layers {
@@ -143,6 +171,10 @@ func Build(img *model.Image, opts Options) Report {
 			Added: l.Added, Changed: l.Changed, Deleted: l.Deleted,
 			WastedBytesMade: l.WastedMade, WastedBytesKilled: l.WastedKilled,
 			Container: l.Container,
+			InBase:    rel.InBase(l.Index),
+		}
+		if n := rel.Sharers(l.Index); n >= 0 {
+			lr.SharedWith = &n
 		}
 		if l.Blob.CompressedSize >= 0 && l.Blob.Digest != "" {
 			size := l.Blob.CompressedSize
@@ -173,6 +205,7 @@ func Build(img *model.Image, opts Options) Report {
 		})
 	}
 	r.Hints = hints(img, r.Layers)
+	r.Paths = pathReports(img, opts.Paths)
 	return r
 }
 
@@ -214,4 +247,23 @@ func stamp(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// baseOf names the image img is built on, or nil when none is known.
+func baseOf(img *model.Image) *BaseReport {
+	b := img.Config.Relations.Base
+	if b == nil {
+		return nil
+	}
+	return &BaseReport{Ref: b.Ref, ID: b.ID, Layers: b.Layers, SizeBytes: img.BaseBytes(), Given: b.Given}
+}
+
+// BuiltOn says what an image is built on: "built on busybox:latest
+// (1 layer, 1.9 MiB)".
+func BuiltOn(b BaseReport) string {
+	layers := "layers"
+	if b.Layers == 1 {
+		layers = "layer"
+	}
+	return fmt.Sprintf("built on %s (%d %s, %s)", b.Ref, b.Layers, layers, Bytes(b.SizeBytes))
 }

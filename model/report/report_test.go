@@ -179,3 +179,44 @@ func TestMarkdownGolden(t *testing.T) {
 	}
 	golden.RequireEqual(t, buf.Bytes())
 }
+
+// The base and the layers' sharers reach every report: JSON image.base
+// (null without one), layers[].sharedWith (null when unknown) and inBase;
+// the Markdown and HTML summaries name the base.
+func TestBaseAndSharedLayers(t *testing.T) {
+	plain := Build(seedImage(t), Options{})
+	if plain.Image.Base != nil || plain.Layers[0].SharedWith != nil || plain.Layers[0].InBase {
+		t.Fatalf("no relations known, yet base %+v, sharedWith %v, inBase %v", plain.Image.Base, plain.Layers[0].SharedWith, plain.Layers[0].InBase)
+	}
+	var js bytes.Buffer
+	if err := EncodeJSON(&js, plain); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(js.String(), `"base": null`) || !strings.Contains(js.String(), `"sharedWith": null`) {
+		t.Errorf("unknown relations are not null in the JSON:\n%s", js.String()[:600])
+	}
+
+	img := seedImage(t)
+	img.Config.Relations = model.Relations{
+		Base:     &model.BaseImage{Ref: "busybox:latest", ID: "sha256:bb", Layers: 1},
+		SharedBy: [][]string{{"busybox:latest", "app:1"}, {"app:1"}, {}, {}, {}, {}, {}},
+	}
+	r := Build(img, Options{})
+	if b := r.Image.Base; b == nil || b.Ref != "busybox:latest" || b.Layers != 1 || b.SizeBytes != 1000 {
+		t.Fatalf("base %+v, want busybox:latest, 1 layer of 1000 bytes", b)
+	}
+	if *r.Layers[0].SharedWith != 2 || *r.Layers[1].SharedWith != 1 || *r.Layers[2].SharedWith != 0 || !r.Layers[0].InBase || r.Layers[1].InBase {
+		t.Errorf("layers 0-2: sharedWith %d %d %d, inBase %v %v", *r.Layers[0].SharedWith, *r.Layers[1].SharedWith, *r.Layers[2].SharedWith, r.Layers[0].InBase, r.Layers[1].InBase)
+	}
+	const built = "built on busybox:latest (1 layer, 1000 B)"
+	var md, html bytes.Buffer
+	if err := EncodeMarkdown(&md, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := EncodeHTML(&html, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md.String(), built) || !strings.Contains(html.String(), built) {
+		t.Errorf("a summary does not say %q:\nMarkdown: %s\nHTML has it: %v", built, md.String()[:300], strings.Contains(html.String(), built))
+	}
+}

@@ -1,4 +1,4 @@
-package main
+package genimage
 
 // Procedural trees for the million-entry image: every file's name, size and
 // bytes follow from its tree and index alone, so a later layer can recopy,
@@ -6,7 +6,6 @@ package main
 
 import (
 	"archive/tar"
-	"io"
 	"math"
 	"path"
 	"strconv"
@@ -53,7 +52,7 @@ func (t *tree) span(level int) int {
 }
 
 // dirAt is the path of the k-th directory at level (0 is the root).
-func (t *tree) dirAt(g *gen, level, k int) string {
+func (t *tree) dirAt(g *Gen, level, k int) string {
 	var b strings.Builder
 	b.WriteString(t.root)
 	for j := range level {
@@ -86,17 +85,17 @@ func (t *tree) filesUnder(level, k int) (from, to int) {
 }
 
 // fileAt is the i-th file as the tree first writes it.
-func (t *tree) fileAt(g *gen, i int) file {
+func (t *tree) fileAt(g *Gen, i int) File {
 	leaf, j := i/t.perLeaf(), i%t.perLeaf()
 	name := t.dirAt(g, t.depth, leaf) + "/" + g.word(t.id, 1<<20+uint64(leaf), uint64(j)) + "-" + strconv.Itoa(j) + t.ext
-	return file{name: name, typ: tar.TypeReg, mode: 0o644, content: t.id<<32 | uint64(i), size: g.size(t.id, uint64(i), t.mean), text: !t.noise}
+	return File{Name: name, Type: tar.TypeReg, Mode: 0o644, Content: t.id<<32 | uint64(i), Size: g.size(t.id, uint64(i), t.mean), Text: !t.noise}
 }
 
 // rewritten is file i with new bytes, as a later layer writes it.
-func (t *tree) rewritten(g *gen, i int, layer uint64) file {
+func (t *tree) rewritten(g *Gen, i int, layer uint64) File {
 	f := t.fileAt(g, i)
-	f.content |= layer << 56
-	f.size = g.size(t.id|layer<<56, uint64(i), t.mean)
+	f.Content |= layer << 56
+	f.Size = g.size(t.id|layer<<56, uint64(i), t.mean)
 	return f
 }
 
@@ -108,46 +107,35 @@ func mix(x uint64) uint64 {
 	return x ^ x>>31
 }
 
-func (g *gen) hash(a, b, c uint64) uint64 { return mix(g.seed ^ mix(a^mix(b^mix(c)))) }
+func (g *Gen) hash(a, b, c uint64) uint64 { return mix(g.seed ^ mix(a^mix(b^mix(c)))) }
 
-func (g *gen) word(a, b, c uint64) string { return g.words[g.hash(a, b, c)%uint64(len(g.words))] }
+func (g *Gen) word(a, b, c uint64) string { return g.words[g.hash(a, b, c)%uint64(len(g.words))] }
 
 // size draws an exponential size of the given mean above minFile.
-func (g *gen) size(id, i uint64, mean float64) int64 {
+func (g *Gen) size(id, i uint64, mean float64) int64 {
 	u := float64(g.hash(id, i, 0x5e)>>11+1) / (1 << 53)
 	return min(minFile+int64(-math.Log(u)*mean), maxFile)
 }
 
-// layerWriter writes one generated layer's tar with every directory once,
-// before what it holds, as layer diffs list them. Without a tar writer it
-// only counts, so that a plan can be sized before it is written.
+// layerWriter lists one generated layer's tar members with every directory
+// once, before what it holds, as layer diffs list them, and hands each to
+// emit. Without emit it only counts, so that a plan can be sized before it
+// is written.
 type layerWriter struct {
-	tw      *tar.Writer
-	g       *gen
+	emit    func(File) error
 	dirs    map[string]bool
 	dirMode int64 // of directories written because a child needs them
 	entries int
 	size    int64 // the tar's size, but for PAX records of long names
 }
 
-func newLayerWriter(w io.Writer, g *gen) *layerWriter {
-	lw := &layerWriter{g: g, dirs: map[string]bool{}, dirMode: 0o755, size: 1024}
-	if w != nil {
-		lw.tw = tar.NewWriter(w)
-	}
-	return lw
+func newLayerWriter(emit func(File) error) *layerWriter {
+	return &layerWriter{emit: emit, dirs: map[string]bool{}, dirMode: 0o755, size: 1024}
 }
 
-func (w *layerWriter) close() error {
-	if w.tw == nil {
-		return nil
-	}
-	return w.tw.Close()
-}
-
-func (w *layerWriter) put(f file) error {
-	name := strings.TrimSuffix(f.name, "/")
-	if f.typ == tar.TypeDir {
+func (w *layerWriter) put(f File) error {
+	name := strings.TrimSuffix(f.Name, "/")
+	if f.Type == tar.TypeDir {
 		if w.dirs[name] {
 			return nil
 		}
@@ -158,45 +146,36 @@ func (w *layerWriter) put(f file) error {
 			return err
 		}
 	}
-	if f.typ != tar.TypeReg {
-		f.size = 0
+	if f.Type != tar.TypeReg {
+		f.Size = 0
 	}
 	w.entries++
-	w.size += 512 + (f.size+511)/512*512
-	if w.tw == nil {
+	w.size += 512 + (f.Size+511)/512*512
+	if w.emit == nil {
 		return nil
 	}
-	hdr := &tar.Header{
-		Name: f.name, Typeflag: f.typ, Mode: f.mode, Size: f.size, Linkname: f.link,
-		ModTime: epoch, Uname: "root", Gname: "root",
-	}
-	if err := w.tw.WriteHeader(hdr); err != nil {
-		return err
-	}
-	return w.g.contents(w.tw, f)
+	return w.emit(f)
 }
 
-func (w *layerWriter) dir(p string, mode int64) error {
-	return w.put(file{name: p + "/", typ: tar.TypeDir, mode: mode})
-}
+func (w *layerWriter) dir(p string, mode int64) error { return w.put(DirFile(p, mode)) }
 
-func (w *layerWriter) whiteout(p string) error { return w.put(whF(p)) }
+func (w *layerWriter) whiteout(p string) error { return w.put(WhiteoutFile(p)) }
 
 func (w *layerWriter) opaque(dir string) error {
-	return w.put(file{name: dir + "/.wh..wh..opq", typ: tar.TypeReg, mode: 0o644})
+	return w.put(File{Name: dir + "/.wh..wh..opq", Type: tar.TypeReg, Mode: 0o644})
 }
 
 func (w *layerWriter) hardlink(name, target string) error {
-	return w.put(file{name: name, typ: tar.TypeLink, mode: 0o755, link: target})
+	return w.put(File{Name: name, Type: tar.TypeLink, Mode: 0o755, Link: target})
 }
 
 func (w *layerWriter) symlink(name, target string) error {
-	return w.put(file{name: name, typ: tar.TypeSymlink, mode: 0o777, link: target})
+	return w.put(File{Name: name, Type: tar.TypeSymlink, Mode: 0o777, Link: target})
 }
 
 // each puts mk(i) for each i in [from, to) that keep accepts (nil keeps
 // all).
-func (w *layerWriter) each(from, to int, keep func(int) bool, mk func(int) file) error {
+func (w *layerWriter) each(from, to int, keep func(int) bool, mk func(int) File) error {
 	for i := from; i < to; i++ {
 		if keep != nil && !keep(i) {
 			continue
