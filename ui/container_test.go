@@ -81,3 +81,15 @@ func screenHas(t *testing.T, a *App, wants ...string) {
 		}
 	}
 }
+
+// The SHARED column says nothing of the writable layer: no image holds it.
+func TestContainerSharedCell(t *testing.T) {
+	img := containerImage(t)
+	img.Config.Relations = model.Relations{SharedBy: [][]string{{"lx-fixture/seed:latest"}, {}}}
+	a := newTestApp(t, true, 140, 36)
+	loaded(t, a, img)
+	if regexpMatch(`164\.0 KiB.*-1\s+container web`, screen(a)) {
+		t.Errorf("the writable layer's SHARED cell is -1:\n%s", screen(a))
+	}
+	screenHas(t, a, "0 1007.4 KiB 12 0 0 · · 1 ADD", "1 64.0 KiB 2 0 0 64.0 KiB · · COPY big64", "2 164.0 KiB 2 1 1 · 64.0 KiB container web (running)")
+}

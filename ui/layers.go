@@ -295,7 +295,9 @@ func (p *layersPane) sharedCell(cols layerCols, k int) string {
 	}
 	v := ""
 	if k >= 0 {
-		v = wasteCell(int64(p.img.cfg.Relations.Sharers(k)), func(n int64) string { return fmt.Sprint(n) })
+		if n := p.img.cfg.Relations.Sharers(k); n >= 0 { // none for a layer no store lists (a container's)
+			v = wasteCell(int64(n), func(n int64) string { return fmt.Sprint(n) })
+		}
 	}
 	return fmt.Sprintf(cols.shared, v)
 }
