@@ -114,6 +114,7 @@ type e2eReport struct {
 	Image         struct {
 		Ref             string           `json:"ref"`
 		ID              string           `json:"id"`
+		Architecture    string           `json:"architecture"`
 		LayerCount      int              `json:"layerCount"`
 		TotalBytes      int64            `json:"totalBytes"`
 		WastedBytes     int64            `json:"wastedBytes"`
