@@ -121,6 +121,7 @@ type e2eReport struct {
 		Efficiency      float64          `json:"efficiency"`
 		WasteByCause    map[string]int64 `json:"wasteByCause"`
 		CompressedBytes *int64           `json:"compressedBytes"`
+		WastedPull      *int64           `json:"wastedPullCostEstimate"`
 	} `json:"image"`
 	Layers []struct {
 		Index             int    `json:"index"`

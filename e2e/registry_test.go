@@ -54,6 +54,9 @@ func samePullSizes(t *testing.T, r *e2eReport) {
 	if r.Image.CompressedBytes == nil || *r.Image.CompressedBytes != sum {
 		t.Errorf("image.compressedBytes %v, want the layers' sum %d", r.Image.CompressedBytes, sum)
 	}
+	if e := r.Image.WastedPull; e == nil || r.Image.WastedBytes == 0 && *e != 0 || *e > sum {
+		t.Errorf("image.wastedPullCostEstimate %v for %d wasted bytes", e, r.Image.WastedBytes)
+	}
 }
 
 // TestRegistrySameAsArchive: every fixture, pushed by skopeo, reads back
