@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 
+	"lx.dev/lx/internal/fixture"
 	"lx.dev/lx/model"
 
 	"lx.dev/lx/internal/fixture/seed"
@@ -62,16 +63,11 @@ func buildImage(t *testing.T, cfg model.Config, layers [][]model.Entry) *model.I
 // known).
 func buildTars(t *testing.T, cfg model.Config, layers [][]model.Entry, tarBytes int64) *model.Image {
 	t.Helper()
-	b := model.NewBuilder(cfg)
-	for k, l := range layers {
-		if tarBytes > 0 {
-			b.SetTarBytes(k, tarBytes)
-		}
-		if _, err := b.AddLayer(l); err != nil {
-			t.Fatal(err)
-		}
+	var tars func(int) int64
+	if tarBytes > 0 {
+		tars = func(int) int64 { return tarBytes }
 	}
-	img, err := b.Finish()
+	img, err := fixture.Build(cfg, layers, tars)
 	if err != nil {
 		t.Fatal(err)
 	}
