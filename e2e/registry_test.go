@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -261,3 +262,38 @@ func (b cutBody) Read(p []byte) (int, error) {
 }
 
 func (b cutBody) Close() error { return b.c.Close() }
+
+// TestRegistryExplore: lx registry://…/seed:latest opens in a real
+// terminal with the pull sizes in the layer list, at 80x24 and wide, and
+// the waste list says what the wasted copies cost a pull.
+func TestRegistryExplore(t *testing.T) {
+	reg := testengine.Registry(t)
+	ref := "registry://" + reg + "/lx-fixture/seed:latest"
+	for _, c := range []struct {
+		w, h int
+		row  *regexp.Regexp // layer 2 (dd, 1 MiB): its size, its pull size, A 1
+	}{
+		{80, 24, regexp.MustCompile(`(?m)^│\s+2\s+1\.0M\s+[\d.]+[BKM]\s+1\s+0\s+0\s`)},
+		{160, 45, regexp.MustCompile(`(?m)^│\s+2\s+1\.0 MiB\s+[\d.]+ (B|KiB|MiB)\s+1\s+0\s+0\s`)},
+	} {
+		t.Run(fmt.Sprintf("%dx%d", c.w, c.h), func(t *testing.T) {
+			t.Parallel()
+			tt := startTmux(t, t.TempDir(), c.w, c.h, ref)
+			s := tt.waitFor("the analysed image", regexp.MustCompile(`efficiency \d`))
+			if !regexp.MustCompile(`SIZE\s+PULL\s+A\s+C\s+D`).MatchString(s) {
+				t.Errorf("no PULL column in the layer list:\n%s", s)
+			}
+			tt.keys("]", "]", "]")
+			s = tt.waitFor("layer 2's pull size", c.row)
+			tt.keys("w")
+			s = tt.waitFor("the waste list", regexp.MustCompile(`Wasted copies`))
+			if !strings.Contains(s, "a pull, estimated") || !strings.Contains(s, "≈PULL") {
+				t.Errorf("the waste list does not say what the copies cost a pull:\n%s", s)
+			}
+			tt.keys("Escape", "q")
+			if code := tt.exitCode(); code != "0" {
+				t.Errorf("lx exited %s, want 0", code)
+			}
+		})
+	}
+}
