@@ -66,9 +66,15 @@ func figures(t testing.TB, img *model.Image) string {
 	im := doc["image"].(map[string]any)
 	delete(im, "ref")
 	delete(im, "compressedBytes")
+	delete(im, "wastedPullCostEstimate")
 	for _, l := range doc["layers"].([]any) {
 		delete(l.(map[string]any), "digest")
 		delete(l.(map[string]any), "compressedBytes")
+	}
+	for _, list := range []string{"waste", "hints"} {
+		for _, it := range doc[list].([]any) {
+			delete(it.(map[string]any), "pullCostEstimate")
+		}
 	}
 	out, _ := json.MarshalIndent(doc, "", " ")
 	return string(out)
@@ -133,6 +139,16 @@ func TestCompressedSizesKnownOnlyForShippedBlobs(t *testing.T) {
 	}
 	if l := img.Config.Layers[0]; l.CompressedSize != -1 {
 		t.Errorf("legacy layer blob %+v: a docker save does not know pull sizes", l)
+	}
+	// An uncompressed blob's size is no pull size: a push compresses it.
+	img, err = analyzeRef(t, testarchive.WriteFile(t, "c.tar", ociArchive(t, Plain, true, im)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range img.Config.Layers {
+		if l.CompressedSize != -1 || !strings.HasPrefix(l.Digest, "sha256:") {
+			t.Errorf("plain layer blob %d %+v: want its digest, and no pull size", i, l)
+		}
 	}
 }
 

@@ -309,11 +309,21 @@ func imageFor(read metaReader, c candidate, ref string) (model.Config, error) {
 		blob := model.LayerBlob{CompressedSize: -1}
 		if i < len(c.blobs) {
 			d := c.blobs[i]
-			blob = model.LayerBlob{Digest: d.Digest.String(), MediaType: d.MediaType, CompressedSize: d.Size}
+			blob = model.LayerBlob{Digest: d.Digest.String(), MediaType: d.MediaType, CompressedSize: -1}
+			if compressedType(d.MediaType) {
+				// Shipped compressed, a push keeps it as it is: its pull size.
+				// An uncompressed blob would be compressed by a push.
+				blob.CompressedSize = d.Size
+			}
 		}
 		cfg.Layers = append(cfg.Layers, blob)
 	}
 	return cfg, nil
+}
+
+// compressedType tells whether a layer media type says gzip or zstd.
+func compressedType(mt string) bool {
+	return strings.Contains(mt, "gzip") || strings.Contains(mt, "zstd")
 }
 
 // orZero is a time the document may leave out.
