@@ -367,3 +367,22 @@ func TestUnknownPlatformListed(t *testing.T) {
 		t.Errorf("describe = %q", got)
 	}
 }
+
+// An index entry that points at a nested index names the image: the names
+// the nested index gives its manifests do not replace it.
+func TestNestedIndexOuterTagNamesImage(t *testing.T) {
+	amd, arm := twoPlatforms(t)
+	amd.tag, arm.tag = "inner:1", "inner:1"
+	p := testarchive.WriteFile(t, "nested.tar", testarchive.OCI(t, testarchive.OCIOptions{Comp: testarchive.Gzip, Nest: "multi:1"}, archived([]testImage{amd, arm})...))
+	_, err := analyzeRef(t, p, Options{Platform: "linux/s390x"})
+	if err == nil || !strings.Contains(err.Error(), "the archive holds: linux/amd64 (multi:1), linux/arm64 (multi:1)") {
+		t.Errorf("unknown platform: %v; want both platforms listed under the outer tag", err)
+	}
+	img, err := analyzeRef(t, "oci-archive:"+p+":multi:1", Options{Platform: "linux/arm64"})
+	if err != nil {
+		t.Fatalf("the outer tag: %v", err)
+	}
+	if _, ok := img.Lookup("arm"); !ok || img.Config.Ref != "multi:1" {
+		t.Errorf("ref %q, arm found %v; want the arm64 image named multi:1", img.Config.Ref, ok)
+	}
+}

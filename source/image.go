@@ -155,9 +155,9 @@ func walkIndex(read metaReader, member string, raw []byte, ref string, depth int
 		if d.Annotations["vnd.docker.reference.type"] == "attestation-manifest" {
 			continue // build provenance, not an image
 		}
-		r := ref
-		if name := imageName(d.Annotations); name != "" {
-			r = name
+		r := ref // a nested index's entries are named by the entry that points at it
+		if r == "" {
+			r = imageName(d.Annotations)
 		}
 		m, err := blobMember(d.Digest.String())
 		if err != nil {
