@@ -162,7 +162,7 @@ func (s *archiveScan) member(name string, size int64, r io.Reader) error {
 		return err
 	}
 	switch {
-	case looksLikeJSON(head):
+	case isJSON(head, size):
 		return s.keepJSON(name, size, br)
 	case bytes.HasPrefix(head, gzipMagic), bytes.HasPrefix(head, zstdMagic), looksLikeTar(head):
 		l, err := ReadLayer(br)

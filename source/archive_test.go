@@ -1,11 +1,9 @@
 package source
 
 import (
-	"archive/tar"
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -254,26 +252,12 @@ func TestBadArchives(t *testing.T) {
 
 // renameMember rewrites an archive with one member renamed.
 func renameMember(t testing.TB, archive []byte, from, to string) []byte {
-	t.Helper()
-	var out bytes.Buffer
-	tw := tar.NewWriter(&out)
-	err := testarchive.Each(bytes.NewReader(archive), func(m testarchive.Member) error {
-		if m.Header.Name == from {
-			m.Header.Name = to
+	return testarchive.Rewritten(t, archive, func(e testarchive.Edit) testarchive.Edit {
+		if e.Name == from {
+			e.Name = to
 		}
-		if err := tw.WriteHeader(m.Header); err != nil {
-			return err
-		}
-		_, err := io.Copy(tw, m.Body)
-		return err
+		return e
 	})
-	if err == nil {
-		err = tw.Close()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
 }
 
 func corruptMiddle(b []byte) []byte {
@@ -384,5 +368,60 @@ func TestNestedIndexOuterTagNamesImage(t *testing.T) {
 	}
 	if _, ok := img.Lookup("arm"); !ok || img.Config.Ref != "multi:1" {
 		t.Errorf("ref %q, arm found %v; want the arm64 image named multi:1", img.Config.Ref, ok)
+	}
+}
+
+// An archive whose manifest lists no image says so, naming the member,
+// through the seekable reader (a plain file), the streaming one (a
+// compressed archive) and a layout directory.
+func TestManifestListsNoImage(t *testing.T) {
+	legacy := testarchive.Legacy(t) // manifest.json is null
+	empty := testarchive.Rewritten(t, legacy, testarchive.Replace("manifest.json", []byte("[]\n")))
+	spaced := testarchive.Rewritten(t, legacy, testarchive.Replace("manifest.json", []byte(" null\n")))
+	oci := testarchive.OCI(t, testarchive.OCIOptions{})                                           // index.json lists no manifest
+	d25 := testarchive.OCI(t, testarchive.OCIOptions{Docker: true})                               // neither does manifest.json
+	nullIndex := testarchive.Rewritten(t, oci, testarchive.Replace("index.json", []byte("null"))) // an index that is null
+	for _, c := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"manifest.json null", legacy, "manifest.json lists no image"},
+		{"manifest.json null, spaced", spaced, "manifest.json lists no image"},
+		{"manifest.json []", empty, "manifest.json lists no image"},
+		{"index.json, no manifests", oci, "index.json lists no image"},
+		{"index.json null", nullIndex, "index.json lists no image"},
+		{"docker 25, no image", d25, "manifest.json lists no image"},
+		{"manifest.json {}", testarchive.Rewritten(t, legacy, testarchive.Replace("manifest.json", []byte("{}"))), "manifest.json: invalid JSON: the document is an object, not an array"},
+		{"index.json []", testarchive.Rewritten(t, oci, testarchive.Replace("index.json", []byte("[]"))), "index.json: invalid JSON: the document is an array, not an object"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for _, p := range []string{
+				testarchive.WriteFile(t, "bad.tar", c.data),
+				testarchive.WriteFile(t, "bad.tar.gz", compressed(t, c.data, Gzip)),
+			} {
+				_, err := analyzeRef(t, p, Options{})
+				if err == nil || !strings.Contains(err.Error(), p+": "+c.want) || strings.Contains(err.Error(), "\n") {
+					t.Errorf("%s: %v; want one line naming the archive and saying %q", filepath.Base(p), err, c.want)
+				}
+			}
+		})
+	}
+	dir := ociDir(t, Plain)
+	if _, err := analyzeRef(t, dir, Options{}); err == nil || !strings.Contains(err.Error(), dir+": index.json lists no image") {
+		t.Errorf("a layout directory: %v; want it named, and index.json", err)
+	}
+}
+
+// A manifest that is no JSON at all is named, whichever reader finds it.
+func TestManifestNotJSONNamed(t *testing.T) {
+	garbage := testarchive.Rewritten(t, legacyArchive(t, seedImage(t)), testarchive.Replace("manifest.json", []byte("garbage, not a manifest")))
+	for _, p := range []string{
+		testarchive.WriteFile(t, "bad.tar", garbage),
+		testarchive.WriteFile(t, "bad.tar.gz", compressed(t, garbage, Gzip)),
+	} {
+		if _, err := analyzeRef(t, p, Options{}); err == nil || !strings.Contains(err.Error(), p+": manifest.json") {
+			t.Errorf("%s: %v; want the archive and manifest.json named", filepath.Base(p), err)
+		}
 	}
 }

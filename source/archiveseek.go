@@ -103,7 +103,7 @@ func (idx *archiveIndex) member(name string, size, offset int64, r io.Reader) er
 	if err != nil && err != io.EOF {
 		return err
 	}
-	if !looksLikeJSON(head) {
+	if !isJSON(head, size) {
 		idx.blobs[name] = section{offset, size}
 		return nil
 	}

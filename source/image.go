@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"reflect"
 	"strings"
 	"time"
 
@@ -99,7 +100,9 @@ func blobMember(digest string) (string, error) {
 // when the archive is an OCI layout (Docker 25+ writes both), else from
 // docker save's manifest.json.
 func listCandidates(read metaReader) ([]candidate, error) {
-	if idx, err := read("index.json"); err == nil {
+	idx, err := read("index.json")
+	indexed := err == nil
+	if indexed {
 		var out []candidate
 		if err := walkIndex(read, "index.json", idx, "", 0, &out); err != nil {
 			return nil, err
@@ -111,10 +114,12 @@ func listCandidates(read metaReader) ([]candidate, error) {
 		return nil, err
 	}
 	raw, err := read("manifest.json")
-	if errors.Is(err, errMissing) {
+	switch {
+	case errors.Is(err, errMissing) && indexed:
+		return nil, fmt.Errorf("index.json lists no image")
+	case errors.Is(err, errMissing):
 		return nil, fmt.Errorf("no manifest.json or index.json: not a docker save archive or OCI layout")
-	}
-	if err != nil {
+	case err != nil:
 		return nil, err
 	}
 	var ms []saveManifest
@@ -341,8 +346,41 @@ func jsonError(err error) error {
 		return fmt.Errorf("invalid JSON at byte %d", syn.Offset)
 	}
 	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) && typ.Field == "" {
+		return fmt.Errorf("invalid JSON: the document is %s, not %s", jsonKind(typ.Value), jsonKind(goKind(typ.Type)))
+	}
 	if errors.As(err, &typ) {
 		return fmt.Errorf("invalid JSON: field %q has the wrong type", typ.Field)
 	}
 	return fmt.Errorf("invalid JSON: %v", err)
+}
+
+// jsonKind names a JSON value's kind as encoding/json reports it
+// ("object", "array", "number 3"...), with its article.
+func jsonKind(v string) string {
+	v, _, _ = strings.Cut(v, " ")
+	switch v {
+	case "object", "array":
+		return "an " + v
+	case "bool":
+		return "a boolean"
+	}
+	return "a " + v
+}
+
+// goKind is the JSON kind a Go type is read from.
+func goKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Pointer:
+		return goKind(t.Elem())
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "bool"
+	case reflect.Struct, reflect.Map:
+		return "object"
+	}
+	return "number"
 }

@@ -3,6 +3,7 @@ package source
 import (
 	"archive/tar"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -32,6 +33,13 @@ func (m *members[B]) link(name, target string, symbolic bool) {
 	m.links[name] = memberName(target)
 }
 
+// isJSON tells a JSON member from a blob by its first bytes (head, at
+// most the first 512 of size): an object or an array, or a whole small
+// member that is any JSON value ("null" too, which is no tar and no blob).
+func isJSON(head []byte, size int64) bool {
+	return looksLikeJSON(head) || int64(len(head)) == size && json.Valid(head)
+}
+
 // keepJSON keeps a JSON member, unless it is too big to be metadata.
 func (m *members[B]) keepJSON(name string, size int64, r io.Reader) error {
 	if size > maxMeta {
@@ -53,7 +61,7 @@ func (m *members[B]) meta(name string) ([]byte, error) {
 		return b, nil
 	}
 	if why, ok := m.unreadable[name]; ok {
-		return nil, errors.New(why)
+		return nil, fmt.Errorf("%s: %s", name, why)
 	}
 	if _, ok := m.blobs[name]; ok {
 		return nil, fmt.Errorf("%s is a layer, not a JSON document", name)

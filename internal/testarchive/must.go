@@ -76,3 +76,13 @@ func WriteFile(t testing.TB, name string, b []byte) string {
 	}
 	return p
 }
+
+// Rewritten is the archive passed through edit (see Rewrite).
+func Rewritten(t testing.TB, archive []byte, edit func(Edit) Edit) []byte {
+	t.Helper()
+	b, err := Rewrite(archive, edit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
