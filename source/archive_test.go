@@ -94,7 +94,7 @@ func layouts(t *testing.T, im testImage) map[string]string {
 }
 
 func TestSeedThroughEveryLayout(t *testing.T) {
-	var first, firstName string
+	var same agreeing
 	for name, ref := range layouts(t, seedImage(t)) {
 		t.Run(name, func(t *testing.T) {
 			img, err := analyzeRef(t, ref, Options{})
@@ -110,13 +110,37 @@ func TestSeedThroughEveryLayout(t *testing.T) {
 			if img.Config.Ref != "seed:latest" {
 				t.Errorf("ref %q, want the tag inside the archive", img.Config.Ref)
 			}
-			f := figures(t, img)
-			if first == "" {
-				first, firstName = f, name
-			} else if f != first {
-				t.Errorf("figures differ from %s:\n%s\nvs\n%s", firstName, f, first)
-			}
+			same.check(t, name, img)
 		})
+	}
+}
+
+// agreeing checks that images have the figures of the first it was given.
+type agreeing struct{ first, name string }
+
+func (a *agreeing) check(t *testing.T, name string, img *model.Image) {
+	t.Helper()
+	f := figures(t, img)
+	if a.first == "" {
+		a.first, a.name = f, name
+	} else if f != a.first {
+		t.Errorf("figures differ from %s:\n%s\nvs\n%s", a.name, f, a.first)
+	}
+}
+
+// failsNaming checks that an archive's bytes, as a plain file (read
+// seeking) and gzip-compressed (read as a stream), fail in one line naming
+// the archive and saying want.
+func failsNaming(t *testing.T, data []byte, want string) {
+	t.Helper()
+	for _, p := range []string{
+		testarchive.WriteFile(t, "bad.tar", data),
+		testarchive.WriteFile(t, "bad.tar.gz", compressed(t, data, Gzip)),
+	} {
+		_, err := analyzeRef(t, p, Options{})
+		if err == nil || !strings.Contains(err.Error(), p+": "+want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: %v; want one line naming the archive and saying %q", filepath.Base(p), err, want)
+		}
 	}
 }
 
@@ -171,23 +195,31 @@ func twoPlatforms(t *testing.T) (amd, arm testImage) {
 
 func TestPlatformChoice(t *testing.T) {
 	amd, arm := twoPlatforms(t)
-	ref := testarchive.WriteFile(t, "m.tar", ociArchive(t, Gzip, false, amd, arm))
+	choosesArm(t, testarchive.WriteFile(t, "m.tar", ociArchive(t, Gzip, false, amd, arm)), "linux/amd64 (multi:1), linux/arm64 (multi:1)")
+	amd.arch, arm.arch = "ppc64le", "riscv64"
+	_, err := analyzeRef(t, testarchive.WriteFile(t, "n.tar", ociArchive(t, Gzip, false, amd, arm)), Options{})
+	if err == nil || !strings.Contains(err.Error(), "choose one with --platform") {
+		t.Errorf("two foreign platforms, none chosen: %v", err)
+	}
+}
+
+// choosesArm checks that --platform linux/arm64 reads the image of ref
+// that holds the file "arm", and that a platform ref lacks lists the
+// choices, want among them. It returns the image read.
+func choosesArm(t *testing.T, ref, want string) *model.Image {
+	t.Helper()
 	img, err := analyzeRef(t, ref, Options{Platform: "linux/arm64"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := img.Lookup("arm"); !ok || img.Config.Architecture != "arm64" {
-		t.Errorf("--platform linux/arm64 gave %s", img.Config.Architecture)
+		t.Errorf("--platform linux/arm64 gave %s %s", img.Config.Ref, img.Config.Architecture)
 	}
 	_, err = analyzeRef(t, ref, Options{Platform: "linux/s390x"})
-	if err == nil || !strings.Contains(err.Error(), "linux/amd64 (multi:1), linux/arm64 (multi:1)") {
-		t.Errorf("unknown platform: %v; want the choices listed", err)
+	if err == nil || !strings.Contains(err.Error(), "the archive holds: "+want) {
+		t.Errorf("unknown platform: %v; want the choices listed: %s", err, want)
 	}
-	amd.arch, arm.arch = "ppc64le", "riscv64"
-	_, err = analyzeRef(t, testarchive.WriteFile(t, "n.tar", ociArchive(t, Gzip, false, amd, arm)), Options{})
-	if err == nil || !strings.Contains(err.Error(), "choose one with --platform") {
-		t.Errorf("two foreign platforms, none chosen: %v", err)
-	}
+	return img
 }
 
 func TestTagChoice(t *testing.T) {
@@ -358,16 +390,8 @@ func TestNestedIndexOuterTagNamesImage(t *testing.T) {
 	amd, arm := twoPlatforms(t)
 	amd.tag, arm.tag = "inner:1", "inner:1"
 	p := testarchive.WriteFile(t, "nested.tar", testarchive.OCI(t, testarchive.OCIOptions{Comp: testarchive.Gzip, Nest: "multi:1"}, archived([]testImage{amd, arm})...))
-	_, err := analyzeRef(t, p, Options{Platform: "linux/s390x"})
-	if err == nil || !strings.Contains(err.Error(), "the archive holds: linux/amd64 (multi:1), linux/arm64 (multi:1)") {
-		t.Errorf("unknown platform: %v; want both platforms listed under the outer tag", err)
-	}
-	img, err := analyzeRef(t, "oci-archive:"+p+":multi:1", Options{Platform: "linux/arm64"})
-	if err != nil {
-		t.Fatalf("the outer tag: %v", err)
-	}
-	if _, ok := img.Lookup("arm"); !ok || img.Config.Ref != "multi:1" {
-		t.Errorf("ref %q, arm found %v; want the arm64 image named multi:1", img.Config.Ref, ok)
+	if img := choosesArm(t, "oci-archive:"+p+":multi:1", "linux/amd64 (multi:1), linux/arm64 (multi:1)"); img.Config.Ref != "multi:1" {
+		t.Errorf("ref %q; want the outer tag", img.Config.Ref)
 	}
 }
 
@@ -395,17 +419,7 @@ func TestManifestListsNoImage(t *testing.T) {
 		{"manifest.json {}", testarchive.Rewritten(t, legacy, testarchive.Replace("manifest.json", []byte("{}"))), "manifest.json: invalid JSON: the document is an object, not an array"},
 		{"index.json []", testarchive.Rewritten(t, oci, testarchive.Replace("index.json", []byte("[]"))), "index.json: invalid JSON: the document is an array, not an object"},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			for _, p := range []string{
-				testarchive.WriteFile(t, "bad.tar", c.data),
-				testarchive.WriteFile(t, "bad.tar.gz", compressed(t, c.data, Gzip)),
-			} {
-				_, err := analyzeRef(t, p, Options{})
-				if err == nil || !strings.Contains(err.Error(), p+": "+c.want) || strings.Contains(err.Error(), "\n") {
-					t.Errorf("%s: %v; want one line naming the archive and saying %q", filepath.Base(p), err, c.want)
-				}
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { failsNaming(t, c.data, c.want) })
 	}
 	dir := ociDir(t, Plain)
 	if _, err := analyzeRef(t, dir, Options{}); err == nil || !strings.Contains(err.Error(), dir+": index.json lists no image") {
@@ -416,12 +430,5 @@ func TestManifestListsNoImage(t *testing.T) {
 // A manifest that is no JSON at all is named, whichever reader finds it.
 func TestManifestNotJSONNamed(t *testing.T) {
 	garbage := testarchive.Rewritten(t, legacyArchive(t, seedImage(t)), testarchive.Replace("manifest.json", []byte("garbage, not a manifest")))
-	for _, p := range []string{
-		testarchive.WriteFile(t, "bad.tar", garbage),
-		testarchive.WriteFile(t, "bad.tar.gz", compressed(t, garbage, Gzip)),
-	} {
-		if _, err := analyzeRef(t, p, Options{}); err == nil || !strings.Contains(err.Error(), p+": manifest.json") {
-			t.Errorf("%s: %v; want the archive and manifest.json named", filepath.Base(p), err)
-		}
-	}
+	failsNaming(t, garbage, "manifest.json")
 }

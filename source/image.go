@@ -65,6 +65,9 @@ type candidate struct {
 	layers   []string // member names of the layer blobs, bottom first
 	blobs    []ocispec.Descriptor
 	problem  string // why it cannot be read, when it cannot
+	// v1 says the image is a pre-1.10 docker save's (archivev1.go):
+	// config is its top layer's json, and it lists no diffIDs.
+	v1 bool
 }
 
 // describe names the candidate in a list of choices: "linux/amd64
@@ -98,8 +101,10 @@ func blobMember(digest string) (string, error) {
 
 // listCandidates finds every image an archive describes: from index.json
 // when the archive is an OCI layout (Docker 25+ writes both), else from
-// docker save's manifest.json.
-func listCandidates(read metaReader) ([]candidate, error) {
+// docker save's manifest.json, else from the repositories and layer
+// directories of a docker save before Docker 1.10. v1IDs lists the
+// directories that hold a json member.
+func listCandidates(read metaReader, v1IDs func() []string) ([]candidate, error) {
 	idx, err := read("index.json")
 	indexed := err == nil
 	if indexed {
@@ -115,10 +120,14 @@ func listCandidates(read metaReader) ([]candidate, error) {
 	}
 	raw, err := read("manifest.json")
 	switch {
-	case errors.Is(err, errMissing) && indexed:
-		return nil, fmt.Errorf("index.json lists no image")
 	case errors.Is(err, errMissing):
-		return nil, fmt.Errorf("no manifest.json or index.json: not a docker save archive or OCI layout")
+		if out, err := v1Candidates(read, v1IDs()); err != nil || len(out) > 0 {
+			return out, err
+		}
+		if indexed {
+			return nil, fmt.Errorf("index.json lists no image")
+		}
+		return nil, fmt.Errorf("no manifest.json, index.json or repositories: not a docker save archive or OCI layout")
 	case err != nil:
 		return nil, err
 	}
@@ -265,9 +274,9 @@ func memberName(p string) string {
 }
 
 // chooseImage picks the image an archive's manifests list (by the
-// options' platform) and reads its config.
-func chooseImage(meta metaReader, opts Options, ref string) (candidate, model.Config, error) {
-	cands, err := listCandidates(meta)
+// options' platform) and reads its config (see listCandidates).
+func chooseImage(meta metaReader, v1IDs func() []string, opts Options, ref string) (candidate, model.Config, error) {
+	cands, err := listCandidates(meta, v1IDs)
 	if err != nil {
 		return candidate{}, model.Config{}, err
 	}
@@ -288,6 +297,15 @@ func imageFor(read metaReader, c candidate, ref string) (model.Config, error) {
 	var ic imageConfig
 	if err := json.Unmarshal(raw, &ic); err != nil {
 		return model.Config{}, fmt.Errorf("image config %s: %w", c.config, jsonError(err))
+	}
+	if c.v1 {
+		if ic.History, err = v1History(read, c.layers); err != nil {
+			return model.Config{}, err
+		}
+		ic.RootFS.DiffIDs = nil
+		for range c.layers {
+			ic.RootFS.DiffIDs = append(ic.RootFS.DiffIDs, "") // the layer tars' own hashes: see deliver
+		}
 	}
 	if len(ic.RootFS.DiffIDs) != len(c.layers) {
 		return model.Config{}, fmt.Errorf("image config %s lists %d layers, its manifest %d", c.config, len(ic.RootFS.DiffIDs), len(c.layers))

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"sort"
+	"strings"
 )
 
 // members is an archive's directory as a pass over its tar headers finds
@@ -82,7 +84,20 @@ func (m *members[B]) blob(name string) (B, error) {
 	if _, ok := m.files[real]; ok {
 		return none, fmt.Errorf("%s: not a layer: a JSON document", name)
 	}
-	return none, fmt.Errorf("the manifest names layer %s, which is not in the archive", name)
+	return none, fmt.Errorf("the image's layer %s is not in the archive", name)
+}
+
+// v1IDs lists the directories that hold a json member: the layers of a
+// docker save before Docker 1.10.
+func (m *members[B]) v1IDs() []string {
+	var ids []string
+	for name := range m.files {
+		if id, ok := strings.CutSuffix(name, "/json"); ok && !strings.Contains(id, "/") {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return ids
 }
 
 // resolve follows member links (at most a few hops; loops end there).
