@@ -432,3 +432,21 @@ func TestManifestNotJSONNamed(t *testing.T) {
 	garbage := testarchive.Rewritten(t, legacyArchive(t, seedImage(t)), testarchive.Replace("manifest.json", []byte("garbage, not a manifest")))
 	failsNaming(t, garbage, "manifest.json")
 }
+
+// Kaniko writes a directory named "/" for the root in every layer. A
+// compressed archive decodes every blob as it streams past, so such a
+// layer of another image is read too: it must not fail the one chosen.
+func TestKanikoRootInAnotherImage(t *testing.T) {
+	kaniko := testImage{tag: "kaniko:1", layers: [][]byte{tarOf(t, dirM("/", 0o755), fileM("app", 0o644, "k"))}, steps: []step{{"kaniko", true}}}
+	other := testImage{tag: "other:1", layers: [][]byte{tarOf(t, fileM("other", 0o644, "o"))}, steps: []step{{"other", true}}}
+	p := testarchive.WriteFile(t, "both.tar.zst", compressed(t, ociArchive(t, Gzip, true, kaniko, other), Zstd))
+	for tag, file := range map[string]string{"other:1": "other", "kaniko:1": "app"} {
+		img, err := analyzeRef(t, p, Options{Tag: tag})
+		if err != nil {
+			t.Fatalf("%s: %v", tag, err)
+		}
+		if _, ok := img.Lookup(file); !ok || len(img.Warnings) != 0 {
+			t.Errorf("%s: no %s, or warnings %q", tag, file, img.Warnings)
+		}
+	}
+}
