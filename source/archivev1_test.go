@@ -189,7 +189,7 @@ func TestV1Broken(t *testing.T) {
 		want string
 	}{
 		{"parent missing", drop(mid + "/json"), top + "/json: its parent " + mid + " is not in the archive (no " + mid + "/json)"},
-		{"layer missing", drop(mid + "/layer.tar"), "the image's layer " + mid + "/layer.tar is not in the archive"},
+		{"layer missing", drop(mid + "/layer.tar"), "the image lists layer " + mid + "/layer.tar, which is not in the archive"},
 		{"loop", v1Edit(t, v1, bottom, func(d map[string]any) { d["parent"] = top }), bottom + "/json: its parent " + top + " makes the parent chain a loop"},
 		{"invalid parent", v1Edit(t, v1, mid, func(d map[string]any) { d["parent"] = "../" + bottom }), mid + `/json: its parent "../` + bottom + `" is not a layer id`},
 		{"json not JSON", testarchive.Rewritten(t, v1, testarchive.Replace(mid+"/json", []byte(`{"parent": `))), mid + "/json: invalid JSON"},

@@ -38,7 +38,7 @@ func (d *Dir) load(ctx context.Context, sink Sink) error {
 	for _, m := range c.layers {
 		st, err := os.Stat(d.file(m))
 		if err != nil {
-			return fmt.Errorf("the image's layer %s is not in the directory", m)
+			return fmt.Errorf("the image lists layer %s, which is not in the directory", m)
 		}
 		total += st.Size()
 	}

@@ -84,7 +84,7 @@ func (m *members[B]) blob(name string) (B, error) {
 	if _, ok := m.files[real]; ok {
 		return none, fmt.Errorf("%s: not a layer: a JSON document", name)
 	}
-	return none, fmt.Errorf("the image's layer %s is not in the archive", name)
+	return none, fmt.Errorf("the image lists layer %s, which is not in the archive", name)
 }
 
 // v1IDs lists the directories that hold a json member: the layers of a
