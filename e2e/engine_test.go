@@ -8,7 +8,6 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -70,15 +69,7 @@ func engineClient(t *testing.T, host string) *client.Client {
 // must succeed.
 func engineReport(t *testing.T, host, ref string, args ...string) ([]byte, *e2eReport) {
 	t.Helper()
-	res := runLXEnv(t, t.TempDir(), engineEnv(t), append([]string{"report", "--changes", "--no-pull", "--host", host}, append(args, ref)...)...)
-	if res.code != 0 {
-		t.Fatalf("lx report %s: exit %d: %s", ref, res.code, res.stderr)
-	}
-	var r e2eReport
-	if err := json.Unmarshal(res.stdout, &r); err != nil {
-		t.Fatalf("lx report %s: not JSON: %v", ref, err)
-	}
-	return res.stdout, &r
+	return reportOf(t, engineEnv(t), ref, append([]string{"--no-pull", "--host", host}, args...)...)
 }
 
 // sameReport fails when two reports of one image differ in anything but

@@ -40,6 +40,8 @@ type Options struct {
 	Tag string
 	// Engine configures the Docker Engine source.
 	Engine EngineOptions
+	// Registry configures the registry source.
+	Registry RegistryOptions
 }
 
 // Source is one image to read.

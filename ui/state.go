@@ -32,6 +32,7 @@ type image struct {
 	deferred string // why the layers are placed only once the manifest is read
 
 	wasteOf map[model.NodeID][]int // indexes into snap.Waste, by path
+	pull    []int64                // what each of snap.Waste costs a pull, estimated; nil when unknown
 	hints   []report.Hint          // fix hints (so far), biggest first
 	biggest []pathWaste            // the paths whose copies waste the most, biggest first
 }
@@ -84,6 +85,7 @@ func withFigures(outline, read model.Layer) model.Layer {
 	outline.Entries, outline.SizeBytes = read.Entries, read.SizeBytes
 	outline.Added, outline.Changed, outline.Deleted = read.Added, read.Changed, read.Deleted
 	outline.WastedMade, outline.WastedKilled = read.WastedMade, read.WastedKilled
+	outline.TarBytes = read.TarBytes
 	return outline
 }
 
@@ -125,6 +127,7 @@ func (s *image) setImage(img *model.Image, hints []report.Hint) {
 // the biggest wasted paths.
 func (s *image) setFigures(snap *model.Image, hints []report.Hint) {
 	s.snap, s.hints = snap, hints
+	s.pull = snap.WastePullEstimates()
 	for k := range min(len(s.layers), len(snap.Layers), s.applied) {
 		s.layers[k] = withFigures(s.layers[k], snap.Layers[k])
 	}
@@ -168,6 +171,17 @@ func (s *image) soFar() string {
 		return ""
 	}
 	return " so far"
+}
+
+// pullKnown tells whether every layer's pull size is known (a registry,
+// an archive of compressed blobs).
+func (s *image) pullKnown() bool {
+	for _, l := range s.layers {
+		if !l.PullKnown() {
+			return false
+		}
+	}
+	return len(s.layers) > 0
 }
 
 // baseBytes is the file bytes of the base's layers.

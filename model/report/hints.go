@@ -19,11 +19,15 @@ type Hint struct {
 	Files        int              `json:"files"`
 	Copies       int              `json:"copies"`
 	Bytes        int64            `json:"bytes"`
-	BytesByCause map[string]int64 `json:"bytesByCause"`       // Bytes split by each copy's own cause
-	Paths        []string         `json:"paths"`              // the biggest few, for the text
-	CameBack     int              `json:"cameBack,omitempty"` // removed files whose bytes come back later
-	Text         string           `json:"text"`               // the finding, Markdown inline code for steps and paths
-	Advice       string           `json:"advice"`             // the change to make
+	BytesByCause map[string]int64 `json:"bytesByCause"` // Bytes split by each copy's own cause
+	// PullCostEstimate is what the group's copies cost a pull, an
+	// estimate (the sum of their waste entries'); null when the pull sizes
+	// are not known.
+	PullCostEstimate *int64   `json:"pullCostEstimate"`
+	Paths            []string `json:"paths"`              // the biggest few, for the text
+	CameBack         int      `json:"cameBack,omitempty"` // removed files whose bytes come back later
+	Text             string   `json:"text"`               // the finding, Markdown inline code for steps and paths
+	Advice           string   `json:"advice"`             // the change to make
 }
 
 // hintPaths is how many example paths a hint names.
@@ -76,7 +80,7 @@ type hintKey struct {
 // and killing steps (split by what metadata moved), grouped across paths.
 // A path rewritten by several steps is one finding, grouped with the paths
 // rewritten by the same steps.
-func hints(img *model.Image, layers []LayerReport) []Hint {
+func hints(img *model.Image, layers []LayerReport, pull []int64) []Hint {
 	waste := img.Waste
 	root := make([]int, len(waste)) // the last copy of each copy's story
 	for i := range waste {
@@ -104,6 +108,9 @@ func hints(img *model.Image, layers []LayerReport) []Hint {
 		h, ok := groups[k]
 		if !ok {
 			h = &Hint{Cause: k.cause.String(), KilledBy: w.KilledBy, BytesByCause: map[string]int64{}}
+			if pull != nil {
+				h.PullCostEstimate = new(int64)
+			}
 			groups[k] = h
 			order = append(order, k)
 		}
@@ -111,6 +118,9 @@ func hints(img *model.Image, layers []LayerReport) []Hint {
 		h.Copies += len(story)
 		for _, i := range story {
 			h.Bytes += waste[i].Bytes
+			if pull != nil {
+				*h.PullCostEstimate += pull[i]
+			}
 			h.BytesByCause[waste[i].Cause.String()] += waste[i].Bytes
 			h.MadeBy = appendUnique(h.MadeBy, waste[i].MadeBy)
 			if k.run != "" {

@@ -24,6 +24,9 @@ func EncodeMarkdown(out io.Writer, r Report) error {
 		Percent(img.Efficiency), BytesExact(img.WastedBytes), BytesExact(img.TotalBytes), img.LayerCount)
 	if img.CompressedBytes != nil {
 		fmt.Fprintf(w, " · pull size %s", BytesExact(*img.CompressedBytes))
+		if e := img.WastedPullCostEstimate; e != nil && img.WastedBytes > 0 {
+			fmt.Fprintf(w, ", wasted ≈ %s of it (estimated)", Bytes(*e))
+		}
 	}
 	fmt.Fprintf(w, "\n\nImage ID `%s`", img.ID)
 	if img.OS != "" {
@@ -51,7 +54,7 @@ func EncodeMarkdown(out io.Writer, r Report) error {
 				fmt.Fprintf(w, "\n…and %d more (the JSON report lists every one).\n", len(r.Hints)-i)
 				break
 			}
-			fmt.Fprintf(w, "%d. **%s** (%s bytes) %s: %s.\n", i+1, Bytes(h.Bytes), Commas(h.Bytes), h.Text, h.Advice)
+			fmt.Fprintf(w, "%d. **%s** (%s bytes%s) %s: %s.\n", i+1, Bytes(h.Bytes), Commas(h.Bytes), PullCost(h.PullCostEstimate), h.Text, h.Advice)
 		}
 	}
 
@@ -83,6 +86,15 @@ func EncodeMarkdown(out io.Writer, r Report) error {
 		}
 	}
 	return w.Flush()
+}
+
+// PullCost says what copies cost a pull, when it is known: ", ≈ 1.2 MiB
+// per pull, estimated".
+func PullCost(e *int64) string {
+	if e == nil {
+		return ""
+	}
+	return ", ≈ " + Bytes(*e) + " per pull, estimated"
 }
 
 // knownBytes is a size the engine may not have given.

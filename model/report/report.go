@@ -38,6 +38,10 @@ type ImageSummary struct {
 	Efficiency      float64          `json:"efficiency"`
 	WasteByCause    map[string]int64 `json:"wasteByCause"`
 	CompressedBytes *int64           `json:"compressedBytes"`
+	// WastedPullCostEstimate is what the wasted copies cost a pull, an
+	// estimate: the sum of the waste entries' pullCostEstimate; null
+	// when the pull sizes are not known.
+	WastedPullCostEstimate *int64 `json:"wastedPullCostEstimate"`
 	// Base is the image this one is built on, or null when none is known
 	// (an archive without --base, or no local image below it).
 	Base *BaseReport `json:"base"`
@@ -130,6 +134,11 @@ type WasteReport struct {
 	KilledBy   int    `json:"killedBy"`
 	Changed    string `json:"changed,omitempty"`
 	ReturnedIn *int   `json:"returnedIn,omitempty"`
+	// PullCostEstimate is what this copy costs a pull, an estimate: its
+	// bytes at the compression ratio of the layer that made it (the
+	// layer's blob size over its uncompressed tar size); null when the
+	// pull sizes are not known.
+	PullCostEstimate *int64 `json:"pullCostEstimate"`
 }
 
 // Options choose what a report holds.
@@ -161,7 +170,7 @@ func Build(img *model.Image, opts Options) Report {
 	}
 	rel := cfg.Relations
 	r.Image.Base = baseOf(img)
-	var pull int64
+	var pullBytes int64
 	pullKnown := len(img.Layers) > 0
 	for _, l := range img.Layers {
 		lr := LayerReport{
@@ -176,10 +185,10 @@ func Build(img *model.Image, opts Options) Report {
 		if n := rel.Sharers(l.Index); n >= 0 {
 			lr.SharedWith = &n
 		}
-		if l.Blob.CompressedSize >= 0 && l.Blob.Digest != "" {
+		if l.PullKnown() {
 			size := l.Blob.CompressedSize
 			lr.CompressedBytes = &size
-			pull += size
+			pullBytes += size
 		} else if !l.Container { // a writable layer is never pulled: the pull size is the image's
 			pullKnown = false
 		}
@@ -189,7 +198,7 @@ func Build(img *model.Image, opts Options) Report {
 		r.Layers = append(r.Layers, lr)
 	}
 	if pullKnown {
-		r.Image.CompressedBytes = &pull
+		r.Image.CompressedBytes = &pullBytes
 	}
 	for _, s := range img.Steps {
 		r.Steps = append(r.Steps, StepReport{
@@ -198,13 +207,22 @@ func Build(img *model.Image, opts Options) Report {
 		})
 	}
 	r.Waste = make([]WasteReport, 0, len(img.Waste))
-	for _, w := range img.Waste {
+	pull := img.WastePullEstimates()
+	for i, w := range img.Waste {
 		r.Waste = append(r.Waste, WasteReport{
 			Path: model.DisplayPath(w.Path), Bytes: w.Bytes, Cause: w.Cause.String(),
 			MadeBy: w.MadeBy, KilledBy: w.KilledBy, Changed: ChangeText(w), ReturnedIn: index(w.ReturnedIn),
+			PullCostEstimate: estimate(pull, i),
 		})
 	}
-	r.Hints = hints(img, r.Layers)
+	if pull != nil {
+		var sum int64
+		for _, e := range pull {
+			sum += e
+		}
+		r.Image.WastedPullCostEstimate = &sum
+	}
+	r.Hints = hints(img, r.Layers, pull)
 	r.Paths = pathReports(img, opts.Paths)
 	return r
 }
@@ -224,6 +242,14 @@ func changes(img *model.Image, k int) []ChangeReport {
 	}
 	sort.Slice(out, func(i, j int) bool { return model.PathLess(out[i].Path[1:], out[j].Path[1:]) })
 	return out
+}
+
+// estimate is copy i's pull cost estimate, or null when there are none.
+func estimate(pull []int64, i int) *int64 {
+	if pull == nil {
+		return nil
+	}
+	return &pull[i]
 }
 
 // index turns a "-1 means none" index into a JSON null.
