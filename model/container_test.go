@@ -75,3 +75,16 @@ func TestWritableLayerWaste(t *testing.T) {
 		t.Errorf("writable layer figures %+v", l)
 	}
 }
+
+// A writable layer is in no store: two containers' writable layers (both
+// diffID "") are not one shared layer.
+func TestWritableLayersAreNotShared(t *testing.T) {
+	got := SharedLayers([]string{"sha256:a", "sha256:b", ""}, []string{"sha256:a", "sha256:b", ""})
+	if len(got) != 2 || CommonPrefix(got) != 2 {
+		t.Errorf("shared %+v, want the two image layers only", got)
+	}
+	got = SharedLayers([]string{"sha256:a", ""}, []string{"sha256:b", ""})
+	if len(got) != 0 {
+		t.Errorf("shared %+v, want none", got)
+	}
+}

@@ -93,3 +93,23 @@ func TestContainerSharedCell(t *testing.T) {
 	}
 	screenHas(t, a, "0 1007.4 KiB 12 0 0 · · 1 ADD", "1 64.0 KiB 2 0 0 64.0 KiB · · COPY big64", "2 164.0 KiB 2 1 1 · 64.0 KiB container web (running)")
 }
+
+// The history overlay (H) and the diff explorer name the writable layer
+// by its container, not as a RUN step.
+func TestContainerLayerNamedEverywhere(t *testing.T) {
+	a := newTestApp(t, true, 140, 36)
+	loaded(t, a, containerImage(t))
+	keys(a, "tab H")
+	screenHas(t, a, "container web (running)")
+	if strings.Contains(screen(a), "RUN container") {
+		t.Errorf("the history overlay:\n%s", screen(a))
+	}
+	for _, k := range []string{"", "tab", "tab end", "tab end tab"} {
+		d := newTestDiff(t, true, 140, 36)
+		compared(t, d, containerImage(t), seed(t))
+		keys(d, k)
+		if s := screen(d); strings.Contains(s, "RUN container") || !strings.Contains(s, "container web (running)") && k == "" {
+			t.Errorf("the diff explorer after %q:\n%s", k, s)
+		}
+	}
+}

@@ -153,3 +153,14 @@ func TestContainerHints(t *testing.T) {
 		}
 	}
 }
+
+// A path's history in the Markdown report names the writable layer by its
+// container, not as a RUN step.
+func TestMarkdownPathHistoryOfAContainer(t *testing.T) {
+	var buf bytes.Buffer
+	Markdown.Encode(&buf, Build(containerImage(t, true), Options{Paths: []string{"/opt/big64"}}))
+	md := buf.String()
+	if !strings.Contains(md, "`container web (running)`") || strings.Contains(md, "RUN container") {
+		t.Errorf("the path's history does not name the container's layer as it is:\n%s", md)
+	}
+}

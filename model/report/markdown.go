@@ -171,15 +171,16 @@ func writePathsMarkdown(w io.Writer, r Report) {
 			if copied == "" {
 				copied = "—"
 			}
-			fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s |\n", e.Layer, e.Marker, escapeCell(e.Text), EventSize(e), copied, inline(shorten(Instruction(commandOf(r, e.Layer)), 60)))
+			fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s |\n", e.Layer, e.Marker, escapeCell(e.Text), EventSize(e), copied, inline(shorten(commandOf(r, e.Layer), 60)))
 		}
 	}
 }
 
-// commandOf is layer i's command, "" when the report has no such layer.
+// commandOf is layer i's step (or container), "" when the report has no
+// such layer.
 func commandOf(r Report, i int) string {
 	if i < 0 || i >= len(r.Layers) {
 		return ""
 	}
-	return r.Layers[i].Command
+	return r.Layers[i].instruction()
 }
