@@ -20,7 +20,7 @@ type sourceFlags struct {
 }
 
 func (f *sourceFlags) register(fs *pflag.FlagSet) {
-	fs.StringVarP(&f.host, "host", "H", "", "Docker Engine to read IMAGE from (unix:///PATH or tcp://HOST:PORT); default: DOCKER_HOST, DOCKER_CONTEXT, the docker CLI's current context, /var/run/docker.sock; for podman:IMAGE, CONTAINER_HOST, podman's connection, its rootful then rootless socket")
+	fs.StringVarP(&f.host, "host", "H", "", "Docker Engine to read IMAGE or container:NAME from (unix:///PATH or tcp://HOST:PORT); default: DOCKER_HOST, DOCKER_CONTEXT, the docker CLI's current context, /var/run/docker.sock; for podman:IMAGE, CONTAINER_HOST, podman's connection, its rootful then rootless socket")
 	fs.BoolVar(&f.noPull, "no-pull", false, "fail when the engine does not have IMAGE instead of pulling it")
 	fs.StringVar(&f.platform, "platform", "", "choose os/arch[/variant] of a multi-platform image or archive")
 	fs.IntVar(&f.jobs, "jobs", source.DefaultJobs, "for registry://HOST/REPO[:TAG]: how many layer blobs to fetch at once")

@@ -231,7 +231,13 @@ func dockerDiff(t *testing.T, cli *client.Client, image, cmd string) map[string]
 	case <-time.After(2 * time.Minute):
 		t.Fatalf("%s did not end", cmd)
 	}
-	diff, err := cli.ContainerDiff(ctx, c.ID, client.ContainerDiffOptions{})
+	return dockerDiffOf(t, cli, c.ID)
+}
+
+// dockerDiffOf is the engine's diff of a container, as path → marker.
+func dockerDiffOf(t *testing.T, cli *client.Client, id string) map[string]string {
+	t.Helper()
+	diff, err := cli.ContainerDiff(context.Background(), id, client.ContainerDiffOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

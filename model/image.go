@@ -28,6 +28,9 @@ type Layer struct {
 	Command string
 	Created time.Time
 	Comment string
+	// Container marks a container's writable layer (see Config.Container):
+	// the last layer, made by no history step.
+	Container bool
 
 	Entries      int   // tar members, whiteouts included
 	SizeBytes    int64 // sum of the regular files' sizes in this layer's tar

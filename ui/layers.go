@@ -73,9 +73,13 @@ func (p *layersPane) Update(msg tea.Msg) tea.Cmd {
 			p.sent = -1 // the details go back to the step
 		}
 	case imageChangedMsg:
+		first := p.l.n == 0
 		p.fit()
 		p.l.setLen(len(p.img.rows))
 		p.sent = -1 // the rows may be new: say the selection again
+		if k := p.img.writableLayer(); first && k >= 0 {
+			p.l.to(p.img.rowOfLayer(k)) // a container opens on its writable layer
+		}
 	case moveLayerMsg:
 		p.stepLayer(msg.Delta)
 	case selectLayerMsg:
@@ -267,7 +271,7 @@ func (p *layersPane) View() string {
 func (p *layersPane) row(i int, cols layerCols) string {
 	s := p.c.Styles
 	r := p.img.rows[i]
-	cmd := oneLine(p.img.command(r))
+	cmd := p.img.instruction(r)
 	var line string
 	if r.layer < 0 {
 		line = s.Dim.Render(fmt.Sprintf(cols.lead, "", "—") + p.pullCell(cols, -1) + fmt.Sprintf(cols.counts+cols.waste, "", "", "", "", "") + p.sharedCell(cols, -1) + cmd)
@@ -317,7 +321,9 @@ func (p *layersPane) sharedCell(cols layerCols, k int) string {
 	}
 	v := ""
 	if k >= 0 {
-		v = wasteCell(int64(p.img.cfg.Relations.Sharers(k)), func(n int64) string { return fmt.Sprint(n) })
+		if n := p.img.cfg.Relations.Sharers(k); n >= 0 { // none for a layer no store lists (a container's)
+			v = wasteCell(int64(n), func(n int64) string { return fmt.Sprint(n) })
+		}
 	}
 	return fmt.Sprintf(cols.shared, v)
 }

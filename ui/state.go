@@ -2,6 +2,7 @@ package ui
 
 import (
 	"sort"
+	"strings"
 
 	"lx.dev/lx/model"
 	"lx.dev/lx/model/report"
@@ -203,6 +204,30 @@ func (s *image) command(r stepRow) string {
 		return s.layers[r.layer].Command
 	}
 	return ""
+}
+
+// instruction is a row's command on one line, as the Dockerfile step that
+// made it, or for a container's writable layer, the container as it is
+// named.
+func (s *image) instruction(r stepRow) string {
+	if r.step < 0 && r.layer >= 0 && r.layer < len(s.layers) {
+		return layerInstruction(s.layers[r.layer])
+	}
+	return oneLine(s.command(r))
+}
+
+// layerInstruction names a layer by the step that made it, on one line.
+func layerInstruction(l model.Layer) string {
+	return strings.Join(strings.Fields(report.LayerInstruction(l.Command, l.Container)), " ")
+}
+
+// writableLayer is the container's writable layer (the last), or -1 for
+// an image.
+func (s *image) writableLayer() int {
+	if n := len(s.layers); n > 0 && s.layers[n-1].Container {
+		return n - 1
+	}
+	return -1
 }
 
 // rowOfLayer is the row that shows layer k, or -1.

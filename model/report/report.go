@@ -45,6 +45,9 @@ type ImageSummary struct {
 	// Base is the image this one is built on, or null when none is known
 	// (an archive without --base, or no local image below it).
 	Base *BaseReport `json:"base"`
+	// Container is the container whose filesystem this is (container:NAME);
+	// omitted for an image.
+	Container *ContainerReport `json:"container,omitempty"`
 }
 
 // BaseReport names the base image: its first Layers layers are this
@@ -57,6 +60,20 @@ type BaseReport struct {
 	// Given says the user named it (--base); otherwise the engine's image
 	// list did.
 	Given bool `json:"given,omitempty"`
+}
+
+// ContainerReport is the container whose writable layer is the last layer,
+// as the engine described it when the read began.
+type ContainerReport struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Image   string `json:"image"` // the image it was created from, as it was named
+	State   string `json:"state"` // created, running, paused, restarting, exited, dead
+	Created string `json:"created,omitempty"`
+	// SizeBytes and VirtualSizeBytes are the engine's figures, as docker
+	// ps -s shows them (SizeRw, SizeRootFs); null when it gave none.
+	SizeBytes        *int64 `json:"sizeBytes"`
+	VirtualSizeBytes *int64 `json:"virtualSizeBytes"`
 }
 
 // LayerReport is one layer, bottom first.
@@ -81,8 +98,9 @@ type LayerReport struct {
 	// source cannot tell (an archive).
 	SharedWith *int `json:"sharedWith"`
 	// InBase says the layer is one of the base image's.
-	InBase  bool           `json:"inBase"`
-	Changes []ChangeReport `json:"changes,omitempty"`
+	InBase    bool           `json:"inBase"`
+	Container bool           `json:"container,omitempty"` // a container's writable layer
+	Changes   []ChangeReport `json:"changes,omitempty"`
 }
 
 // ChangeReport is one path a layer changed (with --changes).
@@ -144,6 +162,12 @@ func Build(img *model.Image, opts Options) Report {
 	for _, c := range model.Causes {
 		r.Image.WasteByCause[c.String()] = img.WasteBy[c]
 	}
+	if c := cfg.Container; c != nil {
+		r.Image.Container = &ContainerReport{
+			ID: c.ID, Name: c.Name, Image: c.Image, State: c.State, Created: stamp(c.Created),
+			SizeBytes: known(c.SizeRw), VirtualSizeBytes: known(c.SizeRootFs),
+		}
+	}
 	rel := cfg.Relations
 	r.Image.Base = baseOf(img)
 	var pullBytes int64
@@ -155,7 +179,8 @@ func Build(img *model.Image, opts Options) Report {
 			SizeBytes: l.SizeBytes, Entries: l.Entries,
 			Added: l.Added, Changed: l.Changed, Deleted: l.Deleted,
 			WastedBytesMade: l.WastedMade, WastedBytesKilled: l.WastedKilled,
-			InBase: rel.InBase(l.Index),
+			Container: l.Container,
+			InBase:    rel.InBase(l.Index),
 		}
 		if n := rel.Sharers(l.Index); n >= 0 {
 			lr.SharedWith = &n
@@ -164,7 +189,7 @@ func Build(img *model.Image, opts Options) Report {
 			size := l.Blob.CompressedSize
 			lr.CompressedBytes = &size
 			pullBytes += size
-		} else {
+		} else if !l.Container { // a writable layer is never pulled: the pull size is the image's
 			pullKnown = false
 		}
 		if opts.Changes {
@@ -233,6 +258,14 @@ func index(i int) *int {
 		return nil
 	}
 	return &i
+}
+
+// known turns a "-1 means unknown" size into a JSON null.
+func known(n int64) *int64 {
+	if n < 0 {
+		return nil
+	}
+	return &n
 }
 
 func stamp(t time.Time) string {
