@@ -18,7 +18,7 @@ type Report struct {
 	Image         ImageSummary  `json:"image"`
 	Layers        []LayerReport `json:"layers"`
 	Steps         []StepReport  `json:"steps"`
-	Waste         []WasteReport `json:"waste"`
+	Waste         []WasteReport `json:"waste" jsonlines:"true"`
 	Hints         []Hint        `json:"hints"`
 	Warnings      []string      `json:"warnings"`
 	Paths         []PathReport  `json:"paths,omitempty"` // only with Options.Paths
