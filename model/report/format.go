@@ -58,6 +58,14 @@ func BytesExact(n int64) string {
 
 // Percent renders a ratio in 0..1 as "52.7%".
 func Percent(r float64) string {
+	// Never rounded to a whole when it is not: an image that wastes 125 B
+	// of 2 MiB is not "100.0%" efficient.
+	switch p := r * 100; {
+	case p > 99.95 && p < 100:
+		return "99.9%"
+	case p > 0 && p < 0.05:
+		return "0.1%"
+	}
 	return strconv.FormatFloat(r*100, 'f', 1, 64) + "%"
 }
 

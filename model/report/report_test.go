@@ -232,3 +232,18 @@ func TestBaseAndSharedLayers(t *testing.T) {
 		t.Errorf("a summary does not say %q:\nMarkdown: %s\nHTML has it: %v", built, md.String()[:300], strings.Contains(html.String(), built))
 	}
 }
+
+// A share is never rounded to a whole it is not: wasting 125 B of 2 MiB is
+// not 100.0% efficient, nor is 1 B kept of 2 MiB 0.0%.
+func TestPercentNeverRoundsToAWhole(t *testing.T) {
+	for _, c := range []struct {
+		r    float64
+		want string
+	}{
+		{1, "100.0%"}, {0, "0.0%"}, {1 - 125.0/(2<<20), "99.9%"}, {1.0 / (2 << 20), "0.1%"}, {0.4907, "49.1%"}, {0.9994, "99.9%"},
+	} {
+		if got := Percent(c.r); got != c.want {
+			t.Errorf("Percent(%v) = %s, want %s", c.r, got, c.want)
+		}
+	}
+}
