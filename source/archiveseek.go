@@ -53,7 +53,7 @@ func readSeekable(ctx context.Context, f *os.File, opts Options, ref string, sin
 		if !ok {
 			pr := newProgressReader(ctx, io.NewSectionReader(f, where[i].offset, where[i].size), total, sink.Observe)
 			pr.base = read
-			if l, err = ReadLayer(pr); err != nil {
+			if l, err = readLayer(pr, opts.Keep); err != nil {
 				return fmt.Errorf("%s: %w", m, err)
 			}
 			read += pr.read
@@ -114,7 +114,7 @@ func (idx *archiveIndex) member(name string, size, offset int64, r io.Reader) er
 // the members' bytes (tar skips them by seeking when it can) and knows
 // where it is.
 type seekCounter struct {
-	f  *os.File
+	f  io.ReadSeeker
 	at int64
 }
 
