@@ -15,6 +15,8 @@ type sourceFlags struct {
 	noPull   bool
 	platform string
 	base     string
+
+	keep *source.Kept // the contents kept as the image streams (--keep-contents); nil: none
 }
 
 func (f *sourceFlags) register(fs *pflag.FlagSet) {
@@ -33,11 +35,13 @@ func openSource(ref string, f sourceFlags) (source.Source, error) {
 		Platform: f.platform,
 		Engine:   source.EngineOptions{Host: f.host, NoPull: f.noPull},
 	}
-	src, err := source.Open(ref, opts)
+	kept := opts
+	kept.Keep = f.keep
+	src, err := source.Open(ref, kept)
 	if err != nil || f.base == "" {
 		return src, err
 	}
-	base, err := source.Open(f.base, opts)
+	base, err := source.Open(f.base, opts) // only its config is read
 	if err != nil {
 		return nil, fmt.Errorf("--base %s: %w", f.base, err)
 	}
