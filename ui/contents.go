@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -228,6 +229,12 @@ func (d *doc) index(ctx context.Context) error {
 		n, err := d.r.ReadAt(buf[:min(int64(len(buf)), d.n-off)], off)
 		if n == 0 && err != nil {
 			return err
+		}
+		if off == 0 && d.n > int64(n) {
+			// Room for as many lines as the first chunk's say the file
+			// has, so the index does not grow (and copy) a step at a time.
+			est := int64(bytes.Count(buf[:n], []byte{'\n'})+1) * (d.n/int64(n) + 1)
+			d.starts = slices.Grow(d.starts, int(min(est, maxLines)))
 		}
 		for i, b := 0, buf[:n]; ; {
 			j := bytes.IndexByte(b[i:], '\n')
