@@ -68,7 +68,8 @@ analysed or the rules or flags are wrong.`,
 		Example: `  lx ci myapp:latest
   lx ci --rules ci/lx.yaml --junit lx-junit.xml myapp:latest
   lx ci --lowestEfficiency 0.95 --highestWastedBytes 20MB myapp:latest
-  lx ci --report report.html image.tar`,
+  lx ci --report report.html image.tar
+  lx ci container:web`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := loadConfig(cmd)

@@ -89,6 +89,7 @@ deletes (D), and which file copies every pull ships for nothing: files a
 later layer deletes, recopies unchanged, or overwrites.`,
 		Example: `  lx seed.tar                  explore an archive
   lx nginx:latest              explore an image of the Docker Engine
+  lx container:web             explore a container: its image and its writable layer
   lx report -f markdown IMAGE  write a report instead`,
 		Args:          cobra.MaximumNArgs(1),
 		SilenceUsage:  true,

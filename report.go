@@ -43,10 +43,16 @@ stderr) unless --no-pull.
 ARCHIVE is docker-archive:PATH, oci-archive:PATH, oci:DIR, or a plain path
 to a docker save / podman save / OCI archive or layout directory.
 
+container:NAME (or container:ID) reads a container of the Docker Engine:
+its image's layers and its writable layer on top, as docker diff lists it,
+with the container's size and virtual size; nothing is written, committed
+or paused.
+
 Exit codes: 0 done, 2 the image could not be analysed.`,
 		Example: `  lx report nginx:latest
   lx report --host unix:///run/user/1000/docker.sock --no-pull myapp:dev
   lx report image.tar
+  lx report container:web
   lx report --format markdown -o report.md docker-archive:image.tar
   lx report --changes --platform linux/arm64 oci:./layout
   lx report --path /data/one --path /etc/passwd image.tar`,

@@ -17,8 +17,8 @@ func TestE2EDemo(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", dir) // no configuration file of the user's
 	tt := startTmux(t, dir, 140, 40, "demo", "--theme", "dark")
 
-	s := tt.waitFor("the demo's layers", regexp.MustCompile(`RUN rm /data/one`))
-	tt.waitFor("the analysed demo", regexp.MustCompile(`efficiency \d`))
+	tt.waitFor("the demo's layers", regexp.MustCompile(`RUN rm /data/one`))
+	s := tt.waitFor("the analysed demo", regexp.MustCompile(`efficiency \d`))
 	for _, want := range []string{"lx-demo/seed:latest", "RUN chmod -R 0777 /data", "bin", "busybox"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the demo screen lacks %q:\n%s", want, s)
@@ -34,7 +34,9 @@ func TestE2EDemo(t *testing.T) {
 	if !strings.Contains(s, "use COPY --chmod") {
 		t.Errorf("the fix hints do not say how to avoid the recopy:\n%s", s)
 	}
-	tt.keys("Escape", "q")
+	tt.keys("Escape")
+	tt.waitGone("the waste list after Esc", "FIX HINTS") // then q is no alt-q
+	tt.keys("q")
 	if code := tt.exitCode(); code != "0" {
 		t.Errorf("lx demo exited %s, want 0", code)
 	}

@@ -45,7 +45,7 @@ func pushTwoPlatforms(t *testing.T, reg, repo string, img testarchive.Image) str
 		other = "amd64"
 	}
 	small := testarchive.Image{Arch: other, Layers: []testarchive.Blob{testarchive.Layer(t, testarchive.File("only-"+other, 0o644, other))}}
-	if _, err := pushIndex(reg, repo, "1", testarchive.Gzip, img, small); err != nil {
+	if _, err := testarchive.PushIndex(reg, repo, "1", testarchive.Gzip, img, small); err != nil {
 		t.Fatal(err)
 	}
 	return reg + "/" + repo + ":1"

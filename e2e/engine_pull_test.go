@@ -78,12 +78,19 @@ func testPull(t *testing.T, e testengine.Engine, reg string) {
 // returns its "127.0.0.1:PORT".
 func startRegistry(t *testing.T) string {
 	t.Helper()
+	addr, _ := startRegistryData(t)
+	return addr
+}
+
+// startRegistryData is startRegistry, also returning its storage directory.
+func startRegistryData(t *testing.T) (addr, data string) {
+	t.Helper()
 	bin := testengine.Tool(t, "docker-registry", "docker-registry")
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
+	addr = l.Addr().String()
 	l.Close()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.yml")
@@ -102,7 +109,7 @@ func startRegistry(t *testing.T) string {
 		}
 		return nil
 	})
-	return addr
+	return addr, filepath.Join(dir, "data")
 }
 
 // startService starts a server the test needs, waits until ready answers

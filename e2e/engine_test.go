@@ -8,7 +8,6 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -70,15 +69,7 @@ func engineClient(t *testing.T, host string) *client.Client {
 // must succeed.
 func engineReport(t *testing.T, host, ref string, args ...string) ([]byte, *e2eReport) {
 	t.Helper()
-	res := runLXEnv(t, t.TempDir(), engineEnv(t), append([]string{"report", "--changes", "--no-pull", "--host", host}, append(args, ref)...)...)
-	if res.code != 0 {
-		t.Fatalf("lx report %s: exit %d: %s", ref, res.code, res.stderr)
-	}
-	var r e2eReport
-	if err := json.Unmarshal(res.stdout, &r); err != nil {
-		t.Fatalf("lx report %s: not JSON: %v", ref, err)
-	}
-	return res.stdout, &r
+	return reportOf(t, engineEnv(t), ref, append([]string{"--no-pull", "--host", host}, args...)...)
 }
 
 // sameReport fails when two reports of one image differ in anything but
@@ -240,7 +231,13 @@ func dockerDiff(t *testing.T, cli *client.Client, image, cmd string) map[string]
 	case <-time.After(2 * time.Minute):
 		t.Fatalf("%s did not end", cmd)
 	}
-	diff, err := cli.ContainerDiff(ctx, c.ID, client.ContainerDiffOptions{})
+	return dockerDiffOf(t, cli, c.ID)
+}
+
+// dockerDiffOf is the engine's diff of a container, as path → marker.
+func dockerDiffOf(t *testing.T, cli *client.Client, id string) map[string]string {
+	t.Helper()
+	diff, err := cli.ContainerDiff(context.Background(), id, client.ContainerDiffOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,12 +49,18 @@ func (tt *tmuxTerm) tmux(args ...string) string {
 
 func (tt *tmuxTerm) screen() string { return tt.tmux("capture-pane", "-p") }
 
-// keys types each key, with a pause so that esc is never read as alt.
+// keys types each key, with a pause so that esc is never read as alt: a
+// longer one after Escape, since on a loaded machine lx may read it in
+// the same read as the next key.
 func (tt *tmuxTerm) keys(keys ...string) {
 	tt.t.Helper()
 	for _, k := range keys {
 		tt.tmux("send-keys", k)
-		time.Sleep(60 * time.Millisecond)
+		pause := 60 * time.Millisecond
+		if k == "Escape" {
+			pause = 400 * time.Millisecond
+		}
+		time.Sleep(pause)
 	}
 }
 

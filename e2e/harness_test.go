@@ -114,12 +114,14 @@ type e2eReport struct {
 	Image         struct {
 		Ref             string           `json:"ref"`
 		ID              string           `json:"id"`
+		Architecture    string           `json:"architecture"`
 		LayerCount      int              `json:"layerCount"`
 		TotalBytes      int64            `json:"totalBytes"`
 		WastedBytes     int64            `json:"wastedBytes"`
 		Efficiency      float64          `json:"efficiency"`
 		WasteByCause    map[string]int64 `json:"wasteByCause"`
 		CompressedBytes *int64           `json:"compressedBytes"`
+		WastedPull      *int64           `json:"wastedPullCostEstimate"`
 	} `json:"image"`
 	Layers []struct {
 		Index             int    `json:"index"`

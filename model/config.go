@@ -16,6 +16,10 @@ type Config struct {
 	Layers       []LayerBlob // optional, parallel to DiffIDs: what the source knows of each blob
 	// Relations is what the image's store says of the images around it.
 	Relations Relations
+	// Container is set when the filesystem is a container's: the image's
+	// layers, then the container's writable layer as the last of DiffIDs
+	// (its diffID empty: no tar of it exists). Nil for an image.
+	Container *Container
 }
 
 // Relations is what a store of images (an engine's image list) says of
@@ -54,6 +58,30 @@ func (r Relations) Sharers(k int) int {
 		return -1
 	}
 	return len(r.SharedBy[k])
+}
+
+// Container is what the engine says of a container whose filesystem is
+// read (its image's layers and its writable layer on top), as it stood
+// when the read began.
+type Container struct {
+	ID      string // the full container ID
+	Name    string // without the API's leading "/"
+	Image   string // the image it was created from, as it was named
+	State   string // created, running, paused, restarting, exited, dead
+	Created time.Time
+	// SizeRw and SizeRootFs are the engine's own figures, as `docker ps -s`
+	// shows them: size, the bytes of the writable layer, and virtual size,
+	// that plus the image's layers below it. How an engine counts them is
+	// its own (file sizes, or disk blocks of a whole snapshot); -1 when the
+	// engine gave none.
+	SizeRw     int64
+	SizeRootFs int64
+}
+
+// Label is the writable layer's stand-in for a history command:
+// "container web (running)".
+func (c *Container) Label() string {
+	return "container " + c.Name + " (" + c.State + ")"
 }
 
 // History is one entry of the image config's history.

@@ -21,13 +21,16 @@ type SharedLayer struct {
 func SharedLayers(a, b []string) []SharedLayer {
 	var out []SharedLayer
 	n := 0
-	for n < len(a) && n < len(b) && a[n] == b[n] {
+	// A container's writable layer (diffID "") is in no store: never shared.
+	for n < len(a) && n < len(b) && a[n] == b[n] && a[n] != "" {
 		out = append(out, SharedLayer{DiffID: a[n], A: n, B: n, Prefix: true})
 		n++
 	}
 	free := map[string][]int{} // b's layers above the prefix, by diffID, bottom first
 	for j := n; j < len(b); j++ {
-		free[b[j]] = append(free[b[j]], j)
+		if b[j] != "" {
+			free[b[j]] = append(free[b[j]], j)
+		}
 	}
 	for i := n; i < len(a); i++ {
 		if js := free[a[i]]; len(js) > 0 {

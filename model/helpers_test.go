@@ -50,6 +50,13 @@ func buildIDs(t testing.TB, ids []string, ls [][]Entry) *Image {
 	for i := range ls {
 		cfg.History = append(cfg.History, History{CreatedBy: "L" + string(rune('0'+i))})
 	}
+	return buildFrom(t, cfg, ls)
+}
+
+// buildFrom applies layers to an image of config cfg and checks the
+// model's invariants.
+func buildFrom(t testing.TB, cfg Config, ls [][]Entry) *Image {
+	t.Helper()
 	b := NewBuilder(cfg)
 	for _, l := range ls {
 		if _, err := b.AddLayer(l); err != nil {

@@ -28,9 +28,13 @@ type Layer struct {
 	Command string
 	Created time.Time
 	Comment string
+	// Container marks a container's writable layer (see Config.Container):
+	// the last layer, made by no history step.
+	Container bool
 
 	Entries      int   // tar members, whiteouts included
 	SizeBytes    int64 // sum of the regular files' sizes in this layer's tar
+	TarBytes     int64 // bytes of the uncompressed layer tar; 0 when not known (see SetTarBytes)
 	Added        int
 	Changed      int
 	Deleted      int   // tops of deleted subtrees, as docker diff lists them
@@ -101,7 +105,7 @@ func (b *Builder) Refine(cfg Config) error {
 	layers, steps, warnings := Outline(cfg)
 	for i, l := range img.Layers {
 		f := &layers[i]
-		f.Entries, f.SizeBytes, f.Added, f.Changed, f.Deleted = l.Entries, l.SizeBytes, l.Added, l.Changed, l.Deleted
+		f.Entries, f.SizeBytes, f.TarBytes, f.Added, f.Changed, f.Deleted = l.Entries, l.SizeBytes, l.TarBytes, l.Added, l.Changed, l.Deleted
 		f.WastedMade, f.WastedKilled = l.WastedMade, l.WastedKilled
 		if f.Blob.CompressedSize < 0 && l.Blob.CompressedSize >= 0 { // keep what the first config knew of the blobs
 			f.Blob = l.Blob
@@ -173,6 +177,17 @@ func (b *Builder) AddLayer(entries []Entry) ([]string, error) {
 	img.Warnings = append(img.Warnings, warnings...)
 	img.applied = k + 1
 	return warnings, nil
+}
+
+// SetTarBytes records the size of layer k's uncompressed tar, which the
+// source measured while decoding it: with the blob's size it gives the
+// layer's compression ratio (Layer.PullEstimate).
+func (b *Builder) SetTarBytes(k int, n int64) {
+	b.img.mu.Lock()
+	defer b.img.mu.Unlock()
+	if k >= 0 && k < len(b.img.Layers) {
+		b.img.Layers[k].TarBytes = n
+	}
 }
 
 // Warn keeps a warning a reader raised about the image (e.g. a name that

@@ -87,7 +87,11 @@ func sign(n int) int {
 // twice is kept once) and returns nodes.
 func (img *Image) SortPaths(nodes []NodeID) []NodeID {
 	defer img.read()()
-	t := img.t
+	return img.t.sortPaths(nodes)
+}
+
+// sortPaths is SortPaths, for a caller that holds the image's lock.
+func (t *table) sortPaths(nodes []NodeID) []NodeID {
 	const member, linked = 1, 2
 	state := make([]uint8, len(t.nodes))
 	// Each directory's entries to walk, as a list: first[d], then next[c]

@@ -80,17 +80,28 @@ func (img *Image) takeDeaths() {
 // image's own at Finish).
 func (img *Image) finishWaste(waste []Waste) {
 	t := img.t
-	// A path has one copy per layer, and the natural order breaks its ties:
-	// the order is total, so an unstable sort gives the one answer, several
-	// times faster than a stable one at hundreds of thousands of copies.
+	// A path has one copy per layer, and the path order is total: an
+	// unstable sort gives the one answer, several times faster than a
+	// stable one at hundreds of thousands of copies.
+	// Paths compare by their rank in path order, worked out once by a walk
+	// of the table, not by comparing path strings at every step.
+	rank := make([]int32, len(t.nodes)) // 0: not a wasted path
+	var nodes []NodeID
+	for _, w := range waste {
+		if rank[w.Node] == 0 {
+			rank[w.Node] = 1
+			nodes = append(nodes, w.Node)
+		}
+	}
+	for i, n := range t.sortPaths(nodes) {
+		rank[n] = int32(i)
+	}
 	slices.SortFunc(waste, func(a, b Waste) int {
 		switch {
 		case a.Bytes != b.Bytes:
 			return cmp.Compare(b.Bytes, a.Bytes)
-		case a.Path != b.Path && PathLess(a.Path, b.Path):
-			return -1
-		case a.Path != b.Path:
-			return 1
+		case a.Node != b.Node:
+			return cmp.Compare(rank[a.Node], rank[b.Node])
 		}
 		return cmp.Compare(a.MadeBy, b.MadeBy)
 	})

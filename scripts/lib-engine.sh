@@ -8,7 +8,7 @@
 # Source it from the repository root, with `set -euo pipefail` in force.
 # Everything it makes lives under $LX_ENGINE_DIR; lx_engine_stop removes it.
 
-LX_PACKAGES=(docker.io docker-registry busybox-static skopeo podman tmux zstd chromium aha)
+LX_PACKAGES=(docker.io docker-registry apache2-utils busybox-static skopeo podman tmux zstd chromium aha)
 
 lx_log() { printf '  %s\n' "$*"; }
 

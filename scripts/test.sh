@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command. On a fresh Debian machine it installs what it lacks,
 # starts a private Docker Engine (stopped on exit), builds the fixture images
-# in testdata/dockerfiles and saves them in every archive layout, starts a
+# in testdata/dockerfiles and saves them in every archive layout, pushes them
+# to two loopback registries (one behind basic auth), starts a
 # second engine on the containerd image store (Debian trixie's dockerd and
 # containerd, unpacked once per machine into ~/.cache/lx-tools) and loads
 # the fixtures into it, then runs
@@ -18,6 +19,7 @@
 #	LX_KEEP_ENGINE=1  leave the engine and fixtures for manual use; prints how
 #	LX_NO_ENGINE=1    no engine, no fixtures (the engine tests skip, or fail in CI)
 #	LX_NO_CONTAINERD=1  no second engine (its tests skip, or fail in CI)
+#	LX_NO_REGISTRY=1  no loopback registries (the registry:// tests skip, or fail in CI)
 #	LX_NO_GORELEASER=1  skip goreleaser check and the snapshot build
 #	LX_NO_SCREENSHOTS=1 skip taking the screenshots
 set -euo pipefail
@@ -27,6 +29,8 @@ cd "$(dirname "$0")/.."
 . scripts/lib-engine.sh
 # shellcheck source=scripts/lib-containerd.sh
 . scripts/lib-containerd.sh
+# shellcheck source=scripts/lib-registry.sh
+. scripts/lib-registry.sh
 
 started=$SECONDS
 section() { printf '\n=== %s (%ds)\n' "$*" $((SECONDS - started)); }
@@ -43,6 +47,7 @@ stop_all() {
 	if [ -n "$goreleaser_pid" ] && kill -0 "$goreleaser_pid" 2>/dev/null; then
 		kill "$goreleaser_pid" 2>/dev/null || true
 	fi
+	lx_registry_stop
 	lx_engine2_stop
 	lx_engine_stop
 }
@@ -64,6 +69,13 @@ else
 	section "fixture archives"
 	lx_save_fixtures
 	export LX_FIXTURES=$LX_ENGINE_DIR/fixtures LX_DOCKER_HOST
+	if [ "${LX_NO_REGISTRY:-}" = 1 ]; then
+		section "registries: skipped (LX_NO_REGISTRY=1)"
+	else
+		section "registries: the fixtures pushed to two loopback docker-registry servers"
+		lx_registry_start
+		lx_registry_push
+	fi
 	if [ "${LX_NO_CONTAINERD:-}" = 1 ]; then
 		section "containerd engine: skipped (LX_NO_CONTAINERD=1)"
 	else

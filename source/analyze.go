@@ -154,6 +154,7 @@ func (a *analysis) applier(apply <-chan indexed, done chan<- struct{}, total int
 		for _, w := range r.layer.Warnings {
 			a.b.Warn(fmt.Sprintf("layer %d: %s", r.index, w))
 		}
+		a.b.SetTarBytes(r.index, r.layer.TarSize)
 		if _, err := a.b.AddLayer(r.layer.Entries); err != nil {
 			a.mu.Lock()
 			a.err = err

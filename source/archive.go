@@ -11,6 +11,8 @@ import (
 	"os"
 	"slices"
 	"strings"
+
+	"lx.dev/lx/model"
 )
 
 // maxMeta bounds a JSON member (manifest, index, config) held in memory.
@@ -96,27 +98,55 @@ func ReadArchive(ctx context.Context, r io.Reader, opts Options, ref string, exp
 	if err != nil {
 		return err
 	}
-	c, cfg, err := chooseImage(scan.meta, opts, ref)
+	c, cfg, err := chooseImage(scan.meta, scan.v1IDs, opts, ref)
 	if err != nil {
 		return err
 	}
 	if len(expect) > 0 && !slices.Equal(expect, cfg.DiffIDs) {
 		return fmt.Errorf("the image changed while it was read (its layers were %d, the saved config lists %d, not the same); run lx again", len(expect), len(cfg.DiffIDs))
 	}
+	return deliver(sink, c, cfg, delivered, func(i int) (Layer, error) { return scan.blob(c.layers[i]) })
+}
+
+// deliver hands the chosen image to sink: its config, then each layer
+// that done does not mark as delivered already, as read gives it, in
+// layer order, its diffID checked against the config's. A pre-1.10 docker
+// save lists no diffIDs: its layers are read first, each once, and held
+// (entries only) until the last is read, then given with the config their
+// diffIDs complete.
+func deliver(sink Sink, c candidate, cfg model.Config, done []bool, read func(i int) (Layer, error)) error {
+	if !c.v1 {
+		if err := sink.Config(cfg); err != nil {
+			return err
+		}
+	}
+	var held []Layer
+	for i, m := range c.layers {
+		if i < len(done) && done[i] {
+			continue
+		}
+		l, err := read(i)
+		switch {
+		case err != nil:
+			return err
+		case c.v1:
+			cfg.DiffIDs[i] = l.DiffID
+			held = append(held, l)
+			continue
+		case l.DiffID != cfg.DiffIDs[i]:
+			return fmt.Errorf("%s: diffID mismatch: the bytes hash to %s, the image config says %s", m, l.DiffID, cfg.DiffIDs[i])
+		}
+		if err := sink.Layer(i, l); err != nil {
+			return err
+		}
+	}
+	if !c.v1 {
+		return nil
+	}
 	if err := sink.Config(cfg); err != nil {
 		return err
 	}
-	for i, m := range c.layers {
-		if i < len(delivered) && delivered[i] {
-			continue
-		}
-		l, err := scan.blob(m)
-		if err != nil {
-			return err
-		}
-		if l.DiffID != cfg.DiffIDs[i] {
-			return fmt.Errorf("%s: diffID mismatch: the bytes hash to %s, the image config says %s", m, l.DiffID, cfg.DiffIDs[i])
-		}
+	for i, l := range held {
 		if err := sink.Layer(i, l); err != nil {
 			return err
 		}
@@ -165,7 +195,7 @@ func (s *archiveScan) member(name string, size int64, r io.Reader) error {
 		return err
 	}
 	switch {
-	case looksLikeJSON(head):
+	case isJSON(head, size):
 		return s.keepJSON(name, size, br)
 	case bytes.HasPrefix(head, gzipMagic), bytes.HasPrefix(head, zstdMagic), looksLikeTar(head):
 		l, err := readLayer(br, s.kept)

@@ -1,11 +1,9 @@
 package source
 
 import (
-	"archive/tar"
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,9 +64,15 @@ func figures(t testing.TB, img *model.Image) string {
 	im := doc["image"].(map[string]any)
 	delete(im, "ref")
 	delete(im, "compressedBytes")
+	delete(im, "wastedPullCostEstimate")
 	for _, l := range doc["layers"].([]any) {
 		delete(l.(map[string]any), "digest")
 		delete(l.(map[string]any), "compressedBytes")
+	}
+	for _, list := range []string{"waste", "hints"} {
+		for _, it := range doc[list].([]any) {
+			delete(it.(map[string]any), "pullCostEstimate")
+		}
 	}
 	out, _ := json.MarshalIndent(doc, "", " ")
 	return string(out)
@@ -90,7 +94,7 @@ func layouts(t *testing.T, im testImage) map[string]string {
 }
 
 func TestSeedThroughEveryLayout(t *testing.T) {
-	var first, firstName string
+	var same agreeing
 	for name, ref := range layouts(t, seedImage(t)) {
 		t.Run(name, func(t *testing.T) {
 			img, err := analyzeRef(t, ref, Options{})
@@ -106,13 +110,37 @@ func TestSeedThroughEveryLayout(t *testing.T) {
 			if img.Config.Ref != "seed:latest" {
 				t.Errorf("ref %q, want the tag inside the archive", img.Config.Ref)
 			}
-			f := figures(t, img)
-			if first == "" {
-				first, firstName = f, name
-			} else if f != first {
-				t.Errorf("figures differ from %s:\n%s\nvs\n%s", firstName, f, first)
-			}
+			same.check(t, name, img)
 		})
+	}
+}
+
+// agreeing checks that images have the figures of the first it was given.
+type agreeing struct{ first, name string }
+
+func (a *agreeing) check(t *testing.T, name string, img *model.Image) {
+	t.Helper()
+	f := figures(t, img)
+	if a.first == "" {
+		a.first, a.name = f, name
+	} else if f != a.first {
+		t.Errorf("figures differ from %s:\n%s\nvs\n%s", a.name, f, a.first)
+	}
+}
+
+// failsNaming checks that an archive's bytes, as a plain file (read
+// seeking) and gzip-compressed (read as a stream), fail in one line naming
+// the archive and saying want.
+func failsNaming(t *testing.T, data []byte, want string) {
+	t.Helper()
+	for _, p := range []string{
+		testarchive.WriteFile(t, "bad.tar", data),
+		testarchive.WriteFile(t, "bad.tar.gz", compressed(t, data, Gzip)),
+	} {
+		_, err := analyzeRef(t, p, Options{})
+		if err == nil || !strings.Contains(err.Error(), p+": "+want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: %v; want one line naming the archive and saying %q", filepath.Base(p), err, want)
+		}
 	}
 }
 
@@ -133,6 +161,16 @@ func TestCompressedSizesKnownOnlyForShippedBlobs(t *testing.T) {
 	}
 	if l := img.Config.Layers[0]; l.CompressedSize != -1 {
 		t.Errorf("legacy layer blob %+v: a docker save does not know pull sizes", l)
+	}
+	// An uncompressed blob's size is no pull size: a push compresses it.
+	img, err = analyzeRef(t, testarchive.WriteFile(t, "c.tar", ociArchive(t, Plain, true, im)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range img.Config.Layers {
+		if l.CompressedSize != -1 || !strings.HasPrefix(l.Digest, "sha256:") {
+			t.Errorf("plain layer blob %d %+v: want its digest, and no pull size", i, l)
+		}
 	}
 }
 
@@ -157,23 +195,31 @@ func twoPlatforms(t *testing.T) (amd, arm testImage) {
 
 func TestPlatformChoice(t *testing.T) {
 	amd, arm := twoPlatforms(t)
-	ref := testarchive.WriteFile(t, "m.tar", ociArchive(t, Gzip, false, amd, arm))
+	choosesArm(t, testarchive.WriteFile(t, "m.tar", ociArchive(t, Gzip, false, amd, arm)), "linux/amd64 (multi:1), linux/arm64 (multi:1)")
+	amd.arch, arm.arch = "ppc64le", "riscv64"
+	_, err := analyzeRef(t, testarchive.WriteFile(t, "n.tar", ociArchive(t, Gzip, false, amd, arm)), Options{})
+	if err == nil || !strings.Contains(err.Error(), "choose one with --platform") {
+		t.Errorf("two foreign platforms, none chosen: %v", err)
+	}
+}
+
+// choosesArm checks that --platform linux/arm64 reads the image of ref
+// that holds the file "arm", and that a platform ref lacks lists the
+// choices, want among them. It returns the image read.
+func choosesArm(t *testing.T, ref, want string) *model.Image {
+	t.Helper()
 	img, err := analyzeRef(t, ref, Options{Platform: "linux/arm64"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := img.Lookup("arm"); !ok || img.Config.Architecture != "arm64" {
-		t.Errorf("--platform linux/arm64 gave %s", img.Config.Architecture)
+		t.Errorf("--platform linux/arm64 gave %s %s", img.Config.Ref, img.Config.Architecture)
 	}
 	_, err = analyzeRef(t, ref, Options{Platform: "linux/s390x"})
-	if err == nil || !strings.Contains(err.Error(), "linux/amd64 (multi:1), linux/arm64 (multi:1)") {
-		t.Errorf("unknown platform: %v; want the choices listed", err)
+	if err == nil || !strings.Contains(err.Error(), "the archive holds: "+want) {
+		t.Errorf("unknown platform: %v; want the choices listed: %s", err, want)
 	}
-	amd.arch, arm.arch = "ppc64le", "riscv64"
-	_, err = analyzeRef(t, testarchive.WriteFile(t, "n.tar", ociArchive(t, Gzip, false, amd, arm)), Options{})
-	if err == nil || !strings.Contains(err.Error(), "choose one with --platform") {
-		t.Errorf("two foreign platforms, none chosen: %v", err)
-	}
+	return img
 }
 
 func TestTagChoice(t *testing.T) {
@@ -238,26 +284,12 @@ func TestBadArchives(t *testing.T) {
 
 // renameMember rewrites an archive with one member renamed.
 func renameMember(t testing.TB, archive []byte, from, to string) []byte {
-	t.Helper()
-	var out bytes.Buffer
-	tw := tar.NewWriter(&out)
-	err := testarchive.Each(bytes.NewReader(archive), func(m testarchive.Member) error {
-		if m.Header.Name == from {
-			m.Header.Name = to
+	return testarchive.Rewritten(t, archive, func(e testarchive.Edit) testarchive.Edit {
+		if e.Name == from {
+			e.Name = to
 		}
-		if err := tw.WriteHeader(m.Header); err != nil {
-			return err
-		}
-		_, err := io.Copy(tw, m.Body)
-		return err
+		return e
 	})
-	if err == nil {
-		err = tw.Close()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
 }
 
 func corruptMiddle(b []byte) []byte {
@@ -349,5 +381,72 @@ func TestUnknownPlatformListed(t *testing.T) {
 	c.ref = ""
 	if got := c.describe(); got != "untagged image c.json, platform unknown" {
 		t.Errorf("describe = %q", got)
+	}
+}
+
+// An index entry that points at a nested index names the image: the names
+// the nested index gives its manifests do not replace it.
+func TestNestedIndexOuterTagNamesImage(t *testing.T) {
+	amd, arm := twoPlatforms(t)
+	amd.tag, arm.tag = "inner:1", "inner:1"
+	p := testarchive.WriteFile(t, "nested.tar", testarchive.OCI(t, testarchive.OCIOptions{Comp: testarchive.Gzip, Nest: "multi:1"}, archived([]testImage{amd, arm})...))
+	if img := choosesArm(t, "oci-archive:"+p+":multi:1", "linux/amd64 (multi:1), linux/arm64 (multi:1)"); img.Config.Ref != "multi:1" {
+		t.Errorf("ref %q; want the outer tag", img.Config.Ref)
+	}
+}
+
+// An archive whose manifest lists no image says so, naming the member,
+// through the seekable reader (a plain file), the streaming one (a
+// compressed archive) and a layout directory.
+func TestManifestListsNoImage(t *testing.T) {
+	legacy := testarchive.Legacy(t) // manifest.json is null
+	empty := testarchive.Rewritten(t, legacy, testarchive.Replace("manifest.json", []byte("[]\n")))
+	spaced := testarchive.Rewritten(t, legacy, testarchive.Replace("manifest.json", []byte(" null\n")))
+	oci := testarchive.OCI(t, testarchive.OCIOptions{})                                           // index.json lists no manifest
+	d25 := testarchive.OCI(t, testarchive.OCIOptions{Docker: true})                               // neither does manifest.json
+	nullIndex := testarchive.Rewritten(t, oci, testarchive.Replace("index.json", []byte("null"))) // an index that is null
+	for _, c := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"manifest.json null", legacy, "manifest.json lists no image"},
+		{"manifest.json null, spaced", spaced, "manifest.json lists no image"},
+		{"manifest.json []", empty, "manifest.json lists no image"},
+		{"index.json, no manifests", oci, "index.json lists no image"},
+		{"index.json null", nullIndex, "index.json lists no image"},
+		{"docker 25, no image", d25, "manifest.json lists no image"},
+		{"manifest.json {}", testarchive.Rewritten(t, legacy, testarchive.Replace("manifest.json", []byte("{}"))), "manifest.json: invalid JSON: the document is an object, not an array"},
+		{"index.json []", testarchive.Rewritten(t, oci, testarchive.Replace("index.json", []byte("[]"))), "index.json: invalid JSON: the document is an array, not an object"},
+	} {
+		t.Run(c.name, func(t *testing.T) { failsNaming(t, c.data, c.want) })
+	}
+	dir := ociDir(t, Plain)
+	if _, err := analyzeRef(t, dir, Options{}); err == nil || !strings.Contains(err.Error(), dir+": index.json lists no image") {
+		t.Errorf("a layout directory: %v; want it named, and index.json", err)
+	}
+}
+
+// A manifest that is no JSON at all is named, whichever reader finds it.
+func TestManifestNotJSONNamed(t *testing.T) {
+	garbage := testarchive.Rewritten(t, legacyArchive(t, seedImage(t)), testarchive.Replace("manifest.json", []byte("garbage, not a manifest")))
+	failsNaming(t, garbage, "manifest.json")
+}
+
+// Kaniko writes a directory named "/" for the root in every layer. A
+// compressed archive decodes every blob as it streams past, so such a
+// layer of another image is read too: it must not fail the one chosen.
+func TestKanikoRootInAnotherImage(t *testing.T) {
+	kaniko := testImage{tag: "kaniko:1", layers: [][]byte{tarOf(t, dirM("/", 0o755), fileM("app", 0o644, "k"))}, steps: []step{{"kaniko", true}}}
+	other := testImage{tag: "other:1", layers: [][]byte{tarOf(t, fileM("other", 0o644, "o"))}, steps: []step{{"other", true}}}
+	p := testarchive.WriteFile(t, "both.tar.zst", compressed(t, ociArchive(t, Gzip, true, kaniko, other), Zstd))
+	for tag, file := range map[string]string{"other:1": "other", "kaniko:1": "app"} {
+		img, err := analyzeRef(t, p, Options{Tag: tag})
+		if err != nil {
+			t.Fatalf("%s: %v", tag, err)
+		}
+		if _, ok := img.Lookup(file); !ok || len(img.Warnings) != 0 {
+			t.Errorf("%s: no %s, or warnings %q", tag, file, img.Warnings)
+		}
 	}
 }

@@ -66,7 +66,7 @@ func (a *Archive) index(ctx context.Context, f *os.File) ([]section, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, _, err := chooseImage(idx.meta, a.Opts, a.Path)
+	c, _, err := chooseImage(idx.meta, idx.v1IDs, a.Opts, a.Path)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +127,7 @@ type dirContent struct {
 func (d *Dir) blob(k int) (*os.File, section, error) {
 	d.content.mu.Lock()
 	if d.content.files == nil {
-		c, _, err := chooseImage(d.meta, d.Opts, d.Path)
+		c, _, err := chooseImage(d.meta, d.v1IDs, d.Opts, d.Path)
 		if err != nil {
 			d.content.mu.Unlock()
 			return nil, section{}, fmt.Errorf("%s: %w", d.Path, err)

@@ -25,7 +25,7 @@ func readSeekable(ctx context.Context, f *os.File, opts Options, ref string, sin
 	if err != nil {
 		return err
 	}
-	c, cfg, err := chooseImage(idx.meta, opts, ref)
+	c, cfg, err := chooseImage(idx.meta, idx.v1IDs, opts, ref)
 	if err != nil {
 		return err
 	}
@@ -42,35 +42,28 @@ func readSeekable(ctx context.Context, f *os.File, opts Options, ref string, sin
 			total += s.size
 		}
 	}
-	if err := sink.Config(cfg); err != nil {
-		return err
-	}
 	kept := map[string]Layer{} // a blob decoded for a layer listed again above
 	var read int64
-	for i, m := range c.layers {
+	return deliver(sink, c, cfg, nil, func(i int) (Layer, error) {
+		m := c.layers[i]
 		real := idx.resolve(m)
 		l, ok := kept[real]
 		if !ok {
 			pr := newProgressReader(ctx, io.NewSectionReader(f, where[i].offset, where[i].size), total, sink.Observe)
 			pr.base = read
+			var err error
 			if l, err = readLayer(pr, opts.Keep); err != nil {
-				return fmt.Errorf("%s: %w", m, err)
+				return Layer{}, fmt.Errorf("%s: %w", m, err)
 			}
 			read += pr.read
-		}
-		if l.DiffID != cfg.DiffIDs[i] {
-			return fmt.Errorf("%s: diffID mismatch: the bytes hash to %s, the image config says %s", m, l.DiffID, cfg.DiffIDs[i])
 		}
 		if uses[real]--; uses[real] > 0 {
 			kept[real] = l
 		} else {
 			delete(kept, real)
 		}
-		if err := sink.Layer(i, l); err != nil {
-			return err
-		}
-	}
-	return nil
+		return l, nil
+	})
 }
 
 // indexArchive walks the archive's headers, seeking over the members'
@@ -103,7 +96,7 @@ func (idx *archiveIndex) member(name string, size, offset int64, r io.Reader) er
 	if err != nil && err != io.EOF {
 		return err
 	}
-	if !looksLikeJSON(head) {
+	if !isJSON(head, size) {
 		idx.blobs[name] = section{offset, size}
 		return nil
 	}

@@ -83,3 +83,8 @@ func ociArchive(t testing.TB, comp Compression, docker bool, ims ...testImage) [
 func ociDir(t testing.TB, comp Compression, ims ...testImage) string {
 	return testarchive.OCIDir(t, stored(comp), archived(ims)...)
 }
+
+// v1Archive is a docker save from before Docker 1.10 (testarchive.WriteV1).
+func v1Archive(t testing.TB, ims ...testImage) []byte {
+	return testarchive.V1(t, archived(ims)...)
+}

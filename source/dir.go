@@ -32,15 +32,7 @@ func (d *Dir) Load(ctx context.Context, sink Sink) error {
 }
 
 func (d *Dir) load(ctx context.Context, sink Sink) error {
-	cands, err := listCandidates(d.meta)
-	if err != nil {
-		return err
-	}
-	c, err := choose(cands, d.Opts)
-	if err != nil {
-		return err
-	}
-	cfg, err := imageFor(d.meta, c, d.Path)
+	c, cfg, err := chooseImage(d.meta, d.v1IDs, d.Opts, d.Path)
 	if err != nil {
 		return err
 	}
@@ -48,28 +40,19 @@ func (d *Dir) load(ctx context.Context, sink Sink) error {
 	for _, m := range c.layers {
 		st, err := os.Stat(d.file(m))
 		if err != nil {
-			return fmt.Errorf("the manifest names layer %s, which is not in the directory", m)
+			return fmt.Errorf("the image lists layer %s, which is not in the directory", m)
 		}
 		total += st.Size()
 	}
-	if err := sink.Config(cfg); err != nil {
-		return err
-	}
 	var done int64
-	for i, m := range c.layers {
-		l, n, err := d.readLayer(ctx, m, done, total, sink.Observe)
+	return deliver(sink, c, cfg, nil, func(i int) (Layer, error) {
+		l, n, err := d.readLayer(ctx, c.layers[i], done, total, sink.Observe)
 		if err != nil {
-			return fmt.Errorf("%s: %w", m, err)
+			return Layer{}, fmt.Errorf("%s: %w", c.layers[i], err)
 		}
 		done += n
-		if l.DiffID != cfg.DiffIDs[i] {
-			return fmt.Errorf("%s: diffID mismatch: the bytes hash to %s, the image config says %s", m, l.DiffID, cfg.DiffIDs[i])
-		}
-		if err := sink.Layer(i, l); err != nil {
-			return err
-		}
-	}
-	return nil
+		return l, nil
+	})
 }
 
 func (d *Dir) readLayer(ctx context.Context, member string, done, total int64, observe Observer) (Layer, int64, error) {
@@ -86,6 +69,19 @@ func (d *Dir) readLayer(ctx context.Context, member string, done, total int64, o
 
 func (d *Dir) file(member string) string {
 	return filepath.Join(d.Path, filepath.FromSlash(memberName(member)))
+}
+
+// v1IDs lists the directories that hold a json file: the layers of an
+// unpacked docker save from before Docker 1.10.
+func (d *Dir) v1IDs() []string {
+	ents, _ := os.ReadDir(d.Path) // unreadable: meta says why
+	var ids []string
+	for _, e := range ents {
+		if st, err := os.Stat(filepath.Join(d.Path, e.Name(), "json")); err == nil && e.IsDir() && st.Mode().IsRegular() {
+			ids = append(ids, e.Name())
+		}
+	}
+	return ids
 }
 
 // meta is the directory's metaReader.

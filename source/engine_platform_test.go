@@ -47,6 +47,32 @@ type fakeEngine struct {
 
 func startFakeEngine(t *testing.T, api string) (*fakeEngine, string) {
 	t.Helper()
+	f := newFakeEngine(t, api)
+	dir, err := os.MkdirTemp("", "lxfake")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	sock := filepath.Join(dir, "e.sock")
+	serveUnix(t, sock, f)
+	return f, "unix://" + sock
+}
+
+// serveUnix serves h on a unix socket at sock until the test ends.
+func serveUnix(t *testing.T, sock string, h http.Handler) {
+	t.Helper()
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: h}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+}
+
+// newFakeEngine is the fake engine's images, not served yet.
+func newFakeEngine(t *testing.T, api string) *fakeEngine {
+	t.Helper()
 	base := tarOf(t, dirM("etc/", 0o755), fileM("etc/os", 0o644, "base"))
 	f := &fakeEngine{api: api, images: map[string]testImage{}}
 	for _, arch := range []string{"amd64", "arm64"} {
@@ -56,20 +82,7 @@ func startFakeEngine(t *testing.T, api string) (*fakeEngine, string) {
 		f.images["linux/"+arch] = im
 	}
 	f.archive = ociArchive(t, Gzip, true, f.images["linux/amd64"], f.images["linux/arm64"])
-	dir, err := os.MkdirTemp("", "lxfake")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	sock := filepath.Join(dir, "e.sock")
-	l, err := net.Listen("unix", sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: f}
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
-	return f, "unix://" + sock
+	return f
 }
 
 // platformOf reads the platform query parameter: a JSON OCI platform.

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"lx.dev/lx/internal/hostile"
+	"lx.dev/lx/internal/testarchive"
 	"lx.dev/lx/model"
 )
 
@@ -100,36 +103,78 @@ func (s *collectSink) finish() (*model.Image, error) {
 	return s.build.b.Finish()
 }
 
-func FuzzReadArchive(f *testing.F) {
+// archiveSeeds seeds an archive reader's target: a small image in every
+// layout (the pre-1.10 one too), the shapes other tools write (a nested
+// index, manifests listing no image), and the hostile corpus.
+func archiveSeeds(f *testing.F) {
 	small := testImage{tag: "f:1", layers: [][]byte{tarOf(f, fileM("a", 0o644, "x")), tarOf(f, fileM(".wh.a", 0, ""))}, steps: []step{{"1", true}, {"2", true}}}
-	f.Add(legacyArchive(f, small))
-	f.Add(ociArchive(f, Gzip, true, small))
-	f.Add(ociArchive(f, Zstd, false, small))
+	arm := small
+	arm.arch = "arm64"
+	none := testarchive.Legacy(f) // manifest.json is null
+	for _, b := range [][]byte{
+		legacyArchive(f, small),
+		ociArchive(f, Gzip, true, small),
+		ociArchive(f, Zstd, false, small),
+		v1Archive(f, small),
+		compressed(f, v1Archive(f, small), Gzip),
+		testarchive.OCI(f, testarchive.OCIOptions{Nest: "f:nested"}, archived([]testImage{small, arm})...),
+		none,
+		testarchive.Rewritten(f, none, testarchive.Replace("manifest.json", []byte("[]"))),
+		testarchive.OCI(f, testarchive.OCIOptions{}), // index.json lists no manifest
+	} {
+		f.Add(b)
+	}
 	_, archives := hostileSeeds(f)
 	for _, b := range archives {
 		f.Add(b)
 	}
+}
+
+func FuzzReadArchive(f *testing.F) {
+	archiveSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s := newCollectSink(t)
-		err := ReadArchive(context.Background(), bytes.NewReader(data), Options{}, "fuzz.tar", nil, s)
 		defer s.build.stop()
-		if err != nil {
-			if strings.Contains(err.Error(), "\n") {
-				t.Errorf("error spans lines: %q", err)
-			}
-			return
-		}
-		if s.cfg == nil || s.layers != len(s.cfg.DiffIDs) {
-			t.Fatalf("success without every layer delivered: config %v, %d layers", s.cfg != nil, s.layers)
-		}
-		img, err := s.finish()
-		if err != nil {
+		s.check(ReadArchive(context.Background(), bytes.NewReader(data), Options{}, "fuzz.tar", nil, s))
+	})
+}
+
+// FuzzReadArchiveFile reads an archive file as lx does: a plain one
+// seeking (its index first), a compressed one as a stream.
+func FuzzReadArchiveFile(f *testing.F) {
+	archiveSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(t.TempDir(), "fuzz.tar")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := img.CheckInvariants(); err != nil {
-			t.Errorf("invariants broken:\n%v", err)
-		}
+		s := newCollectSink(t)
+		defer s.build.stop()
+		s.check((&Archive{Path: p}).Load(context.Background(), s))
 	})
+}
+
+// check holds a read's outcome to the Sink contract: an error in one
+// line, or every layer delivered and an image that keeps the model's
+// invariants.
+func (s *collectSink) check(err error) {
+	t := s.t
+	if err != nil {
+		if strings.Contains(err.Error(), "\n") {
+			t.Errorf("error spans lines: %q", err)
+		}
+		return
+	}
+	if s.cfg == nil || s.layers != len(s.cfg.DiffIDs) {
+		t.Fatalf("success without every layer delivered: config %v, %d layers", s.cfg != nil, s.layers)
+	}
+	img, err := s.finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := img.CheckInvariants(); err != nil {
+		t.Errorf("invariants broken:\n%v", err)
+	}
 }
 
 // hostileSeeds is the hostile corpus for the readers: every small case's

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"reflect"
 	"strings"
 	"time"
 
@@ -64,6 +65,9 @@ type candidate struct {
 	layers   []string // member names of the layer blobs, bottom first
 	blobs    []ocispec.Descriptor
 	problem  string // why it cannot be read, when it cannot
+	// v1 says the image is a pre-1.10 docker save's (archivev1.go):
+	// config is its top layer's json, and it lists no diffIDs.
+	v1 bool
 }
 
 // describe names the candidate in a list of choices: "linux/amd64
@@ -97,9 +101,13 @@ func blobMember(digest string) (string, error) {
 
 // listCandidates finds every image an archive describes: from index.json
 // when the archive is an OCI layout (Docker 25+ writes both), else from
-// docker save's manifest.json.
-func listCandidates(read metaReader) ([]candidate, error) {
-	if idx, err := read("index.json"); err == nil {
+// docker save's manifest.json, else from the repositories and layer
+// directories of a docker save before Docker 1.10. v1IDs lists the
+// directories that hold a json member.
+func listCandidates(read metaReader, v1IDs func() []string) ([]candidate, error) {
+	idx, err := read("index.json")
+	indexed := err == nil
+	if indexed {
 		var out []candidate
 		if err := walkIndex(read, "index.json", idx, "", 0, &out); err != nil {
 			return nil, err
@@ -111,10 +119,16 @@ func listCandidates(read metaReader) ([]candidate, error) {
 		return nil, err
 	}
 	raw, err := read("manifest.json")
-	if errors.Is(err, errMissing) {
-		return nil, fmt.Errorf("no manifest.json or index.json: not a docker save archive or OCI layout")
-	}
-	if err != nil {
+	switch {
+	case errors.Is(err, errMissing):
+		if out, err := v1Candidates(read, v1IDs()); err != nil || len(out) > 0 {
+			return out, err
+		}
+		if indexed {
+			return nil, fmt.Errorf("index.json lists no image")
+		}
+		return nil, fmt.Errorf("no manifest.json, index.json or repositories: not a docker save archive or OCI layout")
+	case err != nil:
 		return nil, err
 	}
 	var ms []saveManifest
@@ -155,9 +169,9 @@ func walkIndex(read metaReader, member string, raw []byte, ref string, depth int
 		if d.Annotations["vnd.docker.reference.type"] == "attestation-manifest" {
 			continue // build provenance, not an image
 		}
-		r := ref
-		if name := imageName(d.Annotations); name != "" {
-			r = name
+		r := ref // a nested index's entries are named by the entry that points at it
+		if r == "" {
+			r = imageName(d.Annotations)
 		}
 		m, err := blobMember(d.Digest.String())
 		if err != nil {
@@ -260,9 +274,9 @@ func memberName(p string) string {
 }
 
 // chooseImage picks the image an archive's manifests list (by the
-// options' platform) and reads its config.
-func chooseImage(meta metaReader, opts Options, ref string) (candidate, model.Config, error) {
-	cands, err := listCandidates(meta)
+// options' platform) and reads its config (see listCandidates).
+func chooseImage(meta metaReader, v1IDs func() []string, opts Options, ref string) (candidate, model.Config, error) {
+	cands, err := listCandidates(meta, v1IDs)
 	if err != nil {
 		return candidate{}, model.Config{}, err
 	}
@@ -283,6 +297,15 @@ func imageFor(read metaReader, c candidate, ref string) (model.Config, error) {
 	var ic imageConfig
 	if err := json.Unmarshal(raw, &ic); err != nil {
 		return model.Config{}, fmt.Errorf("image config %s: %w", c.config, jsonError(err))
+	}
+	if c.v1 {
+		if ic.History, err = v1History(read, c.layers); err != nil {
+			return model.Config{}, err
+		}
+		ic.RootFS.DiffIDs = nil
+		for range c.layers {
+			ic.RootFS.DiffIDs = append(ic.RootFS.DiffIDs, "") // the layer tars' own hashes: see deliver
+		}
 	}
 	if len(ic.RootFS.DiffIDs) != len(c.layers) {
 		return model.Config{}, fmt.Errorf("image config %s lists %d layers, its manifest %d", c.config, len(ic.RootFS.DiffIDs), len(c.layers))
@@ -309,11 +332,21 @@ func imageFor(read metaReader, c candidate, ref string) (model.Config, error) {
 		blob := model.LayerBlob{CompressedSize: -1}
 		if i < len(c.blobs) {
 			d := c.blobs[i]
-			blob = model.LayerBlob{Digest: d.Digest.String(), MediaType: d.MediaType, CompressedSize: d.Size}
+			blob = model.LayerBlob{Digest: d.Digest.String(), MediaType: d.MediaType, CompressedSize: -1}
+			if compressedType(d.MediaType) {
+				// Shipped compressed, a push keeps it as it is: its pull size.
+				// An uncompressed blob would be compressed by a push.
+				blob.CompressedSize = d.Size
+			}
 		}
 		cfg.Layers = append(cfg.Layers, blob)
 	}
 	return cfg, nil
+}
+
+// compressedType tells whether a layer media type says gzip or zstd.
+func compressedType(mt string) bool {
+	return strings.Contains(mt, "gzip") || strings.Contains(mt, "zstd")
 }
 
 // orZero is a time the document may leave out.
@@ -331,8 +364,41 @@ func jsonError(err error) error {
 		return fmt.Errorf("invalid JSON at byte %d", syn.Offset)
 	}
 	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) && typ.Field == "" {
+		return fmt.Errorf("invalid JSON: the document is %s, not %s", jsonKind(typ.Value), jsonKind(goKind(typ.Type)))
+	}
 	if errors.As(err, &typ) {
 		return fmt.Errorf("invalid JSON: field %q has the wrong type", typ.Field)
 	}
 	return fmt.Errorf("invalid JSON: %v", err)
+}
+
+// jsonKind names a JSON value's kind as encoding/json reports it
+// ("object", "array", "number 3"...), with its article.
+func jsonKind(v string) string {
+	v, _, _ = strings.Cut(v, " ")
+	switch v {
+	case "object", "array":
+		return "an " + v
+	case "bool":
+		return "a boolean"
+	}
+	return "a " + v
+}
+
+// goKind is the JSON kind a Go type is read from.
+func goKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Pointer:
+		return goKind(t.Elem())
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "bool"
+	case reflect.Struct, reflect.Map:
+		return "object"
+	}
+	return "number"
 }

@@ -3,10 +3,13 @@ package source
 import (
 	"archive/tar"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"path"
+	"sort"
+	"strings"
 )
 
 // members is an archive's directory as a pass over its tar headers finds
@@ -32,6 +35,13 @@ func (m *members[B]) link(name, target string, symbolic bool) {
 	m.links[name] = memberName(target)
 }
 
+// isJSON tells a JSON member from a blob by its first bytes (head, at
+// most the first 512 of size): an object or an array, or a whole small
+// member that is any JSON value ("null" too, which is no tar and no blob).
+func isJSON(head []byte, size int64) bool {
+	return looksLikeJSON(head) || int64(len(head)) == size && json.Valid(head)
+}
+
 // keepJSON keeps a JSON member, unless it is too big to be metadata.
 func (m *members[B]) keepJSON(name string, size int64, r io.Reader) error {
 	if size > maxMeta {
@@ -53,7 +63,7 @@ func (m *members[B]) meta(name string) ([]byte, error) {
 		return b, nil
 	}
 	if why, ok := m.unreadable[name]; ok {
-		return nil, errors.New(why)
+		return nil, fmt.Errorf("%s: %s", name, why)
 	}
 	if _, ok := m.blobs[name]; ok {
 		return nil, fmt.Errorf("%s is a layer, not a JSON document", name)
@@ -74,7 +84,20 @@ func (m *members[B]) blob(name string) (B, error) {
 	if _, ok := m.files[real]; ok {
 		return none, fmt.Errorf("%s: not a layer: a JSON document", name)
 	}
-	return none, fmt.Errorf("the manifest names layer %s, which is not in the archive", name)
+	return none, fmt.Errorf("the image lists layer %s, which is not in the archive", name)
+}
+
+// v1IDs lists the directories that hold a json member: the layers of a
+// docker save before Docker 1.10.
+func (m *members[B]) v1IDs() []string {
+	var ids []string
+	for name := range m.files {
+		if id, ok := strings.CutSuffix(name, "/json"); ok && !strings.Contains(id, "/") {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return ids
 }
 
 // resolve follows member links (at most a few hops; loops end there).

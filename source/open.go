@@ -18,6 +18,10 @@ import (
 //	PATH                        any of these, told apart by what is there
 //	docker-daemon:IMAGE         an image of the Docker Engine (see NewEngine)
 //	podman:IMAGE                an image of podman, through its API socket (see NewPodman)
+//	container:NAME|ID           a container of the Docker Engine: its image's layers
+//	                            and its writable layer on top (see NewContainer)
+//	registry://HOST[:PORT]/REPO[:TAG|@DIGEST]
+//	                            an image straight from a registry (see NewRegistry)
 //	IMAGE                       the same, when no file or directory has that name:
 //	                            name[:tag], name@sha256:…, a full or short image ID
 //
@@ -29,6 +33,12 @@ func Open(ref string, opts Options) (Source, error) {
 	}
 	if image, ok := strings.CutPrefix(ref, PodmanPrefix); ok {
 		return NewPodman(image, opts, PodmanEnv{Getenv: opts.Engine.Getenv})
+	}
+	if name, ok := strings.CutPrefix(ref, ContainerPrefix); ok {
+		return NewContainer(name, opts)
+	}
+	if image, ok := strings.CutPrefix(ref, RegistryPrefix); ok {
+		return NewRegistry(image, opts)
 	}
 	kind, rest, hasKind := strings.Cut(ref, ":")
 	switch kind {

@@ -43,6 +43,8 @@ type Options struct {
 	Tag string
 	// Engine configures the Docker Engine source.
 	Engine EngineOptions
+	// Registry configures the registry source.
+	Registry RegistryOptions
 	// Keep takes the bytes of the small files that look like text as the
 	// layers stream past (see Kept); nil keeps none.
 	Keep *Kept

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"runtime/debug"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -164,7 +165,7 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		a.img.setImage(msg.Image, msg.Hints)
-		return a.imageChanged(true)
+		return tea.Batch(a.imageChanged(true), releaseLoadMemory)
 	case DiffSideMsg, DiffLoadedMsg:
 		return a.diffUpdate(msg)
 	case stepSelectedMsg:
@@ -207,6 +208,14 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		// every screen; each takes its own.
 		return a.broadcast(msg)
 	}
+	return nil
+}
+
+// releaseLoadMemory hands back to the system what the load left behind (each
+// layer's entries, the snapshots of the figures so far), off the update
+// loop: the explorer lives on for hours with only the image.
+func releaseLoadMemory() tea.Msg {
+	debug.FreeOSMemory()
 	return nil
 }
 

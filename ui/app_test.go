@@ -33,6 +33,12 @@ func TestGolden(t *testing.T) {
 		{"waste", 140, 36, func(t *testing.T, a *App) { loaded(t, a, seed(t)); keys(a, "w down") }},
 		{"export", 140, 36, func(t *testing.T, a *App) { loaded(t, a, seed(t)); keys(a, "e") }},
 		{"help", 140, 40, func(t *testing.T, a *App) { loaded(t, a, seed(t)); keys(a, "?") }},
+		// A container opens on its writable layer; the details give its
+		// size and virtual size.
+		{"container", 140, 36, func(t *testing.T, a *App) { loaded(t, a, containerImage(t)) }},
+		{"container_narrow", 80, 24, func(t *testing.T, a *App) { loaded(t, a, containerImage(t)) }},
+		{"container_narrow_details", 80, 24, func(t *testing.T, a *App) { loaded(t, a, containerImage(t)); keys(a, "shift+tab") }},
+		{"container_reading", 80, 24, func(t *testing.T, a *App) { growingContainer(t, a) }},
 		{"stacked", 90, 28, func(t *testing.T, a *App) { loaded(t, a, seed(t)); keys(a, "] ] ] ] ] ]") }},
 		{"history", 140, 36, func(t *testing.T, a *App) { loaded(t, a, seed(t)); keys(a, "] ] ] ] ] ] tab H up") }},
 		{"history_narrow", 80, 24, func(t *testing.T, a *App) { loaded(t, a, seed(t)); keys(a, "] ] ] ] ] ] tab H") }},

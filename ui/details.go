@@ -104,7 +104,7 @@ func (p *detailsPane) stepText(w int) []string {
 		head += " · metadata only, no layer"
 	}
 	out = append(out, s.Bold.Render(head))
-	cmd := report.Instruction(p.img.command(r))
+	cmd := p.img.instruction(r)
 	if strings.TrimSpace(cmd) == "" {
 		out = append(out, s.Dim.Render("(the history gives no command)"))
 	}
@@ -155,7 +155,14 @@ func wrapWords(v string, w int) []string {
 
 func (p *detailsPane) layerText(k int, label func(k, v string)) {
 	l := p.img.layers[k]
-	label("diffID", l.DiffID)
+	if c := p.img.cfg.Container; l.Container && c != nil {
+		label("container", c.ID)
+		label("image", c.Image)
+		label("state", c.State)
+		label("ps -s", "size "+sizeOrUnknown(c.SizeRw, report.Bytes)+" · virtual "+sizeOrUnknown(c.SizeRootFs, report.Bytes))
+	} else {
+		label("diffID", l.DiffID)
+	}
 	if l.Blob.Digest != "" && l.Blob.Digest != l.DiffID {
 		label("digest", l.Blob.Digest)
 	}
@@ -184,6 +191,14 @@ func (p *detailsPane) layerText(k int, label func(k, v string)) {
 	label("killed", report.Bytes(l.WastedKilled)+" of older copies this layer kills")
 }
 
+// sizeOrUnknown is a size the engine may not have given (-1).
+func sizeOrUnknown(n int64, format func(int64) string) string {
+	if n < 0 {
+		return "unknown"
+	}
+	return format(n)
+}
+
 func (p *detailsPane) summary(w int) []string {
 	s := p.c.Styles
 	var out []string
@@ -210,6 +225,11 @@ func (p *detailsPane) summary(w int) []string {
 			how = ", as --base says"
 		}
 		add("base", report.BuiltOn(report.BaseReport{Ref: b.Ref, Layers: b.Layers, SizeBytes: p.img.baseBytes()})+how)
+	}
+	if c := p.img.cfg.Container; c != nil {
+		add("container", fmt.Sprintf("%s (%s), of %s", c.Name, c.State, c.Image))
+		add("size", sizeOrUnknown(c.SizeRw, report.BytesExact)+", docker ps -s")
+		add("virtual", sizeOrUnknown(c.SizeRootFs, report.BytesExact)+", with the image")
 	}
 	img := p.img.snap
 	if img == nil {

@@ -44,7 +44,7 @@ func (p *detailsPane) pathText(w int) []string {
 		label("hardlink", "=> "+model.DisplayPath(fi.Link)+" (the same inode: its bytes count once)")
 	}
 	if fi.Layer >= 0 {
-		label("written", fmt.Sprintf("by layer %d: %s", fi.Layer, oneLine(p.img.layers[fi.Layer].Command)))
+		label("written", fmt.Sprintf("by layer %d: %s", fi.Layer, layerInstruction(p.img.layers[fi.Layer])))
 	}
 	if note, st, ok := wasteNote(s, p.img, p.node, fi, m, p.nodeK, p.nodeOwn); ok {
 		for _, l := range wrapWords(note, w) {
@@ -89,7 +89,7 @@ func (p *detailsPane) historyLines(e model.PathEvent, back bool, w int) []string
 		}
 		out = append(out, lead+l)
 	}
-	if cmd := oneLine(p.img.layers[e.Layer].Command); cmd != "" {
+	if cmd := layerInstruction(p.img.layers[e.Layer]); cmd != "" {
 		out = append(out, s.Dim.Render("      "+ansiTrunc(cmd, w-6)))
 	}
 	return out

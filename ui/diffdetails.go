@@ -115,7 +115,7 @@ func (p *diffDetailsPane) layerText(w int) []string {
 		out = append(out, s.Added.Render("only in B"))
 	}
 	l := p.d.layer(r)
-	cmd := report.Instruction(l.Command)
+	cmd := report.LayerInstruction(l.Command, l.Container)
 	if strings.TrimSpace(cmd) == "" {
 		out = append(out, s.Dim.Render("(the history gives no command)"))
 	}
@@ -197,7 +197,7 @@ func (p *diffDetailsPane) pathText(w int) []string {
 		}
 		if st.ok && st.fi.Layer >= 0 && st.fi.Layer < len(img.Layers) {
 			out = append(out, "", s.Dim.Render(fmt.Sprintf("%s, layer %d:", sideNames[i], st.fi.Layer)))
-			for _, line := range wrapCommand(report.Instruction(img.Layers[st.fi.Layer].Command), w) {
+			for _, line := range wrapCommand(layerInstruction(img.Layers[st.fi.Layer]), w) {
 				out = append(out, s.Text.Render(line))
 			}
 		}

@@ -150,6 +150,6 @@ func (p *diffLayersPane) row(i int, cols diffLayerCols) string {
 		sz = cols.sizeOf(l.SizeBytes)
 	}
 	line := s.Text.Render(fmt.Sprintf(cols.index, index(r.a), index(r.b))) + st.Render(fmt.Sprintf(cols.shared, shared)) +
-		s.Text.Render(fmt.Sprintf(cols.size, sz)+oneLine(l.Command))
+		s.Text.Render(fmt.Sprintf(cols.size, sz)+layerInstruction(l))
 	return p.c.cursorRow(line, p.w-2, i == p.l.cursor, p.focused)
 }

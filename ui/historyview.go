@@ -78,7 +78,7 @@ func (v *historyView) command(k int) string {
 	if k < 0 || k >= len(v.img.layers) {
 		return ""
 	}
-	return oneLine(v.img.layers[k].Command)
+	return layerInstruction(v.img.layers[k])
 }
 
 // summary is the line over the rows: what the path is, how many layers

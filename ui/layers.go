@@ -75,9 +75,13 @@ func (p *layersPane) Update(msg tea.Msg) tea.Cmd {
 			p.sent = -1 // the details go back to the step
 		}
 	case imageChangedMsg:
+		first := p.l.n == 0
 		p.fit()
 		p.l.setLen(len(p.img.rows))
 		p.sent = -1 // the rows may be new: say the selection again
+		if k := p.img.writableLayer(); first && k >= 0 {
+			p.l.to(p.img.rowOfLayer(k)) // a container opens on its writable layer
+		}
 	case moveLayerMsg:
 		p.stepLayer(msg.Delta)
 	case selectLayerMsg:
@@ -166,28 +170,34 @@ func (p *layersPane) rowAt(y int) (int, bool) {
 }
 
 // layerCols lays out the layer list's columns: full sizes when wide, a
-// compact form when narrow (80 columns keep every column). SHARED shows
-// only when the source knows the other images (an engine).
+// compact form when narrow (80 columns keep every column). PULL shows
+// only when the source knows the blobs' pull sizes (a registry, an archive
+// of compressed blobs), SHARED only when it knows the other images (an
+// engine).
 type layerCols struct {
 	head   string
-	row    string // index, size, A, C, D; then the two waste cells
-	waste  string
+	lead   string // index, size
+	counts string // A, C, D
+	waste  string // the two waste cells
+	pull   string // the PULL cell, "" when the column is hidden
 	shared string // the SHARED cell, "" when the column is hidden
 	size   func(int64) string
 }
 
 var (
 	wideLayerCols = layerCols{
-		head:  "  #       SIZE     A     C     D     WASTED     KILLED  ",
-		row:   "%3s  %9s  %4s  %4s  %4s  ",
-		waste: "%9s  %9s  ",
-		size:  size,
+		head:   "  #       SIZE     A     C     D     WASTED     KILLED  ",
+		lead:   "%3s  %9s  ",
+		counts: "%4s  %4s  %4s  ",
+		waste:  "%9s  %9s  ",
+		size:   size,
 	}
 	narrowLayerCols = layerCols{
-		head:  "  #   SIZE    A    C    D WASTED KILLED ",
-		row:   "%3s %6s %4s %4s %4s ",
-		waste: "%6s %6s ",
-		size:  compactSize,
+		head:   "  #   SIZE    A    C    D WASTED KILLED ",
+		lead:   "%3s %6s ",
+		counts: "%4s %4s %4s ",
+		waste:  "%6s %6s ",
+		size:   compactSize,
 	}
 	narrowLayers = 100 // below this pane width, the compact columns
 )
@@ -196,6 +206,13 @@ func (p *layersPane) cols() layerCols {
 	c := wideLayerCols
 	if p.w < narrowLayers {
 		c = narrowLayerCols
+	}
+	if p.img.pullKnown() {
+		if p.w < narrowLayers {
+			c.head, c.pull = strings.Replace(c.head, "SIZE ", "SIZE   PULL ", 1), "%6s "
+		} else {
+			c.head, c.pull = strings.Replace(c.head, "SIZE  ", "SIZE       PULL  ", 1), "%9s  "
+		}
 	}
 	if p.img.cfg.Relations.SharedBy != nil {
 		if p.w < narrowLayers {
@@ -270,10 +287,10 @@ func (p *layersPane) View() string {
 func (p *layersPane) row(i int, cols layerCols) string {
 	s := p.c.Styles
 	r := p.img.rows[i]
-	cmd := oneLine(p.img.command(r))
+	cmd := p.img.instruction(r)
 	var line string
 	if r.layer < 0 {
-		line = s.Dim.Render(fmt.Sprintf(cols.row+cols.waste, "", "—", "", "", "", "", "") + p.sharedCell(cols, -1) + cmd)
+		line = s.Dim.Render(fmt.Sprintf(cols.lead, "", "—") + p.pullCell(cols, -1) + fmt.Sprintf(cols.counts+cols.waste, "", "", "", "", "") + p.sharedCell(cols, -1) + cmd)
 	} else {
 		l := p.img.layers[r.layer]
 		sz, a, c, d, made, killed := "…", "…", "…", "…", "…", "…"
@@ -286,7 +303,7 @@ func (p *layersPane) row(i int, cols layerCols) string {
 				waste = s.Removed
 			}
 		}
-		line = s.Text.Render(fmt.Sprintf(cols.row, fmt.Sprint(r.layer), sz, a, c, d)) +
+		line = s.Text.Render(fmt.Sprintf(cols.lead, fmt.Sprint(r.layer), sz)+p.pullCell(cols, r.layer)+fmt.Sprintf(cols.counts, a, c, d)) +
 			waste.Render(fmt.Sprintf(cols.waste, made, killed)) + s.Text.Render(p.sharedCell(cols, r.layer)+cmd)
 	}
 	return p.c.cursorRow(line, p.w-2, i == p.l.cursor, p.focused)
@@ -299,6 +316,19 @@ func wasteCell(n int64, size func(int64) string) string {
 	return size(n)
 }
 
+// pullCell is layer k's PULL cell: its blob's size as a pull transfers
+// it (blank for a metadata step, k < 0).
+func (p *layersPane) pullCell(cols layerCols, k int) string {
+	if cols.pull == "" {
+		return ""
+	}
+	v := ""
+	if k >= 0 {
+		v = cols.size(p.img.layers[k].Blob.CompressedSize)
+	}
+	return fmt.Sprintf(cols.pull, v)
+}
+
 // sharedCell is layer k's SHARED cell: how many other images hold it ("·"
 // for none; blank for a metadata step, k < 0).
 func (p *layersPane) sharedCell(cols layerCols, k int) string {
@@ -307,7 +337,9 @@ func (p *layersPane) sharedCell(cols layerCols, k int) string {
 	}
 	v := ""
 	if k >= 0 {
-		v = wasteCell(int64(p.img.cfg.Relations.Sharers(k)), func(n int64) string { return fmt.Sprint(n) })
+		if n := p.img.cfg.Relations.Sharers(k); n >= 0 { // none for a layer no store lists (a container's)
+			v = wasteCell(int64(n), func(n int64) string { return fmt.Sprint(n) })
+		}
 	}
 	return fmt.Sprintf(cols.shared, v)
 }

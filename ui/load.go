@@ -82,6 +82,7 @@ type Feed struct {
 
 	mu                sync.Mutex
 	lastBar, lastSnap time.Time
+	snapCost          time.Duration // how long the last snapshot took
 
 	figuresOff bool // no snapshots of the figures so far: Applied says how far only
 }
@@ -131,10 +132,14 @@ func (f *Feed) Applied(applied, total int, img *model.Image) {
 	if applied > 0 && img.Layer(applied-1).WastedKilled > 0 {
 		every = killSnapshotEvery // the copies it killed light up now
 	}
+	// A snapshot of a huge image takes a while (its waste list copied and
+	// sorted): at most a fifth of the loading goroutine's time goes to them.
+	every = max(every, 4*f.snapCost)
 	if now := f.now(); !f.figuresOff && (now.Sub(f.lastSnap) >= every || applied == total) {
 		f.lastSnap = now
 		msg.Snapshot = img.Snapshot()
 		msg.Hints = report.Build(msg.Snapshot, report.Options{}).Hints
+		f.snapCost = f.now().Sub(now)
 	}
 	f.send(msg)
 }

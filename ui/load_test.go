@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -46,5 +47,42 @@ func TestFeedSnapshotsWhenCopiesDie(t *testing.T) {
 	}
 	if last := got[len(got)-1].Snapshot; last == nil || last.WastedBytes != 3<<20 {
 		t.Fatalf("the last snapshot does not hold the final waste")
+	}
+}
+
+// A snapshot that takes long spaces the next ones out: at most a fifth of
+// the loading goroutine's time goes to them, a killing layer or not.
+func TestFeedSpacesOutCostlySnapshots(t *testing.T) {
+	var got []AppliedMsg
+	clock := time.Unix(0, 0)
+	feed := &Feed{
+		send: func(m tea.Msg) {
+			if a, ok := m.(AppliedMsg); ok {
+				got = append(got, a)
+			}
+		},
+		// Every reading of the clock is 100 ms later: a snapshot "takes"
+		// 100 ms, so the next is due 400 ms after it.
+		now:   func() time.Time { clock = clock.Add(100 * time.Millisecond); return clock },
+		start: clock,
+	}
+	cfg, layers := fixture.SeedLayers()
+	b := model.NewBuilder(cfg)
+	for k, l := range layers {
+		if _, err := b.AddLayer(l); err != nil {
+			t.Fatal(err)
+		}
+		feed.Applied(k+1, len(layers), b.Image())
+	}
+	var snaps []int
+	for k, m := range got {
+		if m.Snapshot != nil {
+			snaps = append(snaps, k)
+		}
+	}
+	// Each Applied reads the clock once (200 ms apart when a snapshot is
+	// taken); the killing layers 3 and 5 wait for the 400 ms too.
+	if fmt.Sprint(snaps) != "[0 3 6]" {
+		t.Errorf("snapshots at layers %v, want [0 3 6]", snaps)
 	}
 }

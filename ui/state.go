@@ -2,6 +2,7 @@ package ui
 
 import (
 	"sort"
+	"strings"
 
 	"lx.dev/lx/model"
 	"lx.dev/lx/model/report"
@@ -31,6 +32,7 @@ type image struct {
 	deferred string // why the layers are placed only once the manifest is read
 
 	wasteOf map[model.NodeID][]int // indexes into snap.Waste, by path
+	pull    []int64                // what each of snap.Waste costs a pull, estimated; nil when unknown
 	hints   []report.Hint          // fix hints (so far), biggest first
 	biggest []pathWaste            // the paths whose copies waste the most, biggest first
 }
@@ -83,6 +85,7 @@ func withFigures(outline, read model.Layer) model.Layer {
 	outline.Entries, outline.SizeBytes = read.Entries, read.SizeBytes
 	outline.Added, outline.Changed, outline.Deleted = read.Added, read.Changed, read.Deleted
 	outline.WastedMade, outline.WastedKilled = read.WastedMade, read.WastedKilled
+	outline.TarBytes = read.TarBytes
 	return outline
 }
 
@@ -124,6 +127,7 @@ func (s *image) setImage(img *model.Image, hints []report.Hint) {
 // the biggest wasted paths.
 func (s *image) setFigures(snap *model.Image, hints []report.Hint) {
 	s.snap, s.hints = snap, hints
+	s.pull = snap.WastePullEstimates()
 	for k := range min(len(s.layers), len(snap.Layers), s.applied) {
 		s.layers[k] = withFigures(s.layers[k], snap.Layers[k])
 	}
@@ -169,6 +173,17 @@ func (s *image) soFar() string {
 	return " so far"
 }
 
+// pullKnown tells whether every layer's pull size is known (a registry,
+// an archive of compressed blobs).
+func (s *image) pullKnown() bool {
+	for _, l := range s.layers {
+		if !l.PullKnown() {
+			return false
+		}
+	}
+	return len(s.layers) > 0
+}
+
 // baseBytes is the file bytes of the base's layers.
 func (s *image) baseBytes() int64 {
 	var n int64
@@ -189,6 +204,30 @@ func (s *image) command(r stepRow) string {
 		return s.layers[r.layer].Command
 	}
 	return ""
+}
+
+// instruction is a row's command on one line, as the Dockerfile step that
+// made it, or for a container's writable layer, the container as it is
+// named.
+func (s *image) instruction(r stepRow) string {
+	if r.step < 0 && r.layer >= 0 && r.layer < len(s.layers) {
+		return layerInstruction(s.layers[r.layer])
+	}
+	return oneLine(s.command(r))
+}
+
+// layerInstruction names a layer by the step that made it, on one line.
+func layerInstruction(l model.Layer) string {
+	return strings.Join(strings.Fields(report.LayerInstruction(l.Command, l.Container)), " ")
+}
+
+// writableLayer is the container's writable layer (the last), or -1 for
+// an image.
+func (s *image) writableLayer() int {
+	if n := len(s.layers); n > 0 && s.layers[n-1].Container {
+		return n - 1
+	}
+	return -1
 }
 
 // rowOfLayer is the row that shows layer k, or -1.

@@ -51,6 +51,9 @@ func (p *treePane) View() string {
 // bytes are still streaming, or they are in and wait for the layers below.
 func (p *treePane) waitingText() string {
 	n := len(p.img.layers)
+	if p.k == p.img.writableLayer() {
+		return fmt.Sprintf("the container's writable layer shows once the engine has listed its changes and sent what they hold, and the image's layers are in (%d of %d applied)", p.img.applied, n)
+	}
 	if p.img.bound[p.k] {
 		return fmt.Sprintf("layer %d is read; it shows once the layers below it are in (%d of %d applied)", p.k, p.img.applied, n)
 	}

@@ -90,5 +90,5 @@ func (p *wasteList) layerName(k int) string {
 	if k < 0 || k >= len(p.img.layers) {
 		return fmt.Sprint(k)
 	}
-	return fmt.Sprintf("%d %s", k, oneLine(p.img.layers[k].Command))
+	return fmt.Sprintf("%d %s", k, layerInstruction(p.img.layers[k]))
 }

@@ -17,20 +17,24 @@ func (p *wasteList) View() string {
 	s := p.c.Styles
 	img := p.img.snap
 	inner := p.w - 2
-	rest := max(inner-9-2-11-2-4, 30)
+	pullW := 0 // the ≈PULL column, when pull sizes are known
+	if p.img.pull != nil {
+		pullW = 13
+	}
+	rest := max(inner-9-2-11-2-4-pullW, 30)
 	pathW := rest * 2 / 5
 	layerW := (rest - pathW) / 2
 	var body []string
 	if p.showingGroups() {
 		body = append(body, s.Header.Render(fmt.Sprintf("%9s  %-11s  %6s  %s", "SIZE", "CAUSE", "COPIES", strings.ToUpper(p.grouping.String()[3:]))))
 	} else {
-		body = append(body, s.Header.Render(fmt.Sprintf("%9s  %-11s  %s  %s  %s", "SIZE", "CAUSE", fit("PATH", pathW), fit("MADE BY", layerW), fit("KILLED BY", layerW))))
+		body = append(body, s.Header.Render(fmt.Sprintf("%9s  %s%-11s  %s  %s  %s", "SIZE", p.pullHead(), "CAUSE", fit("PATH", pathW), fit("MADE BY", layerW), fit("KILLED BY", layerW))))
 	}
 	title := "Wasted copies"
 	if img == nil {
 		body = append(body, s.Dim.Render(fmt.Sprintf("The wasted copies list as layers come in (%d of %d in).", p.img.applied, len(p.img.layers))))
 	} else {
-		title = fmt.Sprintf("Wasted copies%s · %s, %s · %s", p.img.soFar(), plural(len(img.Waste), "copy", "copies"), size(img.WastedBytes), p.grouping)
+		title = fmt.Sprintf("Wasted copies%s · %s, %s%s · %s", p.img.soFar(), plural(len(img.Waste), "copy", "copies"), size(img.WastedBytes), p.pullTotal(), p.grouping)
 		if p.group >= 0 {
 			title += " · " + midTrunc(p.groups[p.group].name, 40)
 		}
@@ -43,7 +47,7 @@ func (p *wasteList) View() string {
 			if p.showingGroups() {
 				line = p.groupRow(p.groups[i], inner)
 			} else {
-				line = p.copyRow(img.Waste[p.rows[i]], pathW, layerW)
+				line = p.copyRow(p.rows[i], pathW, layerW)
 			}
 			body = append(body, p.c.cursorRow(line, inner, i == p.l.cursor, !p.inHints))
 		}
@@ -63,9 +67,36 @@ func (p *wasteList) View() string {
 	return p.c.frame(title, true, p.w, p.h, body)
 }
 
-func (p *wasteList) copyRow(w model.Waste, pathW, layerW int) string {
+// pullHead is the ≈PULL column's header: what each copy costs a pull, an
+// estimate at its layer's compression ratio; "" without pull sizes.
+func (p *wasteList) pullHead() string {
+	if p.img.pull == nil {
+		return ""
+	}
+	return fmt.Sprintf("%11s  ", "≈PULL")
+}
+
+// pullTotal is what the wasted copies cost a pull, estimated, for the
+// title; "" without pull sizes.
+func (p *wasteList) pullTotal() string {
+	if p.img.pull == nil {
+		return ""
+	}
+	var n int64
+	for _, e := range p.img.pull {
+		n += e
+	}
+	return " (≈ " + size(n) + " a pull, estimated)"
+}
+
+func (p *wasteList) copyRow(i int, pathW, layerW int) string {
 	s := p.c.Styles
-	return s.Text.Render(fmt.Sprintf("%9s  ", size(w.Bytes))) +
+	w := p.img.snap.Waste[i]
+	pull := ""
+	if p.img.pull != nil {
+		pull = s.Dim.Render(fmt.Sprintf("%11s  ", "≈"+size(p.img.pull[i])))
+	}
+	return s.Text.Render(fmt.Sprintf("%9s  ", size(w.Bytes))) + pull +
 		causeStyle(s, w.Cause).Render(fmt.Sprintf("%-11s", w.Cause)) +
 		s.Text.Render("  "+fit(midTrunc(model.DisplayPath(w.Path), pathW), pathW)+"  "+fit(p.layerName(w.MadeBy), layerW)+"  "+fit(p.layerName(w.KilledBy), layerW))
 }
@@ -132,7 +163,11 @@ func (p *wasteList) wrapHints(w int) {
 	}
 	p.wrapped, p.wrapW = nil, w
 	for i, h := range p.img.hints {
-		text := strings.ReplaceAll(fmt.Sprintf("%d. %s %s: %s.", i+1, size(h.Bytes), h.Text, h.Advice), "`", "")
+		cost := ""
+		if h.PullCostEstimate != nil {
+			cost = " (≈ " + size(*h.PullCostEstimate) + " a pull, estimated)"
+		}
+		text := strings.ReplaceAll(fmt.Sprintf("%d. %s%s %s: %s.", i+1, size(h.Bytes), cost, h.Text, h.Advice), "`", "")
 		for j, line := range strings.Split(ansi.Wrap(text, w-3, " "), "\n") {
 			if j > 0 {
 				line = "   " + line

@@ -114,6 +114,12 @@ type OCIOptions struct {
 	// after the blobs), with docker save's manifest.json and repositories
 	// beside index.json and oci-layout.
 	Docker bool
+	// Nest puts the images' manifests in one image index blob, which
+	// index.json lists as the only image, named Nest (as a containerd
+	// image name and, its tag part, the OCI ref name). Each manifest in
+	// that index carries its own image's tag as its OCI ref name, as
+	// some tools write a platform's own name there.
+	Nest string
 }
 
 // WriteOCI writes an OCI image layout in a tar; without o.Docker,
@@ -207,9 +213,11 @@ func ociFiles(o OCIOptions, ims []Image) ([]namedFile, error) {
 			"platform": map[string]string{"os": plat.OS, "architecture": plat.Arch},
 		}
 		tags := []string{}
-		if im.Tag != "" {
+		if im.Tag != "" && o.Nest != "" {
+			desc["annotations"] = map[string]string{"org.opencontainers.image.ref.name": im.Tag}
+		} else if im.Tag != "" {
 			repo, tag := SplitTag(im.Tag)
-			desc["annotations"] = map[string]string{"io.containerd.image.name": im.Tag, "org.opencontainers.image.ref.name": tag}
+			desc["annotations"] = refAnnotations(im.Tag)
 			tags = []string{im.Tag}
 			if repositories[repo] == nil {
 				repositories[repo] = map[string]string{}
@@ -221,11 +229,31 @@ func ociFiles(o OCIOptions, ims []Image) ([]namedFile, error) {
 		manifests = append(manifests, desc)
 		compat = append(compat, map[string]any{"Config": blobPath(cd), "RepoTags": tags, "Layers": paths})
 	}
-	files = append(files, namedFile{"index.json", jsonOf(map[string]any{"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": manifests})})
+	if o.Nest != "" {
+		nested := jsonOf(index(manifests))
+		manifests = []map[string]any{{
+			"mediaType": indexMediaType, "digest": blob(nested), "size": len(nested),
+			"annotations": refAnnotations(o.Nest),
+		}}
+	}
+	files = append(files, namedFile{"index.json", jsonOf(index(manifests))})
 	if o.Docker {
 		files = append(files, namedFile{"manifest.json", jsonOf(compat)}, namedFile{"repositories", jsonOf(repositories)})
 	}
 	return files, nil
+}
+
+const indexMediaType = "application/vnd.oci.image.index.v1+json"
+
+func index(manifests []map[string]any) map[string]any {
+	return map[string]any{"schemaVersion": 2, "mediaType": indexMediaType, "manifests": manifests}
+}
+
+// refAnnotations name an image in an index as containerd and Docker do:
+// the whole reference, and its tag as the OCI ref name.
+func refAnnotations(ref string) map[string]string {
+	_, tag := SplitTag(ref)
+	return map[string]string{"io.containerd.image.name": ref, "org.opencontainers.image.ref.name": tag}
 }
 
 // SplitTag splits "repo:tag" at the last colon after the last slash; a

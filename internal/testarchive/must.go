@@ -2,6 +2,7 @@ package testarchive
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -10,14 +11,20 @@ import (
 // The helpers below are for tests: they fail the test instead of returning
 // an error.
 
-// Tar is a plain layer tar of the entries.
-func Tar(t testing.TB, entries ...Entry) []byte {
+// written is what write writes.
+func written(t testing.TB, write func(w io.Writer) error) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := WriteLayer(&buf, entries...); err != nil {
+	if err := write(&buf); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// Tar is a plain layer tar of the entries.
+func Tar(t testing.TB, entries ...Entry) []byte {
+	t.Helper()
+	return written(t, func(w io.Writer) error { return WriteLayer(w, entries...) })
 }
 
 // Layer is a plain layer blob of the entries.
@@ -39,21 +46,19 @@ func Compressed(t testing.TB, b []byte, c Compression) []byte {
 // Legacy is a legacy docker save archive of the images.
 func Legacy(t testing.TB, ims ...Image) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	if err := WriteLegacy(&buf, ims...); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return written(t, func(w io.Writer) error { return WriteLegacy(w, ims...) })
+}
+
+// V1 is a docker save archive from before Docker 1.10 (see WriteV1).
+func V1(t testing.TB, ims ...Image) []byte {
+	t.Helper()
+	return written(t, func(w io.Writer) error { return WriteV1(w, ims...) })
 }
 
 // OCI is an OCI layout in a tar (see WriteOCI).
 func OCI(t testing.TB, o OCIOptions, ims ...Image) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	if err := WriteOCI(&buf, o, ims...); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return written(t, func(w io.Writer) error { return WriteOCI(w, o, ims...) })
 }
 
 // OCIDir writes an OCI layout into a new temporary directory and returns it.
@@ -75,4 +80,14 @@ func WriteFile(t testing.TB, name string, b []byte) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// Rewritten is the archive passed through edit (see Rewrite).
+func Rewritten(t testing.TB, archive []byte, edit func(Edit) Edit) []byte {
+	t.Helper()
+	b, err := Rewrite(archive, edit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -2,7 +2,9 @@ package testarchive
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -79,5 +81,47 @@ func TestLayouts(t *testing.T) {
 	}
 	if len(files) != 4+3 { // one gzip layer, config, manifest; four layout files
 		t.Errorf("OCI files: %v", names)
+	}
+}
+
+// A pre-1.10 save: a directory per step (an empty step's layer.tar an
+// empty tar), the layers two images share written once, repositories
+// naming the tops; a save of untagged images has no repositories.
+func TestV1(t *testing.T) {
+	base := Layer(t, File("a", 0o644, "x"))
+	one := Image{Tag: "one:1", Layers: []Blob{base, Layer(t, File("b", 0o644, "y"))}, History: []Step{{CreatedBy: "/bin/sh -c #(nop) ADD a"}, {CreatedBy: "/bin/sh -c #(nop)  CMD [\"sh\"]", Empty: true}, {CreatedBy: "b"}}}
+	two := one
+	two.Tag, two.Layers = "two:2", []Blob{base, Layer(t, File("c", 0o644, "z"))}
+	files, names, err := Files(bytes.NewReader(V1(t, one, two)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := V1JSON(bytes.NewReader(V1(t, one, two)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) != 4 || len(names) != 4*4+1 || names[len(names)-1] != "repositories" {
+		t.Errorf("members %v: want 4 directories (2 shared steps, 1 each) of 4 members, then repositories", names)
+	}
+	var tops map[string]map[string]string
+	if err := json.Unmarshal(files["repositories"], &tops); err != nil || docs[tops["one"]["1"]] == nil || docs[tops["two"]["2"]] == nil {
+		t.Fatalf("repositories %s: %v", files["repositories"], err)
+	}
+	var doc struct {
+		Parent          string
+		ContainerConfig struct{ Cmd []string } `json:"container_config"`
+	}
+	json.Unmarshal(docs[tops["one"]["1"]], &doc)
+	empty := doc.Parent
+	json.Unmarshal(docs[empty], &doc)
+	if len(files[empty+"/layer.tar"]) != 1024 || strings.Join(doc.ContainerConfig.Cmd, " ") != `/bin/sh -c #(nop)  CMD ["sh"]` || len(doc.ContainerConfig.Cmd) != 3 {
+		t.Errorf("the empty step: a layer of %d bytes, Cmd %q", len(files[empty+"/layer.tar"]), doc.ContainerConfig.Cmd)
+	}
+	one.Tag = ""
+	if _, names, _ := Files(bytes.NewReader(V1(t, one))); slices.Contains(names, "repositories") {
+		t.Errorf("an untagged save has repositories: %v", names)
+	}
+	if err := WriteV1(io.Discard, Image{Layers: []Blob{base}, History: []Step{}}); err == nil {
+		t.Error("a layer no step owns: no error")
 	}
 }

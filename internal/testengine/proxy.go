@@ -25,6 +25,10 @@ const (
 	// Pace never breaks the stream: it forwards it at Limit bytes a
 	// second, like an engine on a slow disk or at the end of a network.
 	Pace
+	// Hold stops forwarding until Release, then forwards the rest as it
+	// is: the response arrives late and whole, for a test to change the
+	// engine meanwhile.
+	Hold
 )
 
 // Proxy is a unix socket in front of the real engine that forwards every
@@ -35,16 +39,27 @@ type Proxy struct {
 	Host   string        // unix://… of the proxy's socket
 	Broken chan struct{} // closed when a save stream has been broken off
 
-	engine string
-	mode   Break
-	limit  int64
-	once   sync.Once
-	done   chan struct{}
+	engine  string
+	match   []byte // what a request's bytes hold for its response to be broken
+	mode    Break
+	limit   int64
+	once    sync.Once
+	done    chan struct{}
+	release chan struct{} // closed by Release: stalled streams hang up
+	relOnce sync.Once
 }
 
 // StartProxy starts a Proxy for the engine at engineHost (a unix:// host),
 // stopped when the test ends.
 func StartProxy(t testing.TB, engineHost string, mode Break, limit int64) *Proxy {
+	t.Helper()
+	return StartProxyOn(t, engineHost, "/images/get", mode, limit)
+}
+
+// StartProxyOn is StartProxy for the responses to the requests whose
+// bytes hold match (e.g. "/archive", a container's archive API), counting
+// Limit over the responses of one connection.
+func StartProxyOn(t testing.TB, engineHost, match string, mode Break, limit int64) *Proxy {
 	t.Helper()
 	sock, ok := strings.CutPrefix(engineHost, "unix://")
 	if !ok {
@@ -61,7 +76,7 @@ func StartProxy(t testing.TB, engineHost string, mode Break, limit int64) *Proxy
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &Proxy{Host: "unix://" + path, Broken: make(chan struct{}), engine: sock, mode: mode, limit: limit, done: make(chan struct{})}
+	p := &Proxy{Host: "unix://" + path, Broken: make(chan struct{}), engine: sock, match: []byte(match), mode: mode, limit: limit, done: make(chan struct{}), release: make(chan struct{})}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var conns []net.Conn
@@ -108,7 +123,7 @@ func (p *Proxy) serve(c net.Conn) {
 		for {
 			n, err := c.Read(buf)
 			if n > 0 {
-				if bytes.Contains(buf[:n], []byte("/images/get")) {
+				if bytes.Contains(buf[:n], p.match) {
 					saving.Store(true)
 				}
 				if _, werr := up.Write(buf[:n]); werr != nil {
@@ -141,16 +156,33 @@ func (p *Proxy) serve(c net.Conn) {
 					return
 				}
 			} else if saving.Load() {
-				if sent+int64(n) > p.limit {
+				switch {
+				case sent+int64(n) > p.limit && p.mode == Hold:
+					// What is past the limit waits for Release, then goes on below.
+					held := int(max(p.limit-sent, 0))
+					sent += int64(n)
+					c.Write(buf[:held])
+					p.breakOff()
+					select {
+					case <-p.done:
+						return
+					case <-p.release:
+					}
+					n = copy(buf, buf[held:n])
+				case sent+int64(n) > p.limit:
 					n = int(p.limit - sent)
 					c.Write(buf[:n])
 					p.breakOff()
 					if p.mode == Stall {
-						<-p.done
+						select {
+						case <-p.done:
+						case <-p.release:
+						}
 					}
 					return
+				default:
+					sent += int64(n)
 				}
-				sent += int64(n)
 			}
 			if _, werr := c.Write(buf[:n]); werr != nil {
 				return
@@ -171,6 +203,12 @@ func shortTempDir(t testing.TB) string {
 	}
 	t.Cleanup(func() { os.RemoveAll(d) })
 	return d
+}
+
+// Release ends the stalls and holds: a stalled stream hangs up, as a
+// stream the engine broke off; a held one goes on.
+func (p *Proxy) Release() {
+	p.relOnce.Do(func() { close(p.release) })
 }
 
 func (p *Proxy) breakOff() {

@@ -110,3 +110,27 @@ func need(t testing.TB, key, what string) string {
 	t.Skip(msg)
 	return ""
 }
+
+// The loopback registries ./scripts/test.sh starts (scripts/lib-registry.sh
+// says what they hold).
+const (
+	EnvRegistry             = "LX_REGISTRY"
+	EnvRegistryAuth         = "LX_REGISTRY_AUTH"
+	EnvRegistryAuthUser     = "LX_REGISTRY_AUTH_USER"
+	EnvRegistryAuthPassword = "LX_REGISTRY_AUTH_PASSWORD"
+)
+
+// Registry returns the open loopback registry's "127.0.0.1:PORT", which
+// holds every fixture as lx-fixture/NAME:latest.
+func Registry(t testing.TB) string {
+	t.Helper()
+	return need(t, EnvRegistry, "the loopback registry of the fixtures")
+}
+
+// RegistryAuth returns the loopback registry behind basic auth, and the
+// user and password it takes.
+func RegistryAuth(t testing.TB) (addr, user, password string) {
+	t.Helper()
+	addr = need(t, EnvRegistryAuth, "the loopback registry behind basic auth")
+	return addr, need(t, EnvRegistryAuthUser, "its user"), need(t, EnvRegistryAuthPassword, "its password")
+}

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -98,12 +97,6 @@ func FormatOf(path string) (Format, bool) {
 	return 0, false
 }
 
-// EncodeJSON writes the schema-1 JSON document, indented, "→" kept as is.
+// EncodeJSON writes the schema-1 JSON document, indented (a wasted copy
+// a line), "→" kept as is.
 func EncodeJSON(w io.Writer, r Report) error { return encodeJSON(w, r) }
-
-func encodeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
-}

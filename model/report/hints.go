@@ -19,11 +19,15 @@ type Hint struct {
 	Files        int              `json:"files"`
 	Copies       int              `json:"copies"`
 	Bytes        int64            `json:"bytes"`
-	BytesByCause map[string]int64 `json:"bytesByCause"`       // Bytes split by each copy's own cause
-	Paths        []string         `json:"paths"`              // the biggest few, for the text
-	CameBack     int              `json:"cameBack,omitempty"` // removed files whose bytes come back later
-	Text         string           `json:"text"`               // the finding, Markdown inline code for steps and paths
-	Advice       string           `json:"advice"`             // the change to make
+	BytesByCause map[string]int64 `json:"bytesByCause"` // Bytes split by each copy's own cause
+	// PullCostEstimate is what the group's copies cost a pull, an
+	// estimate (the sum of their waste entries'); null when the pull sizes
+	// are not known.
+	PullCostEstimate *int64   `json:"pullCostEstimate"`
+	Paths            []string `json:"paths"`              // the biggest few, for the text
+	CameBack         int      `json:"cameBack,omitempty"` // removed files whose bytes come back later
+	Text             string   `json:"text"`               // the finding, Markdown inline code for steps and paths
+	Advice           string   `json:"advice"`             // the change to make
 }
 
 // hintPaths is how many example paths a hint names.
@@ -76,7 +80,7 @@ type hintKey struct {
 // and killing steps (split by what metadata moved), grouped across paths.
 // A path rewritten by several steps is one finding, grouped with the paths
 // rewritten by the same steps.
-func hints(img *model.Image, layers []LayerReport) []Hint {
+func hints(img *model.Image, layers []LayerReport, pull []int64) []Hint {
 	waste := img.Waste
 	root := make([]int, len(waste)) // the last copy of each copy's story
 	for i := range waste {
@@ -104,6 +108,9 @@ func hints(img *model.Image, layers []LayerReport) []Hint {
 		h, ok := groups[k]
 		if !ok {
 			h = &Hint{Cause: k.cause.String(), KilledBy: w.KilledBy, BytesByCause: map[string]int64{}}
+			if pull != nil {
+				h.PullCostEstimate = new(int64)
+			}
 			groups[k] = h
 			order = append(order, k)
 		}
@@ -111,6 +118,9 @@ func hints(img *model.Image, layers []LayerReport) []Hint {
 		h.Copies += len(story)
 		for _, i := range story {
 			h.Bytes += waste[i].Bytes
+			if pull != nil {
+				*h.PullCostEstimate += pull[i]
+			}
 			h.BytesByCause[waste[i].Cause.String()] += waste[i].Bytes
 			h.MadeBy = appendUnique(h.MadeBy, waste[i].MadeBy)
 			if k.run != "" {
@@ -188,6 +198,9 @@ func hintText(layers []LayerReport, h Hint, k hintKey) (text, advice string) {
 	if h.Files > 1 {
 		sized = strings.TrimSuffix(files, ")") + "; " + amount + ")"
 	}
+	if h.KilledBy >= 0 && h.KilledBy < len(layers) && layers[h.KilledBy].Container {
+		return containerHint(killer, files, sized, makers, amount, split, h, k)
+	}
 	switch {
 	case k.run != "":
 		verb := "is"
@@ -248,6 +261,23 @@ func hintText(layers []LayerReport, h Hint, k hintKey) (text, advice string) {
 	return text, advice
 }
 
+// containerHint words the copies a container's writable layer killed:
+// no Dockerfile step to change, but what the container's writes cost.
+func containerHint(killer, files, sized, makers, amount, split string, h Hint, k hintKey) (text, advice string) {
+	switch {
+	case k.cause == model.Removed:
+		text = fmt.Sprintf("%s deletes %s, whose bytes its image still holds (from %s, %s in all%s)", killer, files, makers, Bytes(h.Bytes), split)
+		advice = "a deletion in a container frees nothing: leave the file out of the image if the container has no use for it"
+	case k.run != "" || k.cause == model.Overwritten:
+		text = fmt.Sprintf("%s overwrote %s made by %s: the container's layer holds its own copy", killer, sized, makers)
+		advice = "write data that changes to a volume or a tmpfs mount, not over files of the image: a write copies the whole file up into the container's layer"
+	default:
+		text = fmt.Sprintf("%s rewrote %s made by %s with the same bytes: the container's layer holds a second copy", killer, sized, makers)
+		advice = "do not rewrite, touch or chmod files of the image in a container: even an unchanged write copies the whole file up into the container's layer"
+	}
+	return text, advice
+}
+
 // causePhrase splits a hint's bytes by cause when it has several:
 // ": 1.0 MiB removed, 1.0 MiB recopied"; "" for one cause.
 func causePhrase(h Hint) string {
@@ -268,7 +298,7 @@ func copies(layers []LayerReport, layer int) bool {
 	if layer < 0 || layer >= len(layers) {
 		return false
 	}
-	in := Instruction(layers[layer].Command)
+	in := layers[layer].instruction()
 	return strings.HasPrefix(in, "COPY ") || strings.HasPrefix(in, "ADD ")
 }
 
@@ -277,7 +307,7 @@ func step(layers []LayerReport, layer int) string {
 	if layer < 0 || layer >= len(layers) || layers[layer].Command == "" {
 		return fmt.Sprintf("layer %d", layer)
 	}
-	return codeSpan(shorten(Instruction(layers[layer].Command), 72))
+	return codeSpan(shorten(layers[layer].instruction(), 72))
 }
 
 // makersPhrase names steps: all of them up to four, else the first two,
@@ -336,6 +366,18 @@ func appendUnique(s []int, v int) []int {
 	}
 	return append(s, v)
 }
+
+// LayerInstruction is how a layer is named: the Dockerfile step that made
+// it (Instruction), or a container's writable layer by its container,
+// as it is ("container web (running)").
+func LayerInstruction(cmd string, container bool) string {
+	if container {
+		return cmd
+	}
+	return Instruction(cmd)
+}
+
+func (l LayerReport) instruction() string { return LayerInstruction(l.Command, l.Container) }
 
 // Instruction renders a history command as the Dockerfile step that made
 // it: the classic builder's "/bin/sh -c #(nop) COPY ..." and "/bin/sh -c

@@ -129,7 +129,7 @@ func TestHintsSomeCameBack(t *testing.T) {
 // Pipes inside a hint stay pipes: hints are not table cells.
 func TestHintsKeepPipes(t *testing.T) {
 	img := imageOf(t, []model.Entry{file("z", 1, 99)}, []model.Entry{file("p", 5, 1)}, []model.Entry{gone("p")})
-	hs := hints(img, []LayerReport{{}, {Command: "/bin/sh -c yes | head -c 5 > /p"}, {Command: "/bin/sh -c rm /p"}})
+	hs := hints(img, []LayerReport{{}, {Command: "/bin/sh -c yes | head -c 5 > /p"}, {Command: "/bin/sh -c rm /p"}}, nil)
 	if len(hs) != 1 || !strings.Contains(hs[0].Text, "`RUN yes | head -c 5 > /p`") {
 		t.Errorf("got %+v", hs)
 	}
@@ -139,7 +139,7 @@ func TestHintsKeepPipes(t *testing.T) {
 func TestHintsRecopyByCopy(t *testing.T) {
 	img := imageOf(t, []model.Entry{file("z", 1, 99)}, []model.Entry{file("etc/app.conf", 150, 1)}, []model.Entry{owned(file("etc/app.conf", 150, 1), 33, 33)})
 	hs := hints(img, []LayerReport{{}, {Command: "/bin/sh -c #(nop) COPY file:abc in /etc/app.conf "},
-		{Command: "/bin/sh -c #(nop) COPY --chown=33:33file:abc in /etc/app.conf "}})
+		{Command: "/bin/sh -c #(nop) COPY --chown=33:33file:abc in /etc/app.conf "}}, nil)
 	if len(hs) != 1 || !strings.HasPrefix(hs[0].Advice, "copy the file once, in its final form") {
 		t.Errorf("got %+v", hs)
 	}

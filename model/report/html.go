@@ -73,7 +73,7 @@ func newHTMLView(r Report) htmlView {
 		v.Causes = append(v.Causes, causeRow{Cause: c, Bytes: r.Image.WasteByCause[c], Class: "c-" + c})
 	}
 	for _, l := range r.Layers {
-		hl := htmlLayer{LayerReport: l, Instruction: Instruction(l.Command), Live: max(l.SizeBytes-l.WastedBytesMade, 0)}
+		hl := htmlLayer{LayerReport: l, Instruction: l.instruction(), Live: max(l.SizeBytes-l.WastedBytesMade, 0)}
 		hl.Listed = l.Changes != nil
 		hl.Shown = l.Changes
 		if len(hl.Shown) > HTMLChangesPerLayer {

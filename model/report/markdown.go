@@ -24,6 +24,9 @@ func EncodeMarkdown(out io.Writer, r Report) error {
 		Percent(img.Efficiency), BytesExact(img.WastedBytes), BytesExact(img.TotalBytes), img.LayerCount)
 	if img.CompressedBytes != nil {
 		fmt.Fprintf(w, " · pull size %s", BytesExact(*img.CompressedBytes))
+		if e := img.WastedPullCostEstimate; e != nil && img.WastedBytes > 0 {
+			fmt.Fprintf(w, ", wasted ≈ %s of it (estimated)", Bytes(*e))
+		}
 	}
 	fmt.Fprintf(w, "\n\nImage ID `%s`", img.ID)
 	if img.OS != "" {
@@ -34,6 +37,10 @@ func EncodeMarkdown(out io.Writer, r Report) error {
 	}
 	if img.Base != nil {
 		fmt.Fprintf(w, " · %s", BuiltOn(*img.Base))
+	}
+	if c := img.Container; c != nil {
+		fmt.Fprintf(w, "\n\nContainer %s (%s) of %s, id `%s` · size %s · virtual size %s", inline(c.Name), c.State, inline(c.Image), c.ID,
+			knownBytes(c.SizeBytes), knownBytes(c.VirtualSizeBytes))
 	}
 	fmt.Fprint(w, "\n\n| wasted by cause | bytes |\n| --- | ---: |\n")
 	for _, c := range []string{"removed", "recopied", "overwritten"} {
@@ -47,14 +54,14 @@ func EncodeMarkdown(out io.Writer, r Report) error {
 				fmt.Fprintf(w, "\n…and %d more (the JSON report lists every one).\n", len(r.Hints)-i)
 				break
 			}
-			fmt.Fprintf(w, "%d. **%s** (%s bytes) %s: %s.\n", i+1, Bytes(h.Bytes), Commas(h.Bytes), h.Text, h.Advice)
+			fmt.Fprintf(w, "%d. **%s** (%s bytes%s) %s: %s.\n", i+1, Bytes(h.Bytes), Commas(h.Bytes), PullCost(h.PullCostEstimate), h.Text, h.Advice)
 		}
 	}
 
 	fmt.Fprint(w, "\n## Layers\n\n| # | size | A | C | D | wasted | killed | command |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
 	for _, l := range r.Layers {
 		fmt.Fprintf(w, "| %d | %s | %d | %d | %d | %s | %s | %s |\n", l.Index, BytesExact(l.SizeBytes),
-			l.Added, l.Changed, l.Deleted, BytesExact(l.WastedBytesMade), BytesExact(l.WastedBytesKilled), inline(Instruction(l.Command)))
+			l.Added, l.Changed, l.Deleted, BytesExact(l.WastedBytesMade), BytesExact(l.WastedBytesKilled), inline(l.instruction()))
 	}
 
 	fmt.Fprint(w, "\n## Biggest wasted copies\n\n")
@@ -81,6 +88,23 @@ func EncodeMarkdown(out io.Writer, r Report) error {
 	return w.Flush()
 }
 
+// PullCost says what copies cost a pull, when it is known: ", ≈ 1.2 MiB
+// per pull, estimated".
+func PullCost(e *int64) string {
+	if e == nil {
+		return ""
+	}
+	return ", ≈ " + Bytes(*e) + " per pull, estimated"
+}
+
+// knownBytes is a size the engine may not have given.
+func knownBytes(n *int64) string {
+	if n == nil {
+		return "unknown"
+	}
+	return BytesExact(*n)
+}
+
 func changedNote(r Report, x WasteReport) string {
 	switch {
 	case x.Changed != "":
@@ -95,7 +119,7 @@ func layerRef(r Report, i int) string {
 	if i < 0 || i >= len(r.Layers) {
 		return fmt.Sprintf("layer %d", i)
 	}
-	return fmt.Sprintf("%d: %s", i, inline(shorten(Instruction(r.Layers[i].Command), 60)))
+	return fmt.Sprintf("%d: %s", i, inline(shorten(r.Layers[i].instruction(), 60)))
 }
 
 // inline renders text as a code span that cannot break the table.
@@ -147,15 +171,16 @@ func writePathsMarkdown(w io.Writer, r Report) {
 			if copied == "" {
 				copied = "—"
 			}
-			fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s |\n", e.Layer, e.Marker, escapeCell(e.Text), EventSize(e), copied, inline(shorten(Instruction(commandOf(r, e.Layer)), 60)))
+			fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s |\n", e.Layer, e.Marker, escapeCell(e.Text), EventSize(e), copied, inline(shorten(commandOf(r, e.Layer), 60)))
 		}
 	}
 }
 
-// commandOf is layer i's command, "" when the report has no such layer.
+// commandOf is layer i's step (or container), "" when the report has no
+// such layer.
 func commandOf(r Report, i int) string {
 	if i < 0 || i >= len(r.Layers) {
 		return ""
 	}
-	return r.Layers[i].Command
+	return r.Layers[i].instruction()
 }

@@ -18,7 +18,7 @@ type Report struct {
 	Image         ImageSummary  `json:"image"`
 	Layers        []LayerReport `json:"layers"`
 	Steps         []StepReport  `json:"steps"`
-	Waste         []WasteReport `json:"waste"`
+	Waste         []WasteReport `json:"waste" jsonlines:"true"`
 	Hints         []Hint        `json:"hints"`
 	Warnings      []string      `json:"warnings"`
 	Paths         []PathReport  `json:"paths,omitempty"` // only with Options.Paths
@@ -38,9 +38,16 @@ type ImageSummary struct {
 	Efficiency      float64          `json:"efficiency"`
 	WasteByCause    map[string]int64 `json:"wasteByCause"`
 	CompressedBytes *int64           `json:"compressedBytes"`
+	// WastedPullCostEstimate is what the wasted copies cost a pull, an
+	// estimate: the sum of the waste entries' pullCostEstimate; null
+	// when the pull sizes are not known.
+	WastedPullCostEstimate *int64 `json:"wastedPullCostEstimate"`
 	// Base is the image this one is built on, or null when none is known
 	// (an archive without --base, or no local image below it).
 	Base *BaseReport `json:"base"`
+	// Container is the container whose filesystem this is (container:NAME);
+	// omitted for an image.
+	Container *ContainerReport `json:"container,omitempty"`
 }
 
 // BaseReport names the base image: its first Layers layers are this
@@ -53,6 +60,20 @@ type BaseReport struct {
 	// Given says the user named it (--base); otherwise the engine's image
 	// list did.
 	Given bool `json:"given,omitempty"`
+}
+
+// ContainerReport is the container whose writable layer is the last layer,
+// as the engine described it when the read began.
+type ContainerReport struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Image   string `json:"image"` // the image it was created from, as it was named
+	State   string `json:"state"` // created, running, paused, restarting, exited, dead
+	Created string `json:"created,omitempty"`
+	// SizeBytes and VirtualSizeBytes are the engine's figures, as docker
+	// ps -s shows them (SizeRw, SizeRootFs); null when it gave none.
+	SizeBytes        *int64 `json:"sizeBytes"`
+	VirtualSizeBytes *int64 `json:"virtualSizeBytes"`
 }
 
 // LayerReport is one layer, bottom first.
@@ -77,8 +98,9 @@ type LayerReport struct {
 	// source cannot tell (an archive).
 	SharedWith *int `json:"sharedWith"`
 	// InBase says the layer is one of the base image's.
-	InBase  bool           `json:"inBase"`
-	Changes []ChangeReport `json:"changes,omitempty"`
+	InBase    bool           `json:"inBase"`
+	Container bool           `json:"container,omitempty"` // a container's writable layer
+	Changes   []ChangeReport `json:"changes,omitempty"`
 }
 
 // ChangeReport is one path a layer changed (with --changes).
@@ -112,6 +134,11 @@ type WasteReport struct {
 	KilledBy   int    `json:"killedBy"`
 	Changed    string `json:"changed,omitempty"`
 	ReturnedIn *int   `json:"returnedIn,omitempty"`
+	// PullCostEstimate is what this copy costs a pull, an estimate: its
+	// bytes at the compression ratio of the layer that made it (the
+	// layer's blob size over its uncompressed tar size); null when the
+	// pull sizes are not known.
+	PullCostEstimate *int64 `json:"pullCostEstimate"`
 }
 
 // Options choose what a report holds.
@@ -135,9 +162,15 @@ func Build(img *model.Image, opts Options) Report {
 	for _, c := range model.Causes {
 		r.Image.WasteByCause[c.String()] = img.WasteBy[c]
 	}
+	if c := cfg.Container; c != nil {
+		r.Image.Container = &ContainerReport{
+			ID: c.ID, Name: c.Name, Image: c.Image, State: c.State, Created: stamp(c.Created),
+			SizeBytes: known(c.SizeRw), VirtualSizeBytes: known(c.SizeRootFs),
+		}
+	}
 	rel := cfg.Relations
 	r.Image.Base = baseOf(img)
-	var pull int64
+	var pullBytes int64
 	pullKnown := len(img.Layers) > 0
 	for _, l := range img.Layers {
 		lr := LayerReport{
@@ -146,16 +179,17 @@ func Build(img *model.Image, opts Options) Report {
 			SizeBytes: l.SizeBytes, Entries: l.Entries,
 			Added: l.Added, Changed: l.Changed, Deleted: l.Deleted,
 			WastedBytesMade: l.WastedMade, WastedBytesKilled: l.WastedKilled,
-			InBase: rel.InBase(l.Index),
+			Container: l.Container,
+			InBase:    rel.InBase(l.Index),
 		}
 		if n := rel.Sharers(l.Index); n >= 0 {
 			lr.SharedWith = &n
 		}
-		if l.Blob.CompressedSize >= 0 && l.Blob.Digest != "" {
+		if l.PullKnown() {
 			size := l.Blob.CompressedSize
 			lr.CompressedBytes = &size
-			pull += size
-		} else {
+			pullBytes += size
+		} else if !l.Container { // a writable layer is never pulled: the pull size is the image's
 			pullKnown = false
 		}
 		if opts.Changes {
@@ -164,7 +198,7 @@ func Build(img *model.Image, opts Options) Report {
 		r.Layers = append(r.Layers, lr)
 	}
 	if pullKnown {
-		r.Image.CompressedBytes = &pull
+		r.Image.CompressedBytes = &pullBytes
 	}
 	for _, s := range img.Steps {
 		r.Steps = append(r.Steps, StepReport{
@@ -173,13 +207,22 @@ func Build(img *model.Image, opts Options) Report {
 		})
 	}
 	r.Waste = make([]WasteReport, 0, len(img.Waste))
-	for _, w := range img.Waste {
+	pull := img.WastePullEstimates()
+	for i, w := range img.Waste {
 		r.Waste = append(r.Waste, WasteReport{
 			Path: model.DisplayPath(w.Path), Bytes: w.Bytes, Cause: w.Cause.String(),
 			MadeBy: w.MadeBy, KilledBy: w.KilledBy, Changed: ChangeText(w), ReturnedIn: index(w.ReturnedIn),
+			PullCostEstimate: estimate(pull, i),
 		})
 	}
-	r.Hints = hints(img, r.Layers)
+	if pull != nil {
+		var sum int64
+		for _, e := range pull {
+			sum += e
+		}
+		r.Image.WastedPullCostEstimate = &sum
+	}
+	r.Hints = hints(img, r.Layers, pull)
 	r.Paths = pathReports(img, opts.Paths)
 	return r
 }
@@ -201,12 +244,28 @@ func changes(img *model.Image, k int) []ChangeReport {
 	return out
 }
 
+// estimate is copy i's pull cost estimate, or null when there are none.
+func estimate(pull []int64, i int) *int64 {
+	if pull == nil {
+		return nil
+	}
+	return &pull[i]
+}
+
 // index turns a "-1 means none" index into a JSON null.
 func index(i int) *int {
 	if i < 0 {
 		return nil
 	}
 	return &i
+}
+
+// known turns a "-1 means unknown" size into a JSON null.
+func known(n int64) *int64 {
+	if n < 0 {
+		return nil
+	}
+	return &n
 }
 
 func stamp(t time.Time) string {

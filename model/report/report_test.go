@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 
+	"lx.dev/lx/internal/fixture"
 	"lx.dev/lx/model"
 
 	"lx.dev/lx/internal/fixture/seed"
@@ -20,6 +21,12 @@ const mib = 1 << 20
 // chmod, dd, chmod, rm, with the two metadata-only CMD steps in history.
 func seedImage(t *testing.T) *model.Image {
 	t.Helper()
+	cfg, layers := seedParts()
+	return buildImage(t, cfg, layers)
+}
+
+// seedParts is the seed image's config and layers.
+func seedParts() (model.Config, [][]model.Entry) {
 	d := func(mode uint32) model.Entry { return model.Entry{Path: "data", Kind: model.KindDir, Mode: mode} }
 	f := func(p string, mode uint32) model.Entry {
 		return model.Entry{Path: p, Kind: model.KindRegular, Mode: mode, Size: mib, Digest: 42}
@@ -43,19 +50,24 @@ func seedImage(t *testing.T) *model.Image {
 	for i := range layers {
 		cfg.DiffIDs = append(cfg.DiffIDs, "sha256:"+strings.Repeat(string(rune('a'+i)), 64))
 	}
-	return buildImage(t, cfg, layers)
+	return cfg, layers
 }
 
 // buildImage applies layers to an image of config cfg through the model.
 func buildImage(t *testing.T, cfg model.Config, layers [][]model.Entry) *model.Image {
 	t.Helper()
-	b := model.NewBuilder(cfg)
-	for _, l := range layers {
-		if _, err := b.AddLayer(l); err != nil {
-			t.Fatal(err)
-		}
+	return buildTars(t, cfg, layers, 0)
+}
+
+// buildTars is buildImage with every layer's tar tarBytes long (0: not
+// known).
+func buildTars(t *testing.T, cfg model.Config, layers [][]model.Entry, tarBytes int64) *model.Image {
+	t.Helper()
+	var tars func(int) int64
+	if tarBytes > 0 {
+		tars = func(int) int64 { return tarBytes }
 	}
-	img, err := b.Finish()
+	img, err := fixture.Build(cfg, layers, tars)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,8 @@
-package e2e
+package testarchive
 
 // Pushing hand-made images to a loopback registry over the distribution
 // API, so a test can have an index of several platforms that no engine
-// here could build.
+// here could build, or blobs stored as it chooses.
 
 import (
 	"bytes"
@@ -12,8 +12,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
-	"lx.dev/lx/internal/testarchive"
 )
 
 const (
@@ -22,57 +20,71 @@ const (
 	ociConfig   = "application/vnd.oci.image.config.v1+json"
 )
 
-// pushIndex pushes the images (each with its OS and Arch) to the plain
+// PushIndex pushes the images (each with its OS and Arch) to the plain
 // HTTP registry at addr ("127.0.0.1:PORT") as one OCI index tagged
 // repo:tag, their layer blobs stored with comp. It returns the index's
 // digest.
-func pushIndex(addr, repo, tag string, comp testarchive.Compression, ims ...testarchive.Image) (string, error) {
+func PushIndex(addr, repo, tag string, comp Compression, ims ...Image) (string, error) {
 	r := registry{base: "http://" + addr, repo: repo}
 	var manifests []map[string]any
 	for _, im := range ims {
-		var layers []map[string]any
-		for _, l := range im.Layers {
-			data, err := testarchive.Compress(l.Data, comp)
-			if l.Comp != testarchive.Plain {
-				data, err = l.Data, nil
-			}
-			if err != nil {
-				return "", err
-			}
-			mt := comp.MediaType()
-			if l.Comp != testarchive.Plain {
-				mt = l.Comp.MediaType()
-			}
-			if err := r.blob(data); err != nil {
-				return "", err
-			}
-			layers = append(layers, descriptor(mt, data))
-		}
-		cfg := im.Config()
-		if err := r.blob(cfg); err != nil {
+		man, err := r.image(im, comp)
+		if err != nil {
 			return "", err
 		}
-		man := mustJSON(map[string]any{"schemaVersion": 2, "mediaType": ociManifest, "config": descriptor(ociConfig, cfg), "layers": layers})
-		if _, err := r.manifest(testarchive.Digest(man), ociManifest, man); err != nil {
+		if _, err := r.manifest(Digest(man), ociManifest, man); err != nil {
 			return "", err
-		}
-		var plat struct {
-			OS   string `json:"os"`
-			Arch string `json:"architecture"`
-		}
-		if err := json.Unmarshal(cfg, &plat); err != nil {
-			return "", fmt.Errorf("image config: %w", err)
 		}
 		d := descriptor(ociManifest, man)
-		d["platform"] = map[string]string{"os": plat.OS, "architecture": plat.Arch}
+		d["platform"] = map[string]string{"os": im.os(), "architecture": im.arch()}
 		manifests = append(manifests, d)
 	}
 	index := mustJSON(map[string]any{"schemaVersion": 2, "mediaType": ociIndex, "manifests": manifests})
 	return r.manifest(tag, ociIndex, index)
 }
 
+// PushImage pushes one image to the plain HTTP registry at addr as
+// repo:tag (an OCI manifest), its layer blobs stored with comp, and returns
+// the manifest's digest.
+func PushImage(addr, repo, tag string, comp Compression, im Image) (string, error) {
+	r := registry{base: "http://" + addr, repo: repo}
+	man, err := r.image(im, comp)
+	if err != nil {
+		return "", err
+	}
+	return r.manifest(tag, ociManifest, man)
+}
+
+// image uploads an image's blobs (a layer already compressed is stored as
+// it is, the others with comp) and returns its manifest.
+func (r registry) image(im Image, comp Compression) ([]byte, error) {
+	var layers []map[string]any
+	for _, l := range im.Layers {
+		data, err := Compress(l.Data, comp)
+		if l.Comp != Plain {
+			data, err = l.Data, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		mt := comp.MediaType()
+		if l.Comp != Plain {
+			mt = l.Comp.MediaType()
+		}
+		if err := r.blob(data); err != nil {
+			return nil, err
+		}
+		layers = append(layers, descriptor(mt, data))
+	}
+	cfg := im.Config()
+	if err := r.blob(cfg); err != nil {
+		return nil, err
+	}
+	return mustJSON(map[string]any{"schemaVersion": 2, "mediaType": ociManifest, "config": descriptor(ociConfig, cfg), "layers": layers}), nil
+}
+
 func descriptor(mediaType string, b []byte) map[string]any {
-	return map[string]any{"mediaType": mediaType, "digest": testarchive.Digest(b), "size": len(b)}
+	return map[string]any{"mediaType": mediaType, "digest": Digest(b), "size": len(b)}
 }
 
 func mustJSON(v any) []byte {
@@ -88,7 +100,7 @@ type registry struct{ base, repo string }
 
 // blob uploads b in one request, unless the registry has it.
 func (r registry) blob(b []byte) error {
-	digest := testarchive.Digest(b)
+	digest := Digest(b)
 	if resp, err := http.Head(r.base + "/v2/" + r.repo + "/blobs/" + digest); err == nil {
 		resp.Body.Close()
 		if resp.StatusCode == http.StatusOK {
@@ -139,7 +151,7 @@ func (r registry) manifest(ref, mediaType string, b []byte) (string, error) {
 	if err := expect(resp, http.StatusCreated, "putting the manifest "+ref); err != nil {
 		return "", err
 	}
-	return testarchive.Digest(b), nil
+	return Digest(b), nil
 }
 
 // expect closes resp and fails unless it has the status want.
