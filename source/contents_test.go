@@ -229,3 +229,54 @@ func TestEngineReadFile(t *testing.T) {
 		}
 	})
 }
+
+// From a registry, a file is read from its one layer blob fetched again
+// (and only as far as the file: the rest of the blob is not asked for),
+// the small text ones kept on the way.
+func TestRegistryReadFile(t *testing.T) {
+	noDockerConfig(t)
+	reg := startTestRegistry(t)
+	im, want := contentsImage(t)
+	for _, comp := range []Compression{Gzip, Plain} {
+		reg.push(t, "lx/contents", comp.String(), comp, im)
+		t.Run(comp.String(), func(t *testing.T) {
+			img, files, kept := loadWithFiles(t, RegistryPrefix+reg.addr+"/lx/contents:"+comp.String(), DefaultKeepBudget)
+			last := len(img.Layers) - 1
+			for p, b := range want {
+				if got := readAll(t, files, fileRef(t, img, p, last)); !bytes.Equal(got, b) {
+					t.Errorf("%s: %d bytes, want %d", p, len(got), len(b))
+				}
+			}
+			if _, ok := files.Kept(fileRef(t, img, "etc/passwd", last)); !ok || kept.Used() == 0 {
+				t.Error("nothing kept from the registry's blobs")
+			}
+		})
+	}
+}
+
+// A container's files: the image's from the engine's save, the writable
+// layer's from the archive API (a hardlink's bytes are its target's).
+func TestContainerReadFile(t *testing.T) {
+	_, host := startFakeContainers(t)
+	src, err := Open(ContainerPrefix+"web", Options{Engine: EngineOptions{Host: host}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := Analyze(context.Background(), src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := NewFiles(nil)
+	files.SetSource(src)
+	for p, want := range map[string]string{
+		"bin-amd64": strings.Repeat("amd64", 100),
+		"data/log2": string(make([]byte, 1000)),
+	} {
+		if got := readAll(t, files, fileRef(t, img, p, 2)); string(got) != want {
+			t.Errorf("%s in the writable layer: %d bytes, want %d", p, len(got), len(want))
+		}
+	}
+	if got := readAll(t, files, fileRef(t, img, "etc/os", 1)); string(got) != "base" {
+		t.Errorf("etc/os of the image: %q", got)
+	}
+}
