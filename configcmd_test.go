@@ -24,8 +24,8 @@ func TestConfigChecksKeys(t *testing.T) {
 			t.Errorf("%q: exit %d, stderr %q; want 2 and lx: %s%s…", tc.yaml, code, stderr, file, tc.want)
 		}
 	}
-	os.WriteFile(file, []byte("keys:\n  quit: [x, ctrl+q]\n  waste: [W]\n  formatNext: [tab]\n"), 0o644)
-	if code, stdout, stderr := runIn(t, dir, "--config", file, "config"); code != exitOK || !strings.Contains(stdout, "quit: [x, ctrl+q]") {
+	os.WriteFile(file, []byte("keys:\n  quit: [Q, ctrl+q]\n  waste: [W]\n  formatNext: [tab]\n"), 0o644)
+	if code, stdout, stderr := runIn(t, dir, "--config", file, "config"); code != exitOK || !strings.Contains(stdout, "quit: [Q, ctrl+q]") {
 		t.Errorf("valid keys: exit %d: %s%s", code, stdout, stderr)
 	}
 }

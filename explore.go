@@ -19,6 +19,7 @@ import (
 
 type exploreFlags struct {
 	theme string
+	keep  keepFlag
 	src   sourceFlags
 }
 
@@ -32,10 +33,16 @@ type opener func(flags sourceFlags) (source.Source, error)
 func runExplore(cmd *cobra.Command, ref string, f exploreFlags, open opener) error {
 	ctx, cancel := context.WithCancel(cmd.Context())
 	defer cancel()
+	var err error
+	if f.src.keep, err = f.keep.kept(); err != nil {
+		return err
+	}
 	opts, err := explorerOptions(cmd, ref, f.theme, cancel)
 	if err != nil {
 		return err
 	}
+	files := source.NewFiles(f.src.keep)
+	opts.Contents = files
 	app := ui.New(opts)
 	prog := tea.NewProgram(app)
 	trace := newTracer(os.Stderr) // LX_TRACE=1 lx IMAGE 2>trace.log
@@ -44,6 +51,7 @@ func runExplore(cmd *cobra.Command, ref string, f exploreFlags, open opener) err
 		if err != nil {
 			return nil, err
 		}
+		files.SetSource(src)
 		defer trace.done()
 		return source.Analyze(ctx, src, observers(feeder(feed), trace.observe()))
 	})

@@ -176,9 +176,9 @@ func TestConfigCommand(t *testing.T) {
 
 	xdgFile := filepath.Join(xdg, "lx", "config.yaml")
 	os.MkdirAll(filepath.Dir(xdgFile), 0o755)
-	os.WriteFile(xdgFile, []byte("theme: light\nkeys:\n  quit: [x]\n"), 0o644)
+	os.WriteFile(xdgFile, []byte("theme: light\nkeys:\n  quit: [Q]\n"), 0o644)
 	out = mustExec(t, "config")
-	if !strings.HasPrefix(out, "# lx configuration: "+xdgFile+"\ntheme: light\n") || !strings.Contains(out, "quit: [x]") {
+	if !strings.HasPrefix(out, "# lx configuration: "+xdgFile+"\ntheme: light\n") || !strings.Contains(out, "quit: [Q]") {
 		t.Errorf("XDG file:\n%s", out)
 	}
 	if p := mustExec(t, "config", "--path"); p != xdgFile+"\n" {

@@ -109,6 +109,7 @@ later layer deletes, recopies unchanged, or overwrites.`,
 		})
 	}
 	root.Flags().StringVar(&explore.theme, "theme", "auto", "colours: auto (follow the terminal's background), dark or light; NO_COLOR turns colours off")
+	explore.keep.register(root.Flags(), defaultKeep)
 	explore.src.register(root.Flags())
 	root.PersistentFlags().String(configFlag, "", "read the configuration from `FILE` instead of $XDG_CONFIG_HOME/lx/config.yaml")
 	build := currentBuild()
@@ -121,5 +122,6 @@ later layer deletes, recopies unchanged, or overwrites.`,
 	root.AddCommand(newReportCmd())
 	root.AddCommand(newCICmd())
 	root.AddCommand(newDiffCmd())
+	root.AddCommand(newExtractCmd())
 	return root
 }

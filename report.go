@@ -23,6 +23,7 @@ type reportFlags struct {
 	changes  bool
 	paths    []string // --path: the paths whose history the report tells
 	progress bool
+	keep     keepFlag // hidden: a report needs no contents; scripts/bench.sh measures their cost
 	src      sourceFlags
 }
 
@@ -66,6 +67,8 @@ Exit codes: 0 done, 2 the image could not be analysed.`,
 	cmd.Flags().StringArrayVar(&f.paths, "path", nil, "add the history of `PATH` to the report: every layer that touched it (repeatable)")
 	cmd.Flags().BoolVar(&f.progress, "progress", false, "say on stderr how far the load has come: the bytes read, each layer as it is applied")
 	f.src.register(cmd.Flags())
+	f.keep.register(cmd.Flags(), "0")
+	cmd.Flags().MarkHidden("keep-contents")
 	return cmd
 }
 
@@ -75,6 +78,10 @@ func runReport(ctx context.Context, ref string, f reportFlags, stdout, stderr io
 		progress = progressPrinter(stderr)
 	}
 	opts := report.Options{Changes: f.changes, Paths: f.paths}
+	var err error
+	if f.src.keep, err = f.keep.kept(); err != nil {
+		return err
+	}
 	return writeReport(f.format, f.output, opts, stdout, stderr, func() (*model.Image, error) {
 		return analyze(ctx, ref, f.src, stderr, progress)
 	})

@@ -17,6 +17,8 @@ type sourceFlags struct {
 	base     string
 	jobs     int
 	insecure bool
+
+	keep *source.Kept // the contents kept as the image streams (--keep-contents); nil: none
 }
 
 func (f *sourceFlags) register(fs *pflag.FlagSet) {
@@ -41,11 +43,13 @@ func openSource(ref string, f sourceFlags) (source.Source, error) {
 	if f.jobs < 1 {
 		return nil, fmt.Errorf("--jobs %d: fetch at least one blob at a time", f.jobs)
 	}
-	src, err := source.Open(ref, opts)
+	kept := opts
+	kept.Keep = f.keep
+	src, err := source.Open(ref, kept)
 	if err != nil || f.base == "" {
 		return src, err
 	}
-	base, err := source.Open(f.base, opts)
+	base, err := source.Open(f.base, opts) // only its config is read
 	if err != nil {
 		return nil, fmt.Errorf("--base %s: %w", f.base, err)
 	}

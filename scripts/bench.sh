@@ -21,6 +21,11 @@
 # time or its peak RSS is over the limit (MB are 10^6 bytes); 2 when it
 # could not measure. On a loaded machine read the CPU ratio beside the
 # wall-time one: the wall times then say more about the load than about lx.
+#
+# LX_BENCH_KEEP=SIZE runs lx report with --keep-contents SIZE (the budget of
+# small text files the explorer keeps as the image streams; a report keeps
+# none unless asked): its cost in time, and in RSS, which may then grow by
+# the budget, e.g. LX_BENCH_KEEP=64MiB scripts/bench.sh /tmp/lx-bench/bench.tar:168
 set -euo pipefail
 
 die() {
@@ -102,11 +107,12 @@ measure() {
 # pair K FLOOR-FILE LX-FILE: the floor, then lx, on archive K.
 pair() {
 	measure "$2" "${archives[$1]}" "$tmp/floor" "${archives[$1]}"
-	measure "$3" "${archives[$1]}" "$tmp/lx" report "${archives[$1]}"
+	measure "$3" "${archives[$1]}" "$tmp/lx" report ${LX_BENCH_KEEP:+--keep-contents "$LX_BENCH_KEEP"} "${archives[$1]}"
 }
 
 start_load=$(loadavg)
 echo "$(nproc) CPUs; load average $start_load at the start" >&2
+[ -z "${LX_BENCH_KEEP:-}" ] || echo "lx report --keep-contents $LX_BENCH_KEEP" >&2
 for k in "${!archives[@]}"; do
 	echo "archive $k: ${archives[$k]} ($(($(stat -c %s "${archives[$k]}") / 1000000)) MB), lx peak RSS limit ${limits[$k]} MB" >&2
 done

@@ -29,6 +29,8 @@ const maxMeta = 32 << 20
 type Archive struct {
 	Path string
 	Opts Options
+
+	content archiveContent // where its files are, to read them again (archivecontent.go)
 }
 
 func (a *Archive) String() string { return a.Path }
@@ -52,7 +54,7 @@ func (a *Archive) Load(ctx context.Context, sink Sink) error {
 			total, why = st.Size(), "a compressed archive cannot seek ahead to its manifest"
 		}
 		sink.Observe(Deferred{Why: why})
-		err = ReadArchive(ctx, newProgressReader(ctx, f, total, sink.Observe), a.Opts, a.Path, nil, sink)
+		err = ReadArchive(ctx, newProgressReader(ctx, f, total, sink.Observe), a.Opts, a.Path, nil, a.content.members.sink(sink))
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", a.Path, err)
@@ -92,7 +94,7 @@ func ReadArchive(ctx context.Context, r io.Reader, opts Options, ref string, exp
 			return bound, nil
 		}
 	}
-	scan, err := scanArchive(ctx, r, bind)
+	scan, err := scanArchive(ctx, r, bind, opts.Keep)
 	if err != nil {
 		return err
 	}
@@ -159,12 +161,13 @@ func deliver(sink Sink, c candidate, cfg model.Config, done []bool, read func(i 
 type archiveScan struct {
 	members[Layer]
 	bind func(Layer) (bool, error)
+	kept *Kept
 }
 
 // scanArchive reads an archive stream once. bind, when set, takes each
 // layer blob as it is decoded; the ones it does not bind are kept for the
-// manifest.
-func scanArchive(ctx context.Context, r io.Reader, bind func(Layer) (bool, error)) (*archiveScan, error) {
+// manifest. kept takes the small files that look like text.
+func scanArchive(ctx context.Context, r io.Reader, bind func(Layer) (bool, error), kept *Kept) (*archiveScan, error) {
 	br := bufio.NewReaderSize(r, 1<<20)
 	comp := sniffCompression(br)
 	outer, closeOuter, err := decompressor(br, comp)
@@ -172,7 +175,7 @@ func scanArchive(ctx context.Context, r io.Reader, bind func(Layer) (bool, error
 		return nil, err
 	}
 	defer closeOuter()
-	s := &archiveScan{members: newMembers[Layer](), bind: bind}
+	s := &archiveScan{members: newMembers[Layer](), bind: bind, kept: kept}
 	tr := tar.NewReader(outer)
 	err = s.walk(ctx, tr, comp == Plain, func(name string, hdr *tar.Header) error {
 		return s.member(name, hdr.Size, tr)
@@ -195,10 +198,11 @@ func (s *archiveScan) member(name string, size int64, r io.Reader) error {
 	case isJSON(head, size):
 		return s.keepJSON(name, size, br)
 	case bytes.HasPrefix(head, gzipMagic), bytes.HasPrefix(head, zstdMagic), looksLikeTar(head):
-		l, err := ReadLayer(br)
+		l, err := readLayer(br, s.kept)
 		if err != nil {
 			return err
 		}
+		l.Member = name
 		if s.bind != nil {
 			bound, err := s.bind(l)
 			if err != nil || bound {

@@ -325,7 +325,7 @@ func TestDiffIDMismatchAndMissingBlob(t *testing.T) {
 	// In a stream: a manifest naming a layer member that is not there.
 	legacy := legacyArchive(t, seed)
 	var ms []map[string]any
-	scan, _ := scanArchive(context.Background(), bytes.NewReader(legacy), nil)
+	scan, _ := scanArchive(context.Background(), bytes.NewReader(legacy), nil, nil)
 	json.Unmarshal(scan.files["manifest.json"], &ms)
 	first := ms[0]["Layers"].([]any)[1].(string)
 	broken := renameMember(t, legacy, first, first+".old")

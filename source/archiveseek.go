@@ -52,7 +52,7 @@ func readSeekable(ctx context.Context, f *os.File, opts Options, ref string, sin
 			pr := newProgressReader(ctx, io.NewSectionReader(f, where[i].offset, where[i].size), total, sink.Observe)
 			pr.base = read
 			var err error
-			if l, err = ReadLayer(pr); err != nil {
+			if l, err = readLayer(pr, opts.Keep); err != nil {
 				return Layer{}, fmt.Errorf("%s: %w", m, err)
 			}
 			read += pr.read
@@ -107,7 +107,7 @@ func (idx *archiveIndex) member(name string, size, offset int64, r io.Reader) er
 // the members' bytes (tar skips them by seeking when it can) and knows
 // where it is.
 type seekCounter struct {
-	f  *os.File
+	f  io.ReadSeeker
 	at int64
 }
 

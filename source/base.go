@@ -98,6 +98,9 @@ func (w *withBase) Preview(ctx context.Context, observe Observer) (model.Config,
 	return cfg, w.given(&cfg, base)
 }
 
+// Unwrap is the source of the image, whose files are read from it.
+func (w *withBase) Unwrap() Source { return w.Source }
+
 func (w *withBase) Load(ctx context.Context, sink Sink) error {
 	base, err := w.describe(ctx)
 	if err != nil {

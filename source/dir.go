@@ -17,6 +17,8 @@ import (
 type Dir struct {
 	Path string
 	Opts Options
+
+	content dirContent // where its layer blobs are, to read files again (archivecontent.go)
 }
 
 func (d *Dir) String() string { return d.Path }
@@ -61,7 +63,7 @@ func (d *Dir) readLayer(ctx context.Context, member string, done, total int64, o
 	defer f.Close()
 	pr := newProgressReader(ctx, f, total, observe)
 	pr.base = done
-	l, err := ReadLayer(pr)
+	l, err := readLayer(pr, d.Opts.Keep)
 	return l, pr.read, err
 }
 

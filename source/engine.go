@@ -52,6 +52,8 @@ type Engine struct {
 	mu      sync.Mutex
 	dialErr error        // the last failed dial, for messages
 	img     *engineImage // what resolve found
+
+	members memberLog // the save's member of each layer, to read files again (engine_content.go)
 }
 
 // engineImage is what the engine said about the image before streaming it.

@@ -31,20 +31,16 @@ func (e *Engine) Load(ctx context.Context, sink Sink) error {
 		// names no platform to choose by (resolve checked it matches).
 		opts.Platform = ""
 	}
-	body, err := e.cli.ImageSave(ctx, []string{e.Ref}, saveOpts...)
+	body, done, err := e.save(ctx, saveOpts)
 	if err != nil {
-		return e.fail(ctx, "saving", err)
+		return err
 	}
-	defer body.Close()
-	// ImageSave closes the body when ctx ends; say so here too, so a
-	// stalled read returns at once whatever the client does.
-	stop := context.AfterFunc(ctx, func() { body.Close() })
-	defer stop()
+	defer done()
 	br := &breakReader{r: body}
 	r := newProgressReader(ctx, br, img.inspect.Size, sink.Observe)
 	r.approximate = true
 	expect := img.inspect.RootFS.Layers
-	named := &namedSink{Sink: sink, ref: e.Ref, relations: make(chan model.Relations, 1)}
+	named := &namedSink{Sink: e.members.sink(sink), ref: e.Ref, relations: make(chan model.Relations, 1)}
 	go func() {
 		// Beside the stream: the other images' inspects take a few ms each.
 		rel, err := e.relations(ctx, img)
@@ -87,6 +83,18 @@ func (e *Engine) Load(ctx context.Context, sink Sink) error {
 		return e.leftOutError(ctx, img, err)
 	}
 	return fmt.Errorf("%s: %w", e, err)
+}
+
+// save starts the image's save stream; done closes it.
+func (e *Engine) save(ctx context.Context, saveOpts []client.ImageSaveOption) (body io.Reader, done func(), err error) {
+	rc, err := e.cli.ImageSave(ctx, []string{e.Ref}, saveOpts...)
+	if err != nil {
+		return nil, nil, e.fail(ctx, "saving", err)
+	}
+	// ImageSave closes the body when ctx ends; say so here too, so a
+	// stalled read returns at once whatever the client does.
+	stop := context.AfterFunc(ctx, func() { rc.Close() })
+	return rc, func() { stop(); rc.Close() }, nil
 }
 
 // breakReader remembers the error that ended a stream early: anything but

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -32,6 +33,12 @@ const (
 // its first bytes — in one pass. File contents are hashed and dropped; the
 // returned DiffID is the SHA-256 of the decompressed stream.
 func ReadLayer(r io.Reader) (Layer, error) {
+	return readLayer(r, nil)
+}
+
+// readLayer is ReadLayer that also gives kept the bytes of the small
+// files that look like text (see Kept).
+func readLayer(r io.Reader, kept *Kept) (Layer, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	comp := sniffCompression(br)
 	plain, closeDecoder, err := decompressor(br, comp)
@@ -43,7 +50,7 @@ func ReadLayer(r io.Reader) (Layer, error) {
 	defer hr.close()
 
 	var l Layer
-	if err := readEntries(hr, &l); err != nil {
+	if err := readEntries(hr, &l, kept); err != nil {
 		return Layer{}, err
 	}
 	// The diffID covers every byte, the tar's end padding included.
@@ -54,9 +61,10 @@ func ReadLayer(r io.Reader) (Layer, error) {
 	return l, nil
 }
 
-func readEntries(r io.Reader, l *Layer) error {
+func readEntries(r io.Reader, l *Layer, kept *Kept) error {
 	tr := tar.NewReader(r)
 	buf := make([]byte, 128<<10)
+	var small []byte // a file read whole, to be kept
 	digest := xxhash.New()
 	for {
 		hdr, err := tr.Next()
@@ -78,11 +86,23 @@ func readEntries(r io.Reader, l *Layer) error {
 		}
 		if e.Kind == model.KindRegular {
 			digest.Reset()
+			var head int64 // bytes read whole before the rest is hashed
+			if kept.wants(hdr.Size) {
+				small = slices.Grow(small[:0], int(hdr.Size))[:hdr.Size]
+				if _, err := io.ReadFull(tr, small); err != nil {
+					return fmt.Errorf("%s: %w", model.DisplayPath(e.Path), tarError(err))
+				}
+				digest.Write(small)
+				head = hdr.Size
+			}
 			n, err := io.CopyBuffer(digest, tr, buf)
 			if err != nil {
 				return fmt.Errorf("%s: %w", model.DisplayPath(e.Path), tarError(err))
 			}
-			e.Size, e.Digest = n, digest.Sum64()
+			e.Size, e.Digest = head+n, digest.Sum64()
+			if head > 0 && n == 0 {
+				kept.put(e.Digest, small)
+			}
 		}
 		l.Entries = append(l.Entries, e)
 	}

@@ -115,7 +115,7 @@ func (r *Registry) fetchLayer(ctx context.Context, img *registryImage, j *blobJo
 		return Layer{}, r.layerError(ctx, img, k, j.desc, err)
 	}
 	defer b.Close()
-	l, err := ReadLayer(b)
+	l, err := readLayer(b, r.opts.Keep)
 	if err == nil {
 		err = b.finish()
 	} else if ctx.Err() == nil {

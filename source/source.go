@@ -28,6 +28,9 @@ type Layer struct {
 	Entries  []model.Entry
 	TarSize  int64    // bytes of the uncompressed tar stream
 	Warnings []string // e.g. a name that is not UTF-8; the entry is kept
+	// Member is the archive member the layer was read from, where a
+	// stream tells it: a file's bytes are read from there again.
+	Member string
 }
 
 // Options tune how a source reads.
@@ -42,6 +45,9 @@ type Options struct {
 	Engine EngineOptions
 	// Registry configures the registry source.
 	Registry RegistryOptions
+	// Keep takes the bytes of the small files that look like text as the
+	// layers stream past (see Kept); nil keeps none.
+	Keep *Kept
 }
 
 // Source is one image to read.

@@ -24,6 +24,10 @@ type Options struct {
 	ExportFormat string // the export dialog's first choice; markdown when ""
 	ExportDir    string // where the export dialog proposes to write; "." when ""
 	PlainTree    bool   // the tree without connector lines (the L key toggles them)
+
+	// Contents reads the image's files (the viewer, x, Y); nil: none can
+	// be read.
+	Contents Contents
 }
 
 // opener is a key that opens an overlay: registering a new overlay is one
@@ -92,7 +96,7 @@ func New(opts Options) *App {
 		opts.Keys = DefaultKeyMap()
 	}
 	a := &App{opts: opts, dark: opts.Theme != theme.LightTheme, img: &image{ref: opts.Ref}}
-	a.c = &Common{Keys: opts.Keys, Now: opts.Now, ExportFormat: opts.ExportFormat, ExportDir: opts.ExportDir, PlainTree: opts.PlainTree}
+	a.c = &Common{Keys: opts.Keys, Now: opts.Now, ExportFormat: opts.ExportFormat, ExportDir: opts.ExportDir, PlainTree: opts.PlainTree, Contents: opts.Contents}
 	a.c.Styles = theme.New(a.dark, a.opts.Profile)
 	a.panes = []Screen{newLayersPane(a.c, a.img), newTreePane(a.c, a.img), newDetailsPane(a.c, a.img)}
 	a.rects = make([]rect, len(a.panes))
@@ -168,14 +172,25 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		return a.broadcast(msg)
 	case openSharersMsg:
 		a.overlays = append(a.overlays, a.place(newSharersList(a.c, a.img, msg.Layer)))
+	case openViewerMsg:
+		if n := len(a.overlays); n > 0 && a.overlays[n-1].ID() == viewerID {
+			a.popOverlay() // one viewer at a time: the new file takes its place
+		}
+		v := newViewer(a.c, a.img, msg)
+		a.overlays = append(a.overlays, a.place(v))
+		return v.Init()
+	case openExtractMsg:
+		if d := newExtract(a.c, a.img, msg); d != nil {
+			a.overlays = append(a.overlays, a.place(d))
+		}
 	case JumpMsg:
-		a.overlays = nil
+		a.dropOverlays()
 		return tea.Batch(a.setFocus(paneTree), a.panes[paneLayers].Update(selectLayerMsg{msg.Layer}), a.panes[paneTree].Update(revealMsg(msg)))
 	case noticeMsg:
 		a.notice = string(msg)
 	case closeOverlayMsg:
 		if n := len(a.overlays); n > 0 && a.overlays[n-1].ID() == msg.id {
-			a.overlays = a.overlays[:n-1]
+			a.popOverlay()
 		}
 	case tea.KeyPressMsg:
 		a.notice = ""
@@ -268,7 +283,7 @@ func (a *App) key(msg tea.KeyPressMsg) tea.Cmd {
 		// step back inside itself before it asks to close).
 		top := a.overlays[n-1]
 		if key.Matches(msg, k.Quit) {
-			a.overlays = a.overlays[:n-1]
+			a.popOverlay()
 			return nil
 		}
 		if cmd, ok := a.openOverlay(msg); ok {
@@ -308,7 +323,7 @@ func (a *App) openOverlay(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			return nil, true
 		}
 		if n := len(a.overlays); n > 0 && a.overlays[n-1].ID() == o.id {
-			a.overlays = a.overlays[:n-1]
+			a.popOverlay()
 			return nil, true
 		}
 		if ov := o.open(a.c, a.img); ov != nil { // nil: nothing to show (it posts why)
@@ -317,6 +332,23 @@ func (a *App) openOverlay(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, true
 	}
 	return nil, false
+}
+
+// popOverlay closes the top overlay, telling it when it holds something
+// to let go of (a file, a read under way).
+func (a *App) popOverlay() {
+	n := len(a.overlays)
+	if c, ok := a.overlays[n-1].Overlay.(closing); ok {
+		c.closed()
+	}
+	a.overlays = a.overlays[:n-1]
+}
+
+// dropOverlays closes every overlay.
+func (a *App) dropOverlays() {
+	for len(a.overlays) > 0 {
+		a.popOverlay()
+	}
 }
 
 // setFocus gives pane p the focus; each pane hears whether it has it (the

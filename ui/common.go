@@ -30,6 +30,10 @@ type Common struct {
 	// shows: what the history overlay tells. The tree keeps it.
 	Path pathRef
 
+	// Contents reads the image's files (the viewer, x, Y); nil when none
+	// can be read.
+	Contents Contents
+
 	outbox []tea.Msg // what screens tell App, delivered in order (see post)
 }
 

@@ -23,7 +23,8 @@ func NewDiff(opts Options, refA, refB string) *App {
 	// history through the layers of one image) are off:
 	// help and the footers leave them out.
 	keys := *a.c.Keys
-	for _, b := range []*key.Binding{&keys.Waste, &keys.Group, &keys.HideUnchanged, &keys.History} {
+	for _, b := range []*key.Binding{&keys.Waste, &keys.Group, &keys.HideUnchanged, &keys.History,
+		&keys.Extract, &keys.CopyPath, &keys.CopyContent, &keys.Diff, &keys.Search, &keys.NextMatch, &keys.PrevMatch} {
 		b.SetEnabled(false)
 	}
 	a.c.Keys = &keys

@@ -177,14 +177,7 @@ func (d *exportDialog) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := d.c.Keys
 	switch d.state {
 	case exportConfirm:
-		switch {
-		case key.Matches(msg, k.Confirm):
-			return d.write(true)
-		case key.Matches(msg, k.Deny), key.Matches(msg, k.Back):
-			d.state = exportEditing
-			d.path.focus()
-		}
-		return nil
+		return confirmKeys(k, msg, &d.state, &d.path, d.write)
 	case exportDone:
 		if key.Matches(msg, k.Back) {
 			return closeOverlay(d.c, exportID)
@@ -246,7 +239,14 @@ func (d *exportDialog) edit(msg tea.Msg) tea.Cmd {
 // directory (an existing one, or a name ending in "/") gets the default
 // file name inside it.
 func (d *exportDialog) target() (string, error) {
-	p := strings.TrimSpace(d.path.value())
+	return targetPath(d.path.value(), filepath.Base(d.defaultPath()))
+}
+
+// targetPath is where a dialog writes: the typed path with "~" expanded;
+// a directory (an existing one, or a name ending in "/") gets the file
+// name name inside it.
+func targetPath(typed, name string) (string, error) {
+	p := strings.TrimSpace(typed)
 	if p == "" {
 		return "", errors.New("give a file name")
 	}
@@ -258,9 +258,22 @@ func (d *exportDialog) target() (string, error) {
 		p = filepath.Join(home, p[1:])
 	}
 	if st, err := os.Stat(p); strings.HasSuffix(p, "/") || (err == nil && st.IsDir()) {
-		p = filepath.Join(p, filepath.Base(d.defaultPath()))
+		p = filepath.Join(p, name)
 	}
 	return p, nil
+}
+
+// confirmKeys answer the question over a file that is there: yes writes
+// over it, no (or Back) goes back to the name.
+func confirmKeys(k *KeyMap, msg tea.KeyPressMsg, state *exportState, path *textField, write func(replace bool) tea.Cmd) tea.Cmd {
+	switch {
+	case key.Matches(msg, k.Confirm):
+		return write(true)
+	case key.Matches(msg, k.Deny), key.Matches(msg, k.Back):
+		*state = exportEditing
+		path.focus()
+	}
+	return nil
 }
 
 // write returns the command that writes the report: the work happens off

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -25,8 +27,9 @@ type historyView struct {
 	events  []model.PathEvent
 	texts   []string // what each event did, in words
 
-	l    list // one row per event, two lines each
-	w, h int
+	l      list // one row per event, two lines each
+	marked int  // the layer whose copy d diffs against, -1 for none
+	w, h   int
 }
 
 const historyID OverlayID = "history"
@@ -45,7 +48,7 @@ func newHistoryView(c *Common, img *image) Overlay {
 		c.post(noticeMsg("no path to tell the history of: choose one in the tree"))
 		return nil
 	}
-	v := &historyView{c: c, img: img, node: c.Path.node, at: c.Path.layer}
+	v := &historyView{c: c, img: img, node: c.Path.node, at: c.Path.layer, marked: -1}
 	v.sync()
 	for i, e := range v.events {
 		if e.Layer <= v.at {
@@ -74,7 +77,7 @@ func (v *historyView) Capturing() bool { return false }
 
 func (v *historyView) KeyHelp() []key.Binding {
 	k := v.c.Keys
-	return []key.Binding{relabel(k.Enter, "show in the tree"), relabel(k.Up, "move"), relabel(k.Back, "close")}
+	return []key.Binding{relabel(k.Enter, "show in the tree"), relabel(k.Diff, "diff copies"), relabel(k.Toggle, "mark"), relabel(k.Up, "move"), relabel(k.Back, "close")}
 }
 
 // sync lists the events again when the image moved on (a layer came in,
@@ -118,9 +121,53 @@ func (v *historyView) Update(msg tea.Msg) tea.Cmd {
 			if v.l.cursor < len(v.events) {
 				v.c.post(JumpMsg{Node: v.node, Layer: v.events[v.l.cursor].Layer})
 			}
+		case key.Matches(msg, k.Toggle):
+			if v.l.cursor < len(v.events) {
+				if l := v.events[v.l.cursor].Layer; v.marked != l {
+					v.marked = l
+				} else {
+					v.marked = -1
+				}
+			}
+		case key.Matches(msg, k.Diff):
+			v.diffCopies()
 		}
 	}
 	return nil
+}
+
+// diffCopies opens the viewer on the diff of the cursor's copy against
+// the marked one, or the one before it: the older on the left.
+func (v *historyView) diffCopies() {
+	if v.l.cursor >= len(v.events) {
+		return
+	}
+	e := v.events[v.l.cursor]
+	if !holdsBytes(e) {
+		v.c.post(noticeMsg(fmt.Sprintf("layer %d leaves no file here to diff: choose a row with a copy", e.Layer)))
+		return
+	}
+	against := -1
+	for i, o := range v.events {
+		switch {
+		case v.marked >= 0 && o.Layer == v.marked && o.Layer != e.Layer && holdsBytes(o):
+			against = o.Layer
+		case v.marked < 0 && i < v.l.cursor && holdsBytes(o):
+			against = o.Layer // the last copy before the cursor's
+		}
+	}
+	if against < 0 {
+		v.c.post(noticeMsg(fmt.Sprintf("no other copy to diff against: %s marks one", shortKey(v.c.Keys.Toggle))))
+		return
+	}
+	older, newer := min(against, e.Layer), max(against, e.Layer)
+	v.c.post(openViewerMsg{Node: v.node, Layer: newer, Against: older})
+}
+
+// holdsBytes tells whether a layer left a file at the path: a copy to
+// read.
+func holdsBytes(e model.PathEvent) bool {
+	return e.Marker != model.Deleted && (e.Info.Kind == model.KindRegular || e.Info.Kind == model.KindHardlink)
 }
 
 func (v *historyView) Scroll(d int) { v.l.scroll(d) }

@@ -49,7 +49,11 @@ func (v *historyView) View() string {
 		if e.Copy || e.Bytes > 0 && e.Marker != model.Deleted {
 			sz = size(e.Bytes)
 		}
-		line := s.Text.Render(fmt.Sprintf("%5d  ", e.Layer)) + markerStyle(s, e.Marker).Render(e.Marker.String()) +
+		mark := " "
+		if e.Layer == v.marked {
+			mark = "•"
+		}
+		line := s.Text.Render(fmt.Sprintf("%s%4d  ", mark, e.Layer)) + markerStyle(s, e.Marker).Render(e.Marker.String()) +
 			ws.Render("  "+fit(v.texts[i], whatW)) + s.Text.Render(fmt.Sprintf("  %9s  ", sz)) + fs.Render(ansiTrunc(fate, copyW))
 		cmd := s.Dim.Render(strings.Repeat(" ", 10) + ansiTrunc(v.command(e.Layer), iw-10))
 		body = append(body, v.c.cursorRow(line, iw, i == v.l.cursor, true), v.c.cursorRow(cmd, iw, i == v.l.cursor, true))

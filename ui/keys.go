@@ -24,6 +24,9 @@ type KeyMap struct {
 	Toggle, ExpandAll, CollapseAll   key.Binding
 	ChangesOnly, HideUnchanged, Sort key.Binding
 	Lines, Group, History            key.Binding
+	Extract, CopyPath, CopyContent   key.Binding // a file: write it out, copy its path or content
+	Diff                             key.Binding // the viewer's diff / whole file; the history's two copies
+	Search, NextMatch, PrevMatch     key.Binding // in the file viewer
 	FormatNext, FormatPrev           key.Binding // in the export dialog
 	Confirm, Deny                    key.Binding // a yes/no question
 
@@ -40,6 +43,8 @@ const (
 	groupMove    = "Move"
 	groupTree    = "Tree"
 	groupScreens = "Screens"
+	groupFiles   = "Files"
+	groupViewer  = "File viewer"
 	groupExport  = "Export dialog"
 	groupText    = "Text fields"
 )
@@ -87,6 +92,15 @@ var keyTable = []keyDef{
 	{"back", []string{"esc"}, "close / clear", groupScreens, func(k *KeyMap) *key.Binding { return &k.Back }},
 	{"quit", []string{"q"}, "quit", groupScreens, func(k *KeyMap) *key.Binding { return &k.Quit }},
 	{"forceQuit", []string{"ctrl+c"}, "quit, even while typing", groupScreens, func(k *KeyMap) *key.Binding { return &k.ForceQuit }},
+
+	{"extract", []string{"x"}, "write the file out (extract)", groupFiles, func(k *KeyMap) *key.Binding { return &k.Extract }},
+	{"copyPath", []string{"y"}, "copy the path to the clipboard", groupFiles, func(k *KeyMap) *key.Binding { return &k.CopyPath }},
+	{"copyContent", []string{"Y"}, "copy the content (≤ 1 MiB) or the step's command", groupFiles, func(k *KeyMap) *key.Binding { return &k.CopyContent }},
+	{"diff", []string{"d"}, "diff / whole file; in the history: diff two copies", groupFiles, func(k *KeyMap) *key.Binding { return &k.Diff }},
+
+	{"search", []string{"/"}, "search the file", groupViewer, func(k *KeyMap) *key.Binding { return &k.Search }},
+	{"nextMatch", []string{"n"}, "next match", groupViewer, func(k *KeyMap) *key.Binding { return &k.NextMatch }},
+	{"prevMatch", []string{"N"}, "previous match", groupViewer, func(k *KeyMap) *key.Binding { return &k.PrevMatch }},
 
 	{"formatNext", []string{"tab", "down"}, "next format", groupExport, func(k *KeyMap) *key.Binding { return &k.FormatNext }},
 	{"formatPrev", []string{"shift+tab", "up"}, "previous format", groupExport, func(k *KeyMap) *key.Binding { return &k.FormatPrev }},
@@ -171,19 +185,26 @@ func (k *KeyMap) Rebind(keys map[string][]string) error {
 
 // KeyScopes are the sets of actions that answer keys at the same time, so
 // that one key may serve only one action of a set: the panes (moving, the
-// tree, the screens), and the export dialog while its file name is typed.
-// Ctrl-C's action quits from anywhere, so it belongs to both.
+// tree, the screens, a file's keys), the file viewer (moving, the screens,
+// a file's keys, its own, and left and right, which scroll it sideways),
+// and the dialogs while a name is typed. Ctrl-C's action quits from
+// anywhere, so it belongs to all.
 func KeyScopes() [][]string {
-	var panes, dialog []string
+	var panes, viewer, dialog []string
 	for _, d := range keyTable {
 		switch d.group {
-		case groupMove, groupTree, groupScreens:
+		case groupMove, groupScreens, groupFiles:
 			panes = append(panes, d.action)
+			viewer = append(viewer, d.action)
+		case groupTree:
+			panes = append(panes, d.action)
+		case groupViewer:
+			viewer = append(viewer, d.action)
 		case groupExport, groupText:
 			dialog = append(dialog, d.action)
 		}
 	}
-	return [][]string{panes, append(dialog, "enter", "back", "forceQuit")}
+	return [][]string{panes, append(viewer, "left", "right"), append(dialog, "enter", "back", "forceQuit")}
 }
 
 // Groups is the key map by topic, for the help screen.

@@ -7,6 +7,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"lx.dev/lx/model/report"
 )
 
 // layersPane lists every history step; moving its cursor selects the
@@ -91,9 +93,23 @@ func (p *layersPane) Update(msg tea.Msg) tea.Cmd {
 			p.showSharers()
 			return nil
 		}
+		if key.Matches(msg, p.c.Keys.CopyPath, p.c.Keys.CopyContent) && len(p.img.rows) > 0 {
+			return p.copyCommand()
+		}
 		p.l.navigate(p.c.Keys, msg)
 	}
 	return p.announce()
+}
+
+// copyCommand puts the selected step's command on the clipboard, as the
+// layer list shows it (RUN …).
+func (p *layersPane) copyCommand() tea.Cmd {
+	cmd := report.Instruction(p.img.command(p.img.rows[p.l.cursor]))
+	if cmd == "" {
+		p.c.post(noticeMsg("this step has no command"))
+		return nil
+	}
+	return copyText(p.c, cmd, "the step's command")
 }
 
 // showSharers opens the list of the other images that hold the selected

@@ -43,6 +43,11 @@ type Overlay interface {
 	Area(w, h int) (int, int)
 }
 
+// closing is an overlay that holds something to let go of when it leaves
+// the stack (a file open, a read under way): App calls closed however it
+// is closed (its own Esc, q, a jump).
+type closing interface{ closed() }
+
 // closeOverlayMsg asks App to close the overlay that sent it.
 type closeOverlayMsg struct{ id OverlayID }
 

@@ -184,9 +184,25 @@ func (p *treePane) key(msg tea.KeyPressMsg) tea.Cmd {
 		p.openSelected(true)
 	case key.Matches(msg, k.Left):
 		p.left()
+	case key.Matches(msg, k.Enter) && p.onFile():
+		n, _ := p.selectedNode()
+		p.c.post(openViewerMsg{Node: n, Layer: p.k, Own: p.own, Against: -1})
 	case key.Matches(msg, k.Toggle, k.Enter):
 		if n, ok := p.selectedNode(); ok {
 			p.openSelected(!p.isOpen(n))
+		}
+	case key.Matches(msg, k.Extract) && p.img.has(p.k):
+		if n, ok := p.selectedNode(); ok {
+			p.c.post(openExtractMsg{Node: n, Layer: p.k})
+		}
+	case key.Matches(msg, k.CopyPath):
+		if n, ok := p.selectedNode(); ok {
+			path := model.DisplayPath(p.img.view().Path(n))
+			return copyText(p.c, path, path)
+		}
+	case key.Matches(msg, k.CopyContent):
+		if n, ok := p.selectedNode(); ok {
+			return copyFile(p.c, p.img, n, p.k)
 		}
 	case key.Matches(msg, k.ExpandAll):
 		p.moved = true
@@ -215,6 +231,17 @@ func (p *treePane) key(msg tea.KeyPressMsg) tea.Cmd {
 		p.clearFilter()
 	}
 	return nil
+}
+
+// onFile tells whether the cursor is on a path that is no directory in
+// the layer shown (or was one the layer deleted): Enter views it.
+func (p *treePane) onFile() bool {
+	n, ok := p.selectedNode()
+	if !ok || !p.img.has(p.k) {
+		return false
+	}
+	info, ok := p.info(n)
+	return ok && info.Kind != model.KindDir
 }
 
 // clearFilter drops the filter; it tells whether there was one.

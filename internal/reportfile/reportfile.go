@@ -1,7 +1,9 @@
 // Package reportfile writes the report files of every part of lx that
 // makes one: lx report -o, lx ci --report, lx demo --report -o, lx diff
-// -o and the explorers' export dialogs. A file appears whole or not at
-// all, and, when the caller asks, never over one that is there.
+// -o and the explorers' export dialogs; and of the files of an image
+// that lx extract and the explorer's x write out (WriteFrom). A file
+// appears whole or not at all, and, when the caller asks, never over one
+// that is there.
 package reportfile
 
 import (
@@ -98,6 +100,17 @@ func WriteDiff(path string, d *model.ImageDiff, format report.Format, opts Optio
 		return 0, err
 	}
 	return f.WriteDiff(report.BuildDiff(d), format)
+}
+
+// WriteFrom writes what write gives it to path, whole or not at all, and
+// returns the bytes written: a file of an image written out (lx extract,
+// the explorer's x). A failure of write leaves the target as it was.
+func WriteFrom(path string, opts Options, write func(io.Writer) error) (int64, error) {
+	f, err := Create(path, opts)
+	if err != nil {
+		return 0, err
+	}
+	return f.write(write)
 }
 
 type countingWriter struct {

@@ -3,6 +3,7 @@ package reportfile
 import (
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,5 +114,32 @@ func TestWriteDiff(t *testing.T) {
 		if _, err := WriteDiff(path, d, f, Options{Ask: true}); !errors.Is(err, ErrExists) {
 			t.Errorf("%v: a second write with Ask: %v, want ErrExists", f, err)
 		}
+	}
+}
+
+// WriteFrom writes what it is given whole, or leaves the target as it
+// was: an existing file with Ask, a write that fails half-way.
+func TestWriteFrom(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "passwd")
+	body := func(w io.Writer) error { _, err := io.WriteString(w, "root:x:0:0\n"); return err }
+	if n, err := WriteFrom(path, Options{Ask: true}, body); err != nil || n != 11 {
+		t.Fatalf("a new file: %d, %v", n, err)
+	}
+	if _, err := WriteFrom(path, Options{Ask: true}, body); !errors.Is(err, ErrExists) {
+		t.Fatalf("Ask over it: %v, want ErrExists", err)
+	}
+	broken := func(w io.Writer) error {
+		io.WriteString(w, "half")
+		return errors.New("the stream broke")
+	}
+	if _, err := WriteFrom(path, Options{}, broken); err == nil || !strings.Contains(err.Error(), "the stream broke") {
+		t.Fatalf("a failed write: %v", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "root:x:0:0\n" {
+		t.Errorf("a failed write touched the file: %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("%d files in the directory, want only the one written", len(entries))
 	}
 }
