@@ -13,7 +13,7 @@ import (
 var arrows = map[string][]string{
 	"model":               nil,
 	"model/report":        {"model"},
-	"source":              {"model"},
+	"source":              {"model", "internal/tarstream"},
 	"theme":               nil,
 	"ui":                  {"model", "model/report", "theme", "internal/reportfile"},
 	"internal/atomicfile": nil,
@@ -24,6 +24,7 @@ var arrows = map[string][]string{
 	"internal/fixture":    {"model"},
 	"internal/genimage":   {"model"},
 	"internal/testengine": nil,
+	"internal/tarstream":  nil,
 }
 
 func TestImportArrows(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cespare/xxhash/v2"
 
+	"lx.dev/lx/internal/tarstream"
 	"lx.dev/lx/model"
 )
 
@@ -62,7 +63,7 @@ func readLayer(r io.Reader, kept *Kept) (Layer, error) {
 }
 
 func readEntries(r io.Reader, l *Layer, kept *Kept) error {
-	tr := tar.NewReader(r)
+	tr := tarstream.NewReader(r)
 	buf := make([]byte, 128<<10)
 	var small []byte // a file read whole, to be kept
 	digest := xxhash.New()
