@@ -17,7 +17,10 @@
 # falls on both alike. Prints, for each archive, the median, min and max
 # wall time of each, their median CPU times (user+system) and peak RSS (from
 # /usr/bin/time, installed with apt when missing), the ratio of the medians
-# and the load average. Exits 1 when lx takes over 1.5x the floor's median
+# and the load average. Each round also runs the floor with -verify (the
+# floor plus each layer's SHA-256 on a second core, the diffID check lx
+# makes), printed beside as the floor of a verifying reader. Exits 1
+# when lx takes over 1.5x the floor's median
 # time or its peak RSS is over the limit (MB are 10^6 bytes); 2 when it
 # could not measure. On a loaded machine read the CPU ratio beside the
 # wall-time one: the wall times then say more about the load than about lx.
@@ -104,10 +107,12 @@ measure() {
 	tail -n 1 "$tmp/time" >>"$file"
 }
 
-# pair K FLOOR-FILE LX-FILE: the floor, then lx, on archive K.
+# pair K FLOOR-FILE LX-FILE [VERIFY-FILE]: the floor, then lx (then the
+# floor with -verify), on archive K.
 pair() {
 	measure "$2" "${archives[$1]}" "$tmp/floor" "${archives[$1]}"
 	measure "$3" "${archives[$1]}" "$tmp/lx" report ${LX_BENCH_KEEP:+--keep-contents "$LX_BENCH_KEEP"} "${archives[$1]}"
+	[ -z "${4:-}" ] || measure "$4" "${archives[$1]}" "$tmp/floor" -verify "${archives[$1]}"
 }
 
 start_load=$(loadavg)
@@ -123,7 +128,7 @@ done
 for i in $(seq "$runs"); do
 	line="  round $i:"
 	for k in "${!archives[@]}"; do
-		pair "$k" "$tmp/floor.$k" "$tmp/lx.$k"
+		pair "$k" "$tmp/floor.$k" "$tmp/lx.$k" "$tmp/verify.$k"
 		line+=$(printf ' [%d] floor %ss, lx %ss;' "$k" "$(tail -n 1 "$tmp/floor.$k" | cut -d' ' -f1)" "$(tail -n 1 "$tmp/lx.$k" | cut -d' ' -f1)")
 	done
 	echo "$line load $(cut -d' ' -f1 /proc/loadavg)" >&2
@@ -151,9 +156,12 @@ for k in "${!archives[@]}"; do
 	printf '\n%s\n  %-10s %8s %8s %8s %8s %11s\n' "${archives[$k]}" "" "median" "min" "max" "cpu" "peak RSS"
 	row "$tmp/floor.$k" floor
 	floor_wall=$row_wall floor_cpu=$row_cpu
+	row "$tmp/verify.$k" "-verify"
+	verify_wall=$row_wall
 	row "$tmp/lx.$k" "lx report"
 	ratio=$(quotient "$row_wall" "$floor_wall")
 	printf '  %-10s %8s   (limit 1.50; median wall times)\n' ratio "$ratio"
+	printf '  %-10s %8s   (to the floor with -verify; no limit)\n' "ratio -v" "$(quotient "$row_wall" "$verify_wall")"
 	printf '  %-10s %8s   (median user+system times; for a loaded machine)\n' "cpu ratio" "$(quotient "$row_cpu" "$floor_cpu")"
 	printf '  %-10s %8s   (limit %s MB)\n' "lx RSS" "$row_rss MB" "${limits[$k]}"
 	if over "$ratio" 1.5; then

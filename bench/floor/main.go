@@ -2,13 +2,17 @@
 // image archive through the work the engine issue defined as the least any
 // reader of it must do, and nothing else.
 //
-//	go run ./bench/floor [-sha256] ARCHIVE
+//	go run ./bench/floor [-verify|-sha256] ARCHIVE
 //
 // The defined floor, the default, is one pass on one goroutine: parse the
 // outer tar; for every member that is a layer blob, decompress it when it is
 // gzip or zstd, parse the layer's own tar and take an xxhash of every
 // regular file's bytes. lx does all that, plus the diffID's SHA-256 (on a
 // core of its own), the path table, the waste accounting and the report.
+//
+// -verify is the floor of a reader that also checks each layer's diffID,
+// as lx does: the defined floor's work on one goroutine and the layer's
+// SHA-256 on another, both fed from one read of the stream.
 //
 // -sha256 is the floor as it was before issue 14: the diffID's SHA-256 of
 // every layer (on a second goroutine) and the layer's tar headers, but no
@@ -35,8 +39,9 @@ import (
 
 func main() {
 	withSHA := flag.Bool("sha256", false, "the pre-issue-14 floor: SHA-256 of each layer and its tar headers, no xxhash")
+	verify := flag.Bool("verify", false, "the floor plus each layer's SHA-256 on a second goroutine")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: floor [-sha256] ARCHIVE")
+		fmt.Fprintln(os.Stderr, "usage: floor [-verify|-sha256] ARCHIVE")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -46,7 +51,17 @@ func main() {
 	}
 	name := flag.Arg(0)
 	start := time.Now()
-	st, err := run(name, *withSHA)
+	mode := xxhashOnly
+	switch {
+	case *withSHA && *verify:
+		flag.Usage()
+		os.Exit(2)
+	case *withSHA:
+		mode = headersAndSHA
+	case *verify:
+		mode = xxhashAndSHA
+	}
+	st, err := run(name, mode)
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {
@@ -56,7 +71,10 @@ func main() {
 		os.Exit(1)
 	}
 	what := fmt.Sprintf("%d files, %d MB of file bytes hashed with xxhash", st.files, st.bytes/1e6)
-	if *withSHA {
+	if mode == xxhashAndSHA {
+		what += ", each layer's SHA-256 beside"
+	}
+	if mode == headersAndSHA {
 		what = fmt.Sprintf("%d MB of layer tars hashed with SHA-256, no xxhash", st.bytes/1e6)
 	}
 	fmt.Printf("%d layers, %d layer members, %s, %.2fs\n", st.layers, st.members, what, time.Since(start).Seconds())
@@ -74,7 +92,16 @@ var (
 	zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 )
 
-func run(name string, withSHA bool) (stats, error) {
+// floorMode is what run does with each layer.
+type floorMode int
+
+const (
+	xxhashOnly    floorMode = iota // the defined floor
+	xxhashAndSHA                   // -verify
+	headersAndSHA                  // -sha256, the old floor
+)
+
+func run(name string, mode floorMode) (stats, error) {
 	var st stats
 	f, err := os.Open(name)
 	if err != nil {
@@ -96,7 +123,7 @@ func run(name string, withSHA bool) (stats, error) {
 			return st, errors.New("no layer blob in the archive")
 		}
 		if err == io.EOF {
-			if !withSHA {
+			if mode != headersAndSHA {
 				fmt.Fprintf(os.Stderr, "xxhash sum of sums %016x\n", st.sums)
 			}
 			return st, nil
@@ -116,9 +143,12 @@ func run(name string, withSHA bool) (stats, error) {
 		if err != nil {
 			return st, fmt.Errorf("%s: %w", hdr.Name, err)
 		}
-		if withSHA {
-			err = shaLayer(plain, hdr.Name, &st)
-		} else {
+		switch mode {
+		case headersAndSHA:
+			err = shaLayer(plain, hdr.Name, &st, nil)
+		case xxhashAndSHA:
+			err = shaLayer(plain, hdr.Name, &st, h)
+		default:
 			err = h.layer(plain, &st)
 		}
 		closePlain()

@@ -28,9 +28,10 @@ type chunk struct {
 }
 
 // shaLayer reads r in chunks on this goroutine and hands each chunk to two
-// others: one takes the SHA-256, one parses the tar it carries. It prints
+// others: one takes the SHA-256, one parses the tar it carries (and, with
+// a file hasher, hashes its files as the defined floor does). It prints
 // the digest and adds the bytes and members to st.
-func shaLayer(r io.Reader, name string, st *stats) error {
+func shaLayer(r io.Reader, name string, st *stats, files *fileHasher) error {
 	free := make(chan *chunk, chunks)
 	for range chunks {
 		free <- &chunk{b: make([]byte, chunkSize)}
@@ -53,6 +54,12 @@ func shaLayer(r io.Reader, name string, st *stats) error {
 	parsed := make(chan parseResult, 1)
 	go func() {
 		cr := &chunkReader{in: toParse, release: release}
+		if files != nil {
+			err := files.layer(cr, st) // st is the parser's until parsed is sent
+			cr.drain()
+			parsed <- parseResult{0, err}
+			return
+		}
 		members, err := parseHeaders(cr)
 		cr.drain()
 		parsed <- parseResult{members, err}
@@ -85,7 +92,9 @@ func shaLayer(r io.Reader, name string, st *stats) error {
 		return err
 	}
 	st.members += p.members
-	st.bytes += n
+	if files == nil {
+		st.bytes += n
+	}
 	fmt.Fprintf(os.Stderr, "%s sha256:%s\n", name, d)
 	return nil
 }
