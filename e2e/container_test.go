@@ -52,6 +52,15 @@ func writingContainer(t *testing.T, host string, script string) (name, id string
 		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
+		// The engine's diff takes a file whose mtime has the same second
+		// as the image's copy, whose nanoseconds a layer tar drops, for
+		// unchanged: a rewrite in the second the files were made (a fast
+		// build and run) would go unseen by docker diff. Old mtimes, as
+		// real images have, keep the rewrites visible.
+		old := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
+		if err := os.Chtimes(filepath.Join(dir, f), old, old); err != nil {
+			t.Fatal(err)
+		}
 	}
 	df := "FROM busybox:latest\nCOPY big64 other64 gone4k /opt/\n"
 	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte(df), 0o644); err != nil {
