@@ -116,15 +116,40 @@ func errKind(err error) string {
 
 // compare reads data with archive/tar and with Reader as m says, and
 // returns the first difference.
+//
+// A source that gives its end with its last bytes (iotest.DataErrReader)
+// makes archive/tar answer "unexpected EOF" where a member's data is cut
+// short, whatever else is wrong there, though on the same bytes from any
+// other source it finds the other fault first (a sparse map that is not
+// a number). Reader answers alike from every source, so such a difference
+// is taken when the comparison holds on the same bytes from a plain source.
 func compare(data []byte, m mode) error {
 	data = m.sumBlocks(data)
+	err := compareSummed(data, m)
+	if err == nil || m>>2&3 != 3 || !errors.Is(err, errCutShort) {
+		return err
+	}
+	if plain := compareSummed(data, m&^(3<<2)); plain != nil {
+		return fmt.Errorf("%v; from a plain source: %v", err, plain)
+	}
+	return nil
+}
+
+// errCutShort marks a difference where archive/tar said "unexpected EOF".
+var errCutShort = errors.New("archive/tar found the data cut short")
+
+func compareSummed(data []byte, m mode) error {
 	want := tar.NewReader(m.src(data))
 	got := NewReader(m.src(data))
 	for i := 0; ; i++ {
 		wh, werr := want.Next()
 		gh, gerr := got.Next()
 		if errKind(werr) != errKind(gerr) {
-			return fmt.Errorf("member %d: Next: archive/tar %v, tarstream %v", i, werr, gerr)
+			err := fmt.Errorf("member %d: Next: archive/tar %v, tarstream %v", i, werr, gerr)
+			if werr == io.ErrUnexpectedEOF {
+				err = fmt.Errorf("%w: %w", errCutShort, err)
+			}
+			return err
 		}
 		if werr != nil {
 			return nil
