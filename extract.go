@@ -70,10 +70,11 @@ symlink in the image is followed inside the image, never on the disk:
 its destination's bytes are written, under the link's own name.
 
 IMAGE is anything lx reads: an image of the Docker Engine or podman, a
-docker save or OCI archive, an OCI layout directory. The image is read
-once, then the file again from the source (an archive seeks to its layer;
-an engine saves the image again up to it), unless it is a small text file
-kept on the way (--keep-contents).
+container (container:NAME), a registry:// reference, a docker save or OCI
+archive, an OCI layout directory. The image is read once, then the file
+again from the source (an archive seeks to its layer; an engine saves the
+image again up to it; a registry sends that layer's blob again), unless it
+is a small text file kept on the way (--keep-contents).
 
 Exit codes: 0 written, 2 the image could not be read, or PATH holds no
 file there, or the output was refused.`,
