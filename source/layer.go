@@ -196,6 +196,9 @@ func entryOf(hdr *tar.Header) (e model.Entry, keep bool, warn string, err error)
 // valid names come with a warning and are kept.
 func cleanName(raw string) (name, warn string, err error) {
 	switch {
+	case plainName(raw):
+		// Already clean (most names are): no allocation per member.
+		name = strings.TrimSuffix(raw, "/")
 	case raw == "":
 		return "", "", fmt.Errorf("an entry has an empty name")
 	case strings.IndexByte(raw, 0) >= 0:
@@ -204,8 +207,9 @@ func cleanName(raw string) (name, warn string, err error) {
 		return "", "", fmt.Errorf("entry %q has an absolute name", model.EscapeName(raw))
 	case hasDotDot(raw):
 		return "", "", fmt.Errorf("entry %q has a \"..\" in its name", model.EscapeName(raw))
+	default:
+		name = path.Clean("/" + raw)[1:]
 	}
-	name = path.Clean("/" + raw)[1:]
 	if len(name) > longName {
 		warn = fmt.Sprintf("a name of %d bytes: %s…", len(name), model.DisplayPath(name[:120]))
 	}
@@ -213,6 +217,33 @@ func cleanName(raw string) (name, warn string, err error) {
 		warn = joinWarn(warn, fmt.Sprintf("a name that is not UTF-8: %s", model.DisplayPath(name)))
 	}
 	return name, warn, nil
+}
+
+// plainName tells whether raw is a name cleaning leaves as it is but for
+// one trailing "/": relative, no NUL, no empty, "." or ".." part.
+func plainName(raw string) bool {
+	start := 0
+	for i := 0; i <= len(raw); i++ {
+		if i < len(raw) {
+			switch raw[i] {
+			case 0:
+				return false
+			case '/':
+			default:
+				continue
+			}
+		}
+		switch part := raw[start:i]; part {
+		case "":
+			if i < len(raw) || start == 0 { // not the one trailing "/"
+				return false
+			}
+		case ".", "..":
+			return false
+		}
+		start = i + 1
+	}
+	return true
 }
 
 func hasDotDot(p string) bool {
@@ -235,6 +266,10 @@ func joinWarn(a, b string) string {
 // gives none (times past 2262 do not fit and are kept as 0 too).
 func mtime(hdr *tar.Header) int64 {
 	t := hdr.ModTime
+	// Between 1685 and 2255 in any zone: no calendar arithmetic needed.
+	if s := t.Unix(); s > -9e9 && s < 9e9 {
+		return t.UnixNano()
+	}
 	if t.IsZero() || t.Year() < 1678 || t.Year() > 2261 {
 		return 0
 	}
