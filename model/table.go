@@ -25,24 +25,19 @@ type node struct {
 	lastEv      int32
 }
 
-type childKey struct {
-	parent NodeID
-	name   string
-}
-
-// childIndex finds a directory's child by name: a map from a 64-bit hash
-// of (parent, name) to the node, which holds the name to check, with the
-// rare hash collision kept whole aside. Keyed by hash, an entry takes
-// about half the bytes a (parent, name) key would: ~18 MB less at a
-// million paths.
+// childIndex finds a directory's child by name: an open-addressing table
+// of 64-bit words, each the high half of a hash of (parent, name) beside
+// the node, which holds the name to check. A lookup reads one word where
+// a map reads a control group and a slot, and a miss tells where to add:
+// at a million paths, half the time of a map and 8 bytes a slot.
 type childIndex struct {
-	seed     maphash.Seed
-	byHash   map[uint64]NodeID
-	collided map[childKey]NodeID
+	seed  maphash.Seed
+	slots []uint64 // tag<<32 | node; 0 is empty (the root is nobody's child)
+	n     int
 }
 
 func newChildIndex() childIndex {
-	return childIndex{seed: maphash.MakeSeed(), byHash: map[uint64]NodeID{}}
+	return childIndex{seed: maphash.MakeSeed(), slots: make([]uint64, 1024)}
 }
 
 func (c *childIndex) hash(parent NodeID, name string) uint64 {
@@ -55,27 +50,55 @@ func (c *childIndex) hash(parent NodeID, name string) uint64 {
 	return h.Sum64()
 }
 
-func (c *childIndex) find(nodes []node, parent NodeID, name string) (NodeID, bool) {
-	if id, ok := c.byHash[c.hash(parent, name)]; ok && nodes[id].parent == parent && nodes[id].name == name {
-		return id, true
+// probe finds (parent, name), whose hash is h: its node, or 0 and the
+// empty slot where it goes. The tag places a word and tells most others
+// apart; the node's name and parent settle it.
+func (c *childIndex) probe(nodes []node, parent NodeID, name string, h uint64) (NodeID, int) {
+	tag := h >> 32
+	mask := len(c.slots) - 1
+	for i := int(tag) & mask; ; i = (i + 1) & mask {
+		s := c.slots[i]
+		if s == 0 {
+			return 0, i
+		}
+		if s>>32 == tag {
+			if id := NodeID(uint32(s)); nodes[id].parent == parent && nodes[id].name == name {
+				return id, i
+			}
+		}
 	}
-	if c.collided == nil {
-		return 0, false
-	}
-	id, ok := c.collided[childKey{parent, name}]
-	return id, ok
 }
 
-func (c *childIndex) add(parent NodeID, name string, id NodeID) {
-	h := c.hash(parent, name)
-	if _, taken := c.byHash[h]; !taken {
-		c.byHash[h] = id
-		return
+func (c *childIndex) find(nodes []node, parent NodeID, name string) (NodeID, bool) {
+	id, _ := c.probe(nodes, parent, name, c.hash(parent, name))
+	return id, id != 0
+}
+
+// put fills the empty slot i with node id of hash h, growing the table
+// past three quarters full.
+func (c *childIndex) put(i int, h uint64, id NodeID) {
+	c.slots[i] = h>>32<<32 | uint64(uint32(id))
+	if c.n++; c.n*4 > len(c.slots)*3 {
+		c.grow()
 	}
-	if c.collided == nil {
-		c.collided = map[childKey]NodeID{}
+}
+
+// grow doubles the table; a word's place comes from its tag alone, so no
+// name is hashed again.
+func (c *childIndex) grow() {
+	slots := make([]uint64, 2*len(c.slots))
+	mask := len(slots) - 1
+	for _, s := range c.slots {
+		if s == 0 {
+			continue
+		}
+		i := int(s>>32) & mask
+		for slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		slots[i] = s
 	}
-	c.collided[childKey{parent, name}] = id
+	c.slots = slots
 }
 
 // op says whether an event makes a path visible or removes it.
@@ -198,11 +221,13 @@ func (t *table) child(parent NodeID, name string) (NodeID, bool) {
 }
 
 func (t *table) ensureChild(parent NodeID, name string) NodeID {
-	if id, ok := t.child(parent, name); ok {
+	h := t.children.hash(parent, name)
+	id, slot := t.children.probe(t.nodes, parent, name, h)
+	if id != 0 {
 		return id
 	}
 	name = strings.Clone(name) // do not pin the whole tar header name
-	id := NodeID(len(t.nodes))
+	id = NodeID(len(t.nodes))
 	t.nodes = append(t.nodes, node{
 		name:        name,
 		parent:      parent,
@@ -211,7 +236,7 @@ func (t *table) ensureChild(parent NodeID, name string) NodeID {
 		lastEv:      none,
 	})
 	t.nodes[parent].firstChild = id
-	t.children.add(parent, name, id)
+	t.children.put(slot, h, id)
 	return id
 }
 
