@@ -99,6 +99,14 @@ func pathChange(from, to *event, t *table) PathChange {
 
 // deathOf is a copy's waste record, if it is dead.
 func (img *Image) deathOf(copyEv int32) (Waste, bool) {
+	if img.wasteAt == nil { // the image being built: its list is indexed once finished
+		for _, w := range img.Waste {
+			if w.copyEv == copyEv {
+				return w, true
+			}
+		}
+		return Waste{}, false
+	}
 	if i, ok := img.wasteAt[copyEv]; ok {
 		return img.Waste[i], true
 	}

@@ -63,7 +63,7 @@ type Image struct {
 	applied         int           // layers whose figures are in (all of them once finished)
 	done            bool
 	outlineWarnings int           // the first Warnings, from the config's outline (see Refine)
-	wasteAt         map[int32]int // a dead copy's event → its index in Waste
+	wasteAt         map[int32]int // a dead copy's event → its index in Waste; nil while building
 }
 
 // read takes the image's read lock; call the function it returns to give
@@ -82,7 +82,7 @@ type Builder struct {
 
 // NewBuilder starts an image from its config: the layer list and history.
 func NewBuilder(cfg Config) *Builder {
-	img := &Image{Config: cfg, t: newTable(), mu: &sync.RWMutex{}, WasteBy: map[Cause]int64{}, wasteAt: map[int32]int{}}
+	img := &Image{Config: cfg, t: newTable(), mu: &sync.RWMutex{}, WasteBy: map[Cause]int64{}}
 	img.Layers, img.Steps, img.Warnings = Outline(cfg)
 	img.outlineWarnings = len(img.Warnings)
 	return &Builder{img: img}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"hash/maphash"
 	"strings"
+	"unsafe"
 )
 
 // NodeID names one path in the image's path table. The root is 0.
@@ -259,14 +260,21 @@ func (t *table) path(n NodeID) string {
 	if n == Root {
 		return ""
 	}
-	var parts []string
-	for ; n != Root; n = t.nodes[n].parent {
-		parts = append(parts, t.nodes[n].name)
+	size := -1
+	for m := n; m != Root; m = t.nodes[m].parent {
+		size += len(t.nodes[m].name) + 1
 	}
-	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
-		parts[i], parts[j] = parts[j], parts[i]
+	// Written from the end, in one allocation.
+	b := make([]byte, size)
+	i := size
+	for m := n; m != Root; m = t.nodes[m].parent {
+		i -= copy(b[i-len(t.nodes[m].name):], t.nodes[m].name)
+		if i > 0 {
+			i--
+			b[i] = '/'
+		}
 	}
-	return strings.Join(parts, "/")
+	return unsafe.String(unsafe.SliceData(b), size)
 }
 
 // appendEvent records what a layer did to a path. The event the path

@@ -61,9 +61,11 @@ type Waste struct {
 // (itself or a hardlink) shows something else.
 func (img *Image) takeDeaths() {
 	t := img.t
+	// Room for the layer's deaths at once: growing a quarter at a time
+	// would copy a list of 300k records many times over.
+	img.Waste = slices.Grow(img.Waste, len(t.deaths))
 	for _, d := range t.deaths {
 		w := img.deadCopy(d.copyEv, d.killerEv)
-		img.wasteAt[d.copyEv] = len(img.Waste)
 		img.Waste = append(img.Waste, w)
 		img.WastedBytes += w.Bytes
 		img.WasteBy[w.Cause] += w.Bytes
