@@ -208,10 +208,19 @@ func Build(img *model.Image, opts Options) Report {
 	}
 	r.Waste = make([]WasteReport, 0, len(img.Waste))
 	pull := img.WastePullEstimates()
+	changed := map[model.MetaChange]string{} // a few kinds of recopy: each text made once
 	for i, w := range img.Waste {
+		var text string
+		if w.Cause == model.Recopied {
+			var ok bool
+			if text, ok = changed[w.Meta]; !ok {
+				text = ChangeText(w)
+				changed[w.Meta] = text
+			}
+		}
 		r.Waste = append(r.Waste, WasteReport{
 			Path: model.DisplayPath(w.Path), Bytes: w.Bytes, Cause: w.Cause.String(),
-			MadeBy: w.MadeBy, KilledBy: w.KilledBy, Changed: ChangeText(w), ReturnedIn: index(w.ReturnedIn),
+			MadeBy: w.MadeBy, KilledBy: w.KilledBy, Changed: text, ReturnedIn: index(w.ReturnedIn),
 			PullCostEstimate: estimate(pull, i),
 		})
 	}
