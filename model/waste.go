@@ -98,15 +98,19 @@ func (img *Image) finishWaste(waste []Waste) {
 	for i, n := range t.sortPaths(nodes) {
 		rank[n] = int32(i)
 	}
-	slices.SortFunc(waste, func(a, b Waste) int {
-		switch {
-		case a.Bytes != b.Bytes:
-			return cmp.Compare(b.Bytes, a.Bytes)
-		case a.Node != b.Node:
-			return cmp.Compare(rank[a.Node], rank[b.Node])
+	// Sorted as small keys, then each record moved once to its place:
+	// a sort swapping whole records is twice as slow.
+	keys := make([]wasteKey, len(waste))
+	for i, w := range waste {
+		keys[i] = wasteKey{w.Bytes, uint64(uint32(rank[w.Node]))<<32 | uint64(uint32(w.MadeBy)), int32(i)}
+	}
+	slices.SortFunc(keys, func(a, b wasteKey) int {
+		if a.bytes != b.bytes {
+			return cmp.Compare(b.bytes, a.bytes)
 		}
-		return cmp.Compare(a.MadeBy, b.MadeBy)
+		return cmp.Compare(a.order, b.order)
 	})
+	permute(waste, keys)
 	img.wasteAt = make(map[int32]int, len(waste))
 	for i, w := range waste {
 		img.wasteAt[w.copyEv] = i
@@ -119,6 +123,35 @@ func (img *Image) finishWaste(waste []Waste) {
 		}
 		if w.Cause == Removed {
 			w.ReturnedIn = t.returnedIn(w.copyEv, w.killerEv, img.applied)
+		}
+	}
+}
+
+// wasteKey is a waste record's place in the list: bytes, biggest first,
+// then path rank and maker (order holds both), and where it is now.
+type wasteKey struct {
+	bytes int64
+	order uint64
+	from  int32
+}
+
+// permute puts waste[keys[j].from] at j for every j, following each cycle
+// of the permutation once; keys is used up.
+func permute(waste []Waste, keys []wasteKey) {
+	for j := range keys {
+		if keys[j].from == int32(j) {
+			continue
+		}
+		held, k := waste[j], int32(j)
+		for {
+			from := keys[k].from
+			keys[k].from = k
+			if from == int32(j) {
+				waste[k] = held
+				break
+			}
+			waste[k] = waste[from]
+			k = from
 		}
 	}
 }
