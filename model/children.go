@@ -126,7 +126,7 @@ func (img *Image) Match(k int, match func(path []byte) bool) []NodeID {
 			if len(p) > 0 {
 				p = append(p, '/')
 			}
-			p = append(p, img.t.nodes[c].name...)
+			p = append(p, img.t.name(c)...)
 			if match(p) {
 				out = append(out, c)
 			}

@@ -49,7 +49,7 @@ func (s *diffSide) children(n NodeID, depth int) []NodeID {
 				out = append(out, c)
 			}
 		}
-		slices.SortFunc(out, func(x, y NodeID) int { return nameCompare(s.t.nodes[x].name, s.t.nodes[y].name) })
+		slices.SortFunc(out, func(x, y NodeID) int { return nameCompare(s.t.name(x), s.t.name(y)) })
 	}
 	s.kids[depth] = out
 	return out
@@ -146,7 +146,7 @@ func (c *comparer) dir(nA, nB NodeID, depth int, parent int32) {
 		case i == len(ka):
 			y = kb[j]
 		default:
-			switch o := nameCompare(c.a.t.nodes[ka[i]].name, c.b.t.nodes[kb[j]].name); {
+			switch o := nameCompare(c.a.t.name(ka[i]), c.b.t.name(kb[j])); {
 			case o < 0:
 				x = ka[i]
 			case o > 0:

@@ -138,7 +138,7 @@ func (t *table) sortPaths(nodes []NodeID) []NodeID {
 // table's nodes, scattered over memory.
 func (t *table) sortByName(nodes []NodeID) {
 	if len(nodes) < 64 {
-		slices.SortFunc(nodes, func(a, b NodeID) int { return naturalCompare(t.nodes[a].name, t.nodes[b].name) })
+		slices.SortFunc(nodes, func(a, b NodeID) int { return naturalCompare(t.name(a), t.name(b)) })
 		return
 	}
 	type named struct {
@@ -147,7 +147,7 @@ func (t *table) sortByName(nodes []NodeID) {
 	}
 	ns := make([]named, len(nodes))
 	for i, n := range nodes {
-		ns[i] = named{t.nodes[n].name, n}
+		ns[i] = named{t.name(n), n}
 	}
 	slices.SortFunc(ns, func(a, b named) int { return naturalCompare(a.name, b.name) })
 	for i := range ns {

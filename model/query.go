@@ -59,7 +59,7 @@ func (img *Image) Path(n NodeID) string {
 // Name is the last element of a node's path.
 func (img *Image) Name(n NodeID) string {
 	defer img.read()()
-	return img.t.nodes[n].name
+	return img.t.name(n)
 }
 
 // Parent is a node's parent directory (the root is its own parent).

@@ -16,9 +16,10 @@ const Root NodeID = 0
 const none = -1
 
 // node is one interned path: its name, its parent, its children as a linked
-// list, and the first and last of its events.
+// list, and the first and last of its events. It holds no pointer (its
+// name is in the table's names), so the collector never scans the nodes.
 type node struct {
-	name        string
+	name        nameRef
 	parent      NodeID
 	firstChild  NodeID // 0: none (the root is nobody's child)
 	nextSibling NodeID
@@ -54,7 +55,8 @@ func (c *childIndex) hash(parent NodeID, name string) uint64 {
 // probe finds (parent, name), whose hash is h: its node, or 0 and the
 // empty slot where it goes. The tag places a word and tells most others
 // apart; the node's name and parent settle it.
-func (c *childIndex) probe(nodes []node, parent NodeID, name string, h uint64) (NodeID, int) {
+func (t *table) probe(parent NodeID, name string, h uint64) (NodeID, int) {
+	c := &t.children
 	tag := h >> 32
 	mask := len(c.slots) - 1
 	for i := int(tag) & mask; ; i = (i + 1) & mask {
@@ -63,16 +65,11 @@ func (c *childIndex) probe(nodes []node, parent NodeID, name string, h uint64) (
 			return 0, i
 		}
 		if s>>32 == tag {
-			if id := NodeID(uint32(s)); nodes[id].parent == parent && nodes[id].name == name {
+			if id := NodeID(uint32(s)); t.nodes[id].parent == parent && t.name(id) == name {
 				return id, i
 			}
 		}
 	}
-}
-
-func (c *childIndex) find(nodes []node, parent NodeID, name string) (NodeID, bool) {
-	id, _ := c.probe(nodes, parent, name, c.hash(parent, name))
-	return id, id != 0
 }
 
 // put fills the empty slot i with node id of hash h, growing the table
@@ -100,6 +97,36 @@ func (c *childIndex) grow() {
 		slots[i] = s
 	}
 	c.slots = slots
+}
+
+// names holds the nodes' names end to end in large blocks: a million
+// names are a few blocks to the collector, not a million strings, and the
+// nodes naming them hold no pointers.
+type names struct{ blocks [][]byte }
+
+// nameRef is a name's place in names.
+type nameRef struct{ block, off, len uint32 }
+
+const nameBlock = 1 << 20
+
+// add copies s in, never moving a name already there.
+func (ns *names) add(s string) nameRef {
+	last := len(ns.blocks) - 1
+	if last < 0 || cap(ns.blocks[last])-len(ns.blocks[last]) < len(s) {
+		ns.blocks = append(ns.blocks, make([]byte, 0, max(nameBlock, len(s))))
+		last++
+	}
+	b := &ns.blocks[last]
+	off := len(*b)
+	*b = append(*b, s...)
+	return nameRef{uint32(last), uint32(off), uint32(len(s))}
+}
+
+func (ns *names) get(r nameRef) string {
+	if r.len == 0 {
+		return ""
+	}
+	return unsafe.String(&ns.blocks[r.block][r.off], r.len)
 }
 
 // op says whether an event makes a path visible or removes it.
@@ -191,6 +218,7 @@ func (t *table) link(ev *event) string { return t.extras[ev.extra].link }
 // interned once, with its event list. No per-layer tree is ever built.
 type table struct {
 	nodes      []node
+	names      names
 	children   childIndex
 	events     eventList
 	extras     []eventExtra // extras[0] is none
@@ -218,19 +246,22 @@ func newTable() *table {
 }
 
 func (t *table) child(parent NodeID, name string) (NodeID, bool) {
-	return t.children.find(t.nodes, parent, name)
+	id, _ := t.probe(parent, name, t.children.hash(parent, name))
+	return id, id != 0
 }
+
+// name is the last element of n's path.
+func (t *table) name(n NodeID) string { return t.names.get(t.nodes[n].name) }
 
 func (t *table) ensureChild(parent NodeID, name string) NodeID {
 	h := t.children.hash(parent, name)
-	id, slot := t.children.probe(t.nodes, parent, name, h)
+	id, slot := t.probe(parent, name, h)
 	if id != 0 {
 		return id
 	}
-	name = strings.Clone(name) // do not pin the whole tar header name
 	id = NodeID(len(t.nodes))
 	t.nodes = append(t.nodes, node{
-		name:        name,
+		name:        t.names.add(name),
 		parent:      parent,
 		nextSibling: t.nodes[parent].firstChild,
 		firstEv:     none,
@@ -262,13 +293,14 @@ func (t *table) path(n NodeID) string {
 	}
 	size := -1
 	for m := n; m != Root; m = t.nodes[m].parent {
-		size += len(t.nodes[m].name) + 1
+		size += int(t.nodes[m].name.len) + 1
 	}
 	// Written from the end, in one allocation.
 	b := make([]byte, size)
 	i := size
 	for m := n; m != Root; m = t.nodes[m].parent {
-		i -= copy(b[i-len(t.nodes[m].name):], t.nodes[m].name)
+		name := t.name(m)
+		i -= copy(b[i-len(name):], name)
 		if i > 0 {
 			i--
 			b[i] = '/'

@@ -12,7 +12,7 @@ func TestChildIndexCollision(t *testing.T) {
 	a := tb.ensureChild(Root, "a")
 	// Make "b" collide with "a": b's slot already holds b's tag with a's node.
 	h := tb.children.hash(Root, "b")
-	_, slot := tb.children.probe(tb.nodes, Root, "b", h)
+	_, slot := tb.probe(Root, "b", h)
 	tb.children.put(slot, h, a)
 	b := tb.ensureChild(Root, "b")
 	if a == b {
