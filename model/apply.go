@@ -10,34 +10,39 @@ import (
 // it sits in the tar; then the entries apply in tar order.
 // Every so many entries it calls yield, so a reader waiting for the image
 // (the explorer, while the image streams in) can take a turn.
-func (t *table) applyLayer(k int32, entries []Entry, yield func()) []string {
+func (t *table) applyLayer(k int32, pieces [][]Entry, yield func()) []string {
 	t.layerStart = append(t.layerStart, t.events.len())
 	var warnings []string
 	warn := func(format string, args ...any) {
 		warnings = append(warnings, fmt.Sprintf("layer %d: ", k)+fmt.Sprintf(format, args...))
 	}
-	for _, e := range entries {
-		switch e.Kind {
-		case KindWhiteout:
-			if n, ok := t.lookup(e.Path); ok && n != Root {
-				t.remove(n, k, ByWhiteout)
-			}
-		case KindOpaque:
-			if n, ok := t.lookup(e.Path); ok {
-				if _, vis := t.current(n); vis || n == Root {
-					t.removeChildren(n, k, ByOpaque)
+	for _, entries := range pieces {
+		for _, e := range entries {
+			switch e.Kind {
+			case KindWhiteout:
+				if n, ok := t.lookup(e.Path); ok && n != Root {
+					t.remove(n, k, ByWhiteout)
+				}
+			case KindOpaque:
+				if n, ok := t.lookup(e.Path); ok {
+					if _, vis := t.current(n); vis || n == Root {
+						t.removeChildren(n, k, ByOpaque)
+					}
 				}
 			}
 		}
 	}
-	for i, e := range entries {
-		if i%yieldEvery == yieldEvery-1 {
-			yield()
+	i := 0
+	for _, entries := range pieces {
+		for _, e := range entries {
+			if i++; i%yieldEvery == 0 {
+				yield()
+			}
+			if e.Kind == KindWhiteout || e.Kind == KindOpaque || e.Path == "" {
+				continue
+			}
+			t.applyEntry(k, e, warn)
 		}
-		if e.Kind == KindWhiteout || e.Kind == KindOpaque || e.Path == "" {
-			continue
-		}
-		t.applyEntry(k, e, warn)
 	}
 	return warnings
 }

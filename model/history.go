@@ -99,9 +99,11 @@ func pathChange(from, to *event, t *table) PathChange {
 
 // deathOf is a copy's waste record, if it is dead.
 func (img *Image) deathOf(copyEv int32) (Waste, bool) {
-	if img.wasteAt == nil { // the image being built: its list is indexed once finished
-		for _, w := range img.Waste {
-			if w.copyEv == copyEv {
+	if img.wasteAt == nil { // the image being built: its list is made once finished
+		for _, d := range img.dead {
+			if d.copyEv == copyEv {
+				w := img.deadCopy(d.copyEv, d.killerEv)
+				w.Path = d.path
 				return w, true
 			}
 		}

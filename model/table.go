@@ -99,6 +99,22 @@ func (c *childIndex) grow() {
 	c.slots = slots
 }
 
+// grow is s with room for n more, and for more at least when it must
+// move; it moves a piece at a time: a copy of tens of megabytes in one go
+// cannot be preempted, and the collector, waiting to scan the goroutine's
+// stack meanwhile, spins on the other core.
+func grow[T any](s []T, n, more int) []T {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	const piece = 8192
+	out := make([]T, len(s), len(s)+max(n, more))
+	for i := 0; i < len(s); i += piece {
+		copy(out[i:min(i+piece, len(s))], s[i:])
+	}
+	return out
+}
+
 // names holds the nodes' names end to end in large blocks: a million
 // names are a few blocks to the collector, not a million strings, and the
 // nodes naming them hold no pointers.
@@ -260,6 +276,7 @@ func (t *table) ensureChild(parent NodeID, name string) NodeID {
 		return id
 	}
 	id = NodeID(len(t.nodes))
+	t.nodes = grow(t.nodes, 1, len(t.nodes)/4)
 	t.nodes = append(t.nodes, node{
 		name:        t.names.add(name),
 		parent:      parent,

@@ -62,17 +62,36 @@ type Waste struct {
 func (img *Image) takeDeaths() {
 	t := img.t
 	// Room for the layer's deaths at once: growing a quarter at a time
-	// would copy a list of 300k records many times over.
-	img.Waste = slices.Grow(img.Waste, len(t.deaths))
+	// would copy the list many times over.
+	img.dead = grow(img.dead, len(t.deaths), len(t.deaths))
 	for _, d := range t.deaths {
 		w := img.deadCopy(d.copyEv, d.killerEv)
-		img.Waste = append(img.Waste, w)
+		img.dead = append(img.dead, dead{d, t.path(w.Node)})
 		img.WastedBytes += w.Bytes
 		img.WasteBy[w.Cause] += w.Bytes
 		img.Layers[w.MadeBy].WastedMade += w.Bytes
 		img.Layers[w.KilledBy].WastedKilled += w.Bytes
 	}
 	t.deaths = t.deaths[:0]
+}
+
+// dead is a copy that died while the image was built, with its path.
+type dead struct {
+	death
+	path string
+}
+
+// wasteList is the waste records of the copies dead so far, in the order
+// they died. They are made here, once, rather than kept as the copies
+// die: a list of 128-byte records grown layer by layer was copied whole
+// each time (100 MB on the million-entry image).
+func (img *Image) wasteList() []Waste {
+	waste := make([]Waste, len(img.dead))
+	for i, d := range img.dead {
+		waste[i] = img.deadCopy(d.copyEv, d.killerEv)
+		waste[i].Path = d.path
+	}
+	return waste
 }
 
 // finishWaste orders a waste list biggest first and links what only the
@@ -156,11 +175,12 @@ func permute(waste []Waste, keys []wasteKey) {
 	}
 }
 
+// deadCopy is the waste record of a dead copy, but for its path.
 func (img *Image) deadCopy(copyEv, killerEv int32) Waste {
 	t := img.t
 	c, k := t.events.at(copyEv), t.events.at(killerEv)
 	w := Waste{
-		Node: c.node, Path: t.path(c.node), Bytes: c.size,
+		Node: c.node, Bytes: c.size,
 		MadeBy: int(c.layer), KilledBy: int(k.layer), ReturnedIn: -1, Next: -1,
 		copyEv: copyEv, nextEv: none, killerEv: killerEv,
 	}

@@ -34,7 +34,20 @@ const (
 // its first bytes — in one pass. File contents are hashed and dropped; the
 // returned DiffID is the SHA-256 of the decompressed stream.
 func ReadLayer(r io.Reader) (Layer, error) {
-	return readLayer(r, nil)
+	l, err := readLayer(r, nil)
+	l.Entries, l.pieces = slices.Concat(l.pieces...), nil
+	if len(l.Entries) == 0 {
+		l.Entries = nil
+	}
+	return l, err
+}
+
+// entryPieces is the layer's entries in one or more pieces.
+func (l Layer) entryPieces() [][]model.Entry {
+	if l.pieces != nil {
+		return l.pieces
+	}
+	return [][]model.Entry{l.Entries}
 }
 
 // readLayer is ReadLayer that also gives kept the bytes of the small
@@ -71,7 +84,7 @@ func readEntries(r io.Reader, l *Layer, kept *Kept) error {
 	for {
 		hdr, err := tr.Next()
 		if err == io.EOF {
-			l.Entries = entries.join()
+			l.pieces = entries.done()
 			return nil
 		}
 		if err != nil {
@@ -111,13 +124,14 @@ func readEntries(r io.Reader, l *Layer, kept *Kept) error {
 	}
 }
 
-// entryChunks gathers a layer's entries in chunks and joins them once at
-// the end: append would copy a layer of half a million entries five times
-// over as it grew by a quarter at a time, and as slowly under the GC.
+// entryChunks gathers a layer's entries in chunks, which the model takes
+// as they are: append would copy a layer of half a million entries five
+// times over as it grew by a quarter at a time, and any copy of them in
+// one piece is slow under the GC (write barriers) and holds it up (a long
+// copy cannot be preempted while the collector waits to scan the stack).
 type entryChunks struct {
 	full [][]model.Entry
 	cur  []model.Entry
-	n    int
 }
 
 const entryChunk = 4096
@@ -130,22 +144,19 @@ func (c *entryChunks) add(e model.Entry) {
 		c.cur = make([]model.Entry, 0, entryChunk)
 	}
 	c.cur = append(c.cur, e)
-	c.n++
 }
 
-// join is every entry in one slice (nil for none), and lets the chunks go.
-func (c *entryChunks) join() []model.Entry {
-	if c.n == 0 {
+// done is the chunks, nil for no entry. A last chunk less than half full
+// is copied to its size: a small layer, waiting for the ones below it,
+// holds no more than it needs.
+func (c *entryChunks) done() [][]model.Entry {
+	if c.cur == nil {
 		return nil
 	}
-	out := make([]model.Entry, 0, c.n)
-	for i, ch := range c.full {
-		out = append(out, ch...)
-		c.full[i] = nil
+	if len(c.cur) < cap(c.cur)/2 {
+		c.cur = slices.Clone(c.cur)
 	}
-	out = append(out, c.cur...)
-	c.full, c.cur = nil, nil
-	return out
+	return append(c.full, c.cur)
 }
 
 // tarError turns archive/tar's terse failures into what a user can act on.
