@@ -144,7 +144,7 @@ func (t *table) removeChildren(dir NodeID, k int32, cause DeleteCause) {
 	if cause == ByWhiteout {
 		cause = ByParentRemoved
 	}
-	for c := t.nodes[dir].firstChild; c != 0; c = t.nodes[c].nextSibling {
+	for c := t.node(dir).firstChild; c != 0; c = t.node(c).nextSibling {
 		t.remove(c, k, cause)
 	}
 }

@@ -25,7 +25,7 @@ func newDiffSide(img *Image) *diffSide {
 // final is path n's last event in the final filesystem, and whether it
 // shows there.
 func (s *diffSide) final(n NodeID) (*event, bool) {
-	ev := s.t.nodes[n].lastEv
+	ev := s.t.node(n).lastEv
 	if !s.done {
 		ev = s.t.at(n, s.k)
 	}
@@ -44,7 +44,7 @@ func (s *diffSide) children(n NodeID, depth int) []NodeID {
 	}
 	out := s.kids[depth][:0]
 	if n != NoNode {
-		for c := s.t.nodes[n].firstChild; c != 0; c = s.t.nodes[c].nextSibling {
+		for c := s.t.node(n).firstChild; c != 0; c = s.t.node(c).nextSibling {
 			if _, ok := s.final(c); ok {
 				out = append(out, c)
 			}
@@ -95,7 +95,7 @@ func (s *diffSide) file(n NodeID, e *event, depth int) int64 {
 	// The directories up to the deepest that counts the copy already take
 	// it now; that one and those above it take it back.
 	d := depth
-	for p := s.t.nodes[n].parent; ; p = s.t.nodes[p].parent {
+	for p := s.t.node(n).parent; ; p = s.t.node(p).parent {
 		if dirs[p] {
 			s.acc[d] -= size
 			break

@@ -62,9 +62,9 @@ type Image struct {
 	mu              *sync.RWMutex // shared by the image and its snapshots
 	applied         int           // layers whose figures are in (all of them once finished)
 	done            bool
-	outlineWarnings int           // the first Warnings, from the config's outline (see Refine)
-	wasteAt         map[int32]int // a dead copy's event → its index in Waste; nil while building
-	dead            []dead        // the copies dead so far, while building (Waste is made at Finish)
+	outlineWarnings int     // the first Warnings, from the config's outline (see Refine)
+	wasteAt         []int32 // a dead copy's event → its index in Waste + 1; nil while building
+	dead            []dead  // the copies dead so far, while building (Waste is made at Finish)
 }
 
 // read takes the image's read lock; call the function it returns to give
@@ -220,8 +220,8 @@ func (b *Builder) Finish() (*Image, error) {
 	}
 	if !img.done {
 		img.t.layerStart = append(img.t.layerStart, img.t.events.len())
-		img.Waste, img.dead = img.wasteList(), nil
-		img.finishWaste(img.Waste)
+		img.Waste, img.wasteAt = img.wasteList()
+		img.dead = nil
 		img.done = true
 	}
 	return img, nil
@@ -247,8 +247,7 @@ func (img *Image) Snapshot() *Image {
 		WasteBy: maps.Clone(img.WasteBy),
 	}
 	if !img.done {
-		s.Waste = img.wasteList()
-		s.finishWaste(s.Waste)
+		s.Waste, s.wasteAt = img.wasteList()
 	} else {
 		s.Waste = append([]Waste(nil), img.Waste...)
 		s.wasteAt = img.wasteAt

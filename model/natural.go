@@ -93,15 +93,15 @@ func (img *Image) SortPaths(nodes []NodeID) []NodeID {
 // sortPaths is SortPaths, for a caller that holds the image's lock.
 func (t *table) sortPaths(nodes []NodeID) []NodeID {
 	const member, linked = 1, 2
-	state := make([]uint8, len(t.nodes))
+	state := make([]uint8, t.nodeCount())
 	// Each directory's entries to walk, as a list: first[d], then next[c]
 	// (NodeID+1; 0 ends).
-	first, next := make([]NodeID, len(t.nodes)), make([]NodeID, len(t.nodes))
+	first, next := make([]NodeID, t.nodeCount()), make([]NodeID, t.nodeCount())
 	for _, n := range nodes {
 		state[n] |= member
-		for c := n; c != Root && state[c]&linked == 0; c = t.nodes[c].parent {
+		for c := n; c != Root && state[c]&linked == 0; c = t.node(c).parent {
 			state[c] |= linked
-			p := t.nodes[c].parent
+			p := t.node(c).parent
 			next[c], first[p] = first[p], c+1
 		}
 	}

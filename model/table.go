@@ -65,7 +65,7 @@ func (t *table) probe(parent NodeID, name string, h uint64) (NodeID, int) {
 			return 0, i
 		}
 		if s>>32 == tag {
-			if id := NodeID(uint32(s)); t.nodes[id].parent == parent && t.name(id) == name {
+			if id := NodeID(uint32(s)); t.node(id).parent == parent && t.name(id) == name {
 				return id, i
 			}
 		}
@@ -97,22 +97,6 @@ func (c *childIndex) grow() {
 		slots[i] = s
 	}
 	c.slots = slots
-}
-
-// grow is s with room for n more, and for more at least when it must
-// move; it moves a piece at a time: a copy of tens of megabytes in one go
-// cannot be preempted, and the collector, waiting to scan the goroutine's
-// stack meanwhile, spins on the other core.
-func grow[T any](s []T, n, more int) []T {
-	if cap(s)-len(s) >= n {
-		return s
-	}
-	const piece = 8192
-	out := make([]T, len(s), len(s)+max(n, more))
-	for i := 0; i < len(s); i += piece {
-		copy(out[i:min(i+piece, len(s))], s[i:])
-	}
-	return out
 }
 
 // names holds the nodes' names end to end in large blocks: a million
@@ -233,7 +217,7 @@ func (t *table) link(ev *event) string { return t.extras[ev.extra].link }
 // table is the one path table of an image: every path any layer touched,
 // interned once, with its event list. No per-layer tree is ever built.
 type table struct {
-	nodes      []node
+	nodes      nodeList
 	names      names
 	children   childIndex
 	events     eventList
@@ -252,14 +236,42 @@ type table struct {
 type death struct{ copyEv, killerEv int32 }
 
 func newTable() *table {
-	return &table{
-		nodes:    []node{{parent: Root, firstEv: none, lastEv: none}},
+	t := &table{
 		extras:   []eventExtra{{}},
 		children: newChildIndex(),
 		links:    make(map[int32][]int32),
 		lastDir:  lastDir{layer: none},
 	}
+	t.nodes.append(node{parent: Root, firstEv: none, lastEv: none})
+	return t
 }
+
+// nodeList holds the nodes in chunks of a fixed size, as eventList holds
+// the events: appending never moves the nodes already there (a flat
+// slice of a million, growing a quarter at a time, was copied five times
+// over, each time into memory touched for the first time).
+type nodeList struct {
+	chunks [][]node
+	n      int32
+}
+
+const nodeChunkBits = 14 // 16,384 nodes, 512 KB a chunk
+
+func (l *nodeList) append(nd node) {
+	if int(l.n)>>nodeChunkBits == len(l.chunks) {
+		l.chunks = append(l.chunks, make([]node, 1<<nodeChunkBits))
+	}
+	l.chunks[l.n>>nodeChunkBits][l.n&(1<<nodeChunkBits-1)] = nd
+	l.n++
+}
+
+// node is node n; the pointer stays valid as nodes are added.
+func (t *table) node(n NodeID) *node {
+	return &t.nodes.chunks[n>>nodeChunkBits][n&(1<<nodeChunkBits-1)]
+}
+
+// nodeCount is how many paths the table holds, the root included.
+func (t *table) nodeCount() int { return int(t.nodes.n) }
 
 func (t *table) child(parent NodeID, name string) (NodeID, bool) {
 	id, _ := t.probe(parent, name, t.children.hash(parent, name))
@@ -267,7 +279,7 @@ func (t *table) child(parent NodeID, name string) (NodeID, bool) {
 }
 
 // name is the last element of n's path.
-func (t *table) name(n NodeID) string { return t.names.get(t.nodes[n].name) }
+func (t *table) name(n NodeID) string { return t.names.get(t.node(n).name) }
 
 func (t *table) ensureChild(parent NodeID, name string) NodeID {
 	h := t.children.hash(parent, name)
@@ -275,16 +287,15 @@ func (t *table) ensureChild(parent NodeID, name string) NodeID {
 	if id != 0 {
 		return id
 	}
-	id = NodeID(len(t.nodes))
-	t.nodes = grow(t.nodes, 1, len(t.nodes)/4)
-	t.nodes = append(t.nodes, node{
+	id = NodeID(t.nodeCount())
+	t.nodes.append(node{
 		name:        t.names.add(name),
 		parent:      parent,
-		nextSibling: t.nodes[parent].firstChild,
+		nextSibling: t.node(parent).firstChild,
 		firstEv:     none,
 		lastEv:      none,
 	})
-	t.nodes[parent].firstChild = id
+	t.node(parent).firstChild = id
 	t.children.put(slot, h, id)
 	return id
 }
@@ -309,13 +320,13 @@ func (t *table) path(n NodeID) string {
 		return ""
 	}
 	size := -1
-	for m := n; m != Root; m = t.nodes[m].parent {
-		size += int(t.nodes[m].name.len) + 1
+	for m := n; m != Root; m = t.node(m).parent {
+		size += int(t.node(m).name.len) + 1
 	}
 	// Written from the end, in one allocation.
 	b := make([]byte, size)
 	i := size
-	for m := n; m != Root; m = t.nodes[m].parent {
+	for m := n; m != Root; m = t.node(m).parent {
 		name := t.name(m)
 		i -= copy(b[i-len(name):], name)
 		if i > 0 {
@@ -332,7 +343,7 @@ func (t *table) path(n NodeID) string {
 func (t *table) appendEvent(ev event) int32 {
 	idx := t.events.len()
 	ev.next = none
-	n := &t.nodes[ev.node]
+	n := t.node(ev.node)
 	if n.lastEv == none {
 		n.firstEv = idx
 	} else {
@@ -356,14 +367,14 @@ func (t *table) release(c, killer int32) {
 
 // current is the node's latest event while layers are still being applied.
 func (t *table) current(n NodeID) (int32, bool) {
-	ev := t.nodes[n].lastEv
+	ev := t.node(n).lastEv
 	return ev, ev != none && t.events.at(ev).op == opEntry
 }
 
 // at is the node's latest event in layers 0..k, or none.
 func (t *table) at(n NodeID, k int) int32 {
 	found := int32(none)
-	for ev := t.nodes[n].firstEv; ev != none && int(t.events.at(ev).layer) <= k; ev = t.events.at(ev).next {
+	for ev := t.node(n).firstEv; ev != none && int(t.events.at(ev).layer) <= k; ev = t.events.at(ev).next {
 		found = ev
 	}
 	return found

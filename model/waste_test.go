@@ -1,7 +1,6 @@
 package model
 
 import (
-	"math/rand/v2"
 	"reflect"
 	"testing"
 
@@ -217,22 +216,3 @@ func TestWasteOrderBiggestFirst(t *testing.T) {
 }
 
 func chmod(from, to uint32) MetaChange { return MetaChange{Mode: true, FromMode: from, ToMode: to} }
-
-// permute moves every record to its key's place, whatever the cycles.
-func TestPermute(t *testing.T) {
-	for n := range 40 {
-		order := rand.New(rand.NewPCG(uint64(n), 1)).Perm(n)
-		waste := make([]Waste, n)
-		keys := make([]wasteKey, n)
-		for i := range waste {
-			waste[i].Bytes = int64(i)
-			keys[i].from = int32(order[i])
-		}
-		permute(waste, keys)
-		for j, w := range waste {
-			if w.Bytes != int64(order[j]) {
-				t.Fatalf("n=%d: place %d holds %d, want %d", n, j, w.Bytes, order[j])
-			}
-		}
-	}
-}

@@ -208,6 +208,10 @@ func Build(img *model.Image, opts Options) Report {
 	}
 	r.Waste = make([]WasteReport, 0, len(img.Waste))
 	pull := img.WastePullEstimates()
+	// The hints read what the waste list's records do not: they are made
+	// on another core meanwhile.
+	hinted := make(chan []Hint, 1)
+	go func() { hinted <- hints(img, r.Layers, pull) }()
 	changed := map[model.MetaChange]string{} // a few kinds of recopy: each text made once
 	for i, w := range img.Waste {
 		var text string
@@ -231,7 +235,7 @@ func Build(img *model.Image, opts Options) Report {
 		}
 		r.Image.WastedPullCostEstimate = &sum
 	}
-	r.Hints = hints(img, r.Layers, pull)
+	r.Hints = <-hinted
 	r.Paths = pathReports(img, opts.Paths)
 	return r
 }
