@@ -56,7 +56,7 @@ func (t *table) applyEntry(k int32, e Entry, warn func(string, ...any)) {
 	if i := strings.LastIndexByte(e.Path, '/'); i >= 0 {
 		dir, name = e.Path[:i], e.Path[i+1:]
 	}
-	if c := &t.lastDir; c.layer == k && (c.path == e.Path || strings.HasPrefix(c.path, e.Path+"/")) {
+	if c := &t.lastDir; c.layer == k && strings.HasPrefix(c.path, e.Path) && (len(c.path) == len(e.Path) || c.path[len(e.Path)] == '/') {
 		c.layer = none // this entry is the directory or one above it: it may change
 	}
 	n := t.ensureChild(t.parentDir(k, dir, warn), name)
