@@ -10,34 +10,39 @@ import (
 // it sits in the tar; then the entries apply in tar order.
 // Every so many entries it calls yield, so a reader waiting for the image
 // (the explorer, while the image streams in) can take a turn.
-func (t *table) applyLayer(k int32, entries []Entry, yield func()) []string {
+func (t *table) applyLayer(k int32, pieces [][]Entry, yield func()) []string {
 	t.layerStart = append(t.layerStart, t.events.len())
 	var warnings []string
 	warn := func(format string, args ...any) {
 		warnings = append(warnings, fmt.Sprintf("layer %d: ", k)+fmt.Sprintf(format, args...))
 	}
-	for _, e := range entries {
-		switch e.Kind {
-		case KindWhiteout:
-			if n, ok := t.lookup(e.Path); ok && n != Root {
-				t.remove(n, k, ByWhiteout)
-			}
-		case KindOpaque:
-			if n, ok := t.lookup(e.Path); ok {
-				if _, vis := t.current(n); vis || n == Root {
-					t.removeChildren(n, k, ByOpaque)
+	for _, entries := range pieces {
+		for _, e := range entries {
+			switch e.Kind {
+			case KindWhiteout:
+				if n, ok := t.lookup(e.Path); ok && n != Root {
+					t.remove(n, k, ByWhiteout)
+				}
+			case KindOpaque:
+				if n, ok := t.lookup(e.Path); ok {
+					if _, vis := t.current(n); vis || n == Root {
+						t.removeChildren(n, k, ByOpaque)
+					}
 				}
 			}
 		}
 	}
-	for i, e := range entries {
-		if i%yieldEvery == yieldEvery-1 {
-			yield()
+	i := 0
+	for _, entries := range pieces {
+		for _, e := range entries {
+			if i++; i%yieldEvery == 0 {
+				yield()
+			}
+			if e.Kind == KindWhiteout || e.Kind == KindOpaque || e.Path == "" {
+				continue
+			}
+			t.applyEntry(k, e, warn)
 		}
-		if e.Kind == KindWhiteout || e.Kind == KindOpaque || e.Path == "" {
-			continue
-		}
-		t.applyEntry(k, e, warn)
 	}
 	return warnings
 }
@@ -51,7 +56,7 @@ func (t *table) applyEntry(k int32, e Entry, warn func(string, ...any)) {
 	if i := strings.LastIndexByte(e.Path, '/'); i >= 0 {
 		dir, name = e.Path[:i], e.Path[i+1:]
 	}
-	if c := &t.lastDir; c.layer == k && (c.path == e.Path || strings.HasPrefix(c.path, e.Path+"/")) {
+	if c := &t.lastDir; c.layer == k && strings.HasPrefix(c.path, e.Path) && (len(c.path) == len(e.Path) || c.path[len(e.Path)] == '/') {
 		c.layer = none // this entry is the directory or one above it: it may change
 	}
 	n := t.ensureChild(t.parentDir(k, dir, warn), name)
@@ -139,7 +144,7 @@ func (t *table) removeChildren(dir NodeID, k int32, cause DeleteCause) {
 	if cause == ByWhiteout {
 		cause = ByParentRemoved
 	}
-	for c := t.nodes[dir].firstChild; c != 0; c = t.nodes[c].nextSibling {
+	for c := t.node(dir).firstChild; c != 0; c = t.node(c).nextSibling {
 		t.remove(c, k, cause)
 	}
 }

@@ -28,7 +28,7 @@ func (t *table) shown(n NodeID, k int) bool {
 func (img *Image) ViewKinds(paths []NodeID, k int, own bool, out []Kind) []Kind {
 	defer img.read()()
 	out = out[:0]
-	lo, hi := NodeID(len(img.t.nodes)), NodeID(0)
+	lo, hi := NodeID(img.t.nodeCount()), NodeID(0)
 	for _, n := range paths {
 		lo, hi = min(lo, n), max(hi, n)
 	}
@@ -58,7 +58,7 @@ func (img *Image) ViewKinds(paths []NodeID, k int, own bool, out []Kind) []Kind 
 // path directly in dir.
 func (img *Image) ListsAny(dir NodeID, k int, own bool) bool {
 	defer img.read()()
-	for c := img.t.nodes[dir].firstChild; c != 0; c = img.t.nodes[c].nextSibling {
+	for c := img.t.node(dir).firstChild; c != 0; c = img.t.node(c).nextSibling {
 		if img.t.viewKind(c, k, own) != 0 {
 			return true
 		}
@@ -71,7 +71,7 @@ func (t *table) viewKind(n NodeID, k int, own bool) Kind {
 		return KindDir
 	}
 	before, after := int32(none), int32(none)
-	for ev := t.nodes[n].firstEv; ev != none && int(t.events.at(ev).layer) <= k; ev = t.events.at(ev).next {
+	for ev := t.node(n).firstEv; ev != none && int(t.events.at(ev).layer) <= k; ev = t.events.at(ev).next {
 		if int(t.events.at(ev).layer) < k {
 			before = ev
 		}
@@ -92,7 +92,7 @@ func (t *table) viewKind(n NodeID, k int, own bool) Kind {
 func (img *Image) EveryChild(dir NodeID) []NodeID {
 	defer img.read()()
 	var out []NodeID
-	for c := img.t.nodes[dir].firstChild; c != 0; c = img.t.nodes[c].nextSibling {
+	for c := img.t.node(dir).firstChild; c != 0; c = img.t.node(c).nextSibling {
 		out = append(out, c)
 	}
 	img.t.sortByName(out)
@@ -114,7 +114,7 @@ func (img *Image) Match(k int, match func(path []byte) bool) []NodeID {
 	buf := make([]byte, 0, 256)
 	var walk func(dir NodeID, buf []byte)
 	walk = func(dir NodeID, buf []byte) {
-		for c := img.t.nodes[dir].firstChild; c != 0; c = img.t.nodes[c].nextSibling {
+		for c := img.t.node(dir).firstChild; c != 0; c = img.t.node(c).nextSibling {
 			if walked++; walked%4096 == 0 {
 				img.mu.RUnlock()
 				img.mu.RLock()
@@ -126,11 +126,11 @@ func (img *Image) Match(k int, match func(path []byte) bool) []NodeID {
 			if len(p) > 0 {
 				p = append(p, '/')
 			}
-			p = append(p, img.t.nodes[c].name...)
+			p = append(p, img.t.name(c)...)
 			if match(p) {
 				out = append(out, c)
 			}
-			if img.t.nodes[c].firstChild != 0 {
+			if img.t.node(c).firstChild != 0 {
 				walk(c, p)
 			}
 		}
@@ -142,5 +142,5 @@ func (img *Image) Match(k int, match func(path []byte) bool) []NodeID {
 // HasChildren tells whether any layer put a path below n.
 func (img *Image) HasChildren(n NodeID) bool {
 	defer img.read()()
-	return img.t.nodes[n].firstChild != 0
+	return img.t.node(n).firstChild != 0
 }

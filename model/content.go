@@ -141,7 +141,7 @@ func splitPath(p string) []string {
 func joinWalk(t *table, at []NodeID, name string, rest []string) string {
 	var parts []string
 	for _, n := range at {
-		parts = append(parts, t.nodes[n].name)
+		parts = append(parts, t.name(n))
 	}
 	for _, s := range append([]string{name}, rest...) {
 		if s != "" && s != "." {

@@ -31,7 +31,7 @@ func (img *Image) ChangesBelow(k int) map[NodeID]Counts {
 		if dir < 0 {
 			return
 		}
-		for p := dir; ; p = img.t.nodes[p].parent {
+		for p := dir; ; p = img.t.node(p).parent {
 			c := out[p]
 			c.Added, c.Changed, c.Deleted = c.Added+run.Added, c.Changed+run.Changed, c.Deleted+run.Deleted
 			out[p] = c
@@ -45,7 +45,7 @@ func (img *Image) ChangesBelow(k int) map[NodeID]Counts {
 		if m == Touched {
 			return
 		}
-		if p := img.t.nodes[n].parent; p != dir {
+		if p := img.t.node(n).parent; p != dir {
 			flush()
 			dir = p
 		}

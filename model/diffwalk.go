@@ -25,7 +25,7 @@ func newDiffSide(img *Image) *diffSide {
 // final is path n's last event in the final filesystem, and whether it
 // shows there.
 func (s *diffSide) final(n NodeID) (*event, bool) {
-	ev := s.t.nodes[n].lastEv
+	ev := s.t.node(n).lastEv
 	if !s.done {
 		ev = s.t.at(n, s.k)
 	}
@@ -44,12 +44,12 @@ func (s *diffSide) children(n NodeID, depth int) []NodeID {
 	}
 	out := s.kids[depth][:0]
 	if n != NoNode {
-		for c := s.t.nodes[n].firstChild; c != 0; c = s.t.nodes[c].nextSibling {
+		for c := s.t.node(n).firstChild; c != 0; c = s.t.node(c).nextSibling {
 			if _, ok := s.final(c); ok {
 				out = append(out, c)
 			}
 		}
-		slices.SortFunc(out, func(x, y NodeID) int { return nameCompare(s.t.nodes[x].name, s.t.nodes[y].name) })
+		slices.SortFunc(out, func(x, y NodeID) int { return nameCompare(s.t.name(x), s.t.name(y)) })
 	}
 	s.kids[depth] = out
 	return out
@@ -95,7 +95,7 @@ func (s *diffSide) file(n NodeID, e *event, depth int) int64 {
 	// The directories up to the deepest that counts the copy already take
 	// it now; that one and those above it take it back.
 	d := depth
-	for p := s.t.nodes[n].parent; ; p = s.t.nodes[p].parent {
+	for p := s.t.node(n).parent; ; p = s.t.node(p).parent {
 		if dirs[p] {
 			s.acc[d] -= size
 			break
@@ -146,7 +146,7 @@ func (c *comparer) dir(nA, nB NodeID, depth int, parent int32) {
 		case i == len(ka):
 			y = kb[j]
 		default:
-			switch o := nameCompare(c.a.t.nodes[ka[i]].name, c.b.t.nodes[kb[j]].name); {
+			switch o := nameCompare(c.a.t.name(ka[i]), c.b.t.name(kb[j])); {
 			case o < 0:
 				x = ka[i]
 			case o > 0:

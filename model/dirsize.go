@@ -15,7 +15,7 @@ type DirSizes struct {
 // DirSizes starts a cursor over directory sizes before layer 0 (all zero).
 func (img *Image) DirSizes() *DirSizes {
 	defer img.read()()
-	return &DirSizes{img: img, k: -1, size: make([]int64, len(img.t.nodes))}
+	return &DirSizes{img: img, k: -1, size: make([]int64, img.t.nodeCount())}
 }
 
 // Layer is the layer the sizes are as of.
@@ -25,7 +25,7 @@ func (d *DirSizes) Layer() int { return d.k }
 // streams in, only as far as its applied layers.
 func (d *DirSizes) At(k int) {
 	defer d.img.read()()
-	if n := len(d.img.t.nodes); n > len(d.size) { // paths the layers since brought
+	if n := d.img.t.nodeCount(); n > len(d.size) { // paths the layers since brought
 		d.size = append(d.size, make([]int64, n-len(d.size))...)
 	}
 	k = min(max(k, -1), d.img.applied-1)
@@ -96,7 +96,7 @@ func (d *DirSizes) apply(k, from, to int) {
 // add adds delta to every directory above n.
 func (d *DirSizes) add(n NodeID, delta int64) {
 	for p := n; p != Root; {
-		p = d.img.t.nodes[p].parent
+		p = d.img.t.node(p).parent
 		d.size[p] += delta
 	}
 }
@@ -139,7 +139,7 @@ func (t *table) dirsShowing(c int32, k int) map[NodeID]bool {
 			continue
 		}
 		for p := n; p != Root; {
-			p = t.nodes[p].parent
+			p = t.node(p).parent
 			if out[p] {
 				break
 			}

@@ -74,6 +74,14 @@ func DisplayPath(p string) string {
 func EscapeName(s string) string {
 	clean := true
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf { // ASCII, most names: no decoding
+			if c < 0x20 || c == 0x7f || c == '\\' {
+				clean = false
+				break
+			}
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if (r == utf8.RuneError && size == 1) || r < 0x20 || r == 0x7f || r == '\\' {
 			clean = false

@@ -41,7 +41,7 @@ func (img *Image) History(n NodeID) []PathEvent {
 	t := img.t
 	var out []PathEvent
 	var lastGone *event // the bytes the path showed when it was last deleted
-	for ev := t.nodes[n].firstEv; ev != none && int(t.events.at(ev).layer) < img.applied; ev = t.events.at(ev).next {
+	for ev := t.node(n).firstEv; ev != none && int(t.events.at(ev).layer) < img.applied; ev = t.events.at(ev).next {
 		e := t.events.at(ev)
 		if e.next != none && t.events.at(e.next).layer == e.layer {
 			continue // the path's last event in a layer decides
@@ -99,8 +99,18 @@ func pathChange(from, to *event, t *table) PathChange {
 
 // deathOf is a copy's waste record, if it is dead.
 func (img *Image) deathOf(copyEv int32) (Waste, bool) {
-	if i, ok := img.wasteAt[copyEv]; ok {
-		return img.Waste[i], true
+	if img.wasteAt == nil { // the image being built: its list is made once finished
+		for _, d := range img.dead {
+			if d.copyEv == copyEv {
+				w := img.t.deadCopy(d.copyEv, d.killerEv)
+				w.Path = d.path
+				return w, true
+			}
+		}
+		return Waste{}, false
+	}
+	if int(copyEv) < len(img.wasteAt) && img.wasteAt[copyEv] > 0 {
+		return img.Waste[img.wasteAt[copyEv]-1], true
 	}
 	return Waste{}, false
 }

@@ -55,15 +55,16 @@ type Image struct {
 
 	TotalBytes  int64
 	WastedBytes int64
-	Waste       []Waste // biggest first once finished; as they died in a snapshot
+	Waste       []Waste // biggest first; empty until Finish (a snapshot has its own)
 	WasteBy     map[Cause]int64
 
 	t               *table
 	mu              *sync.RWMutex // shared by the image and its snapshots
 	applied         int           // layers whose figures are in (all of them once finished)
 	done            bool
-	outlineWarnings int           // the first Warnings, from the config's outline (see Refine)
-	wasteAt         map[int32]int // a dead copy's event → its index in Waste
+	outlineWarnings int     // the first Warnings, from the config's outline (see Refine)
+	wasteAt         []int32 // a dead copy's event → its index in Waste + 1; nil while building
+	dead            []dead  // the copies dead so far, while building (Waste is made at Finish)
 }
 
 // read takes the image's read lock; call the function it returns to give
@@ -82,7 +83,7 @@ type Builder struct {
 
 // NewBuilder starts an image from its config: the layer list and history.
 func NewBuilder(cfg Config) *Builder {
-	img := &Image{Config: cfg, t: newTable(), mu: &sync.RWMutex{}, WasteBy: map[Cause]int64{}, wasteAt: map[int32]int{}}
+	img := &Image{Config: cfg, t: newTable(), mu: &sync.RWMutex{}, WasteBy: map[Cause]int64{}}
 	img.Layers, img.Steps, img.Warnings = Outline(cfg)
 	img.outlineWarnings = len(img.Warnings)
 	return &Builder{img: img}
@@ -152,6 +153,13 @@ func (img *Image) Applied() int {
 // are also kept on the image). Readers wait at most a few milliseconds at
 // a time: the lock is given up every few thousand entries.
 func (b *Builder) AddLayer(entries []Entry) ([]string, error) {
+	return b.AddLayerPieces([][]Entry{entries})
+}
+
+// AddLayerPieces is AddLayer for a layer's entries in consecutive pieces,
+// as a reader gathers them: a big layer's entries are never copied into
+// one slice.
+func (b *Builder) AddLayerPieces(pieces [][]Entry) ([]string, error) {
 	img := b.img
 	img.mu.Lock()
 	defer img.mu.Unlock()
@@ -163,12 +171,14 @@ func (b *Builder) AddLayer(entries []Entry) ([]string, error) {
 		return nil, fmt.Errorf("layer %d arrived after the image was finished", k)
 	}
 	yield := func() { img.mu.Unlock(); img.mu.Lock() }
-	warnings := img.t.applyLayer(int32(k), entries, yield)
+	warnings := img.t.applyLayer(int32(k), pieces, yield)
 	l := &img.Layers[k]
-	l.Entries = len(entries)
-	for _, e := range entries {
-		if e.Kind == KindRegular && e.Path != "" { // the root is no file: its entry is skipped
-			l.SizeBytes += e.Size
+	for _, entries := range pieces {
+		l.Entries += len(entries)
+		for _, e := range entries {
+			if e.Kind == KindRegular && e.Path != "" { // the root is no file: its entry is skipped
+				l.SizeBytes += e.Size
+			}
 		}
 	}
 	img.TotalBytes += l.SizeBytes
@@ -210,7 +220,8 @@ func (b *Builder) Finish() (*Image, error) {
 	}
 	if !img.done {
 		img.t.layerStart = append(img.t.layerStart, img.t.events.len())
-		img.finishWaste(img.Waste)
+		img.Waste, img.wasteAt = img.wasteList()
+		img.dead = nil
 		img.done = true
 	}
 	return img, nil
@@ -233,12 +244,12 @@ func (img *Image) Snapshot() *Image {
 		Layers:     append([]Layer(nil), img.Layers...),
 		Warnings:   append([]string(nil), img.Warnings...),
 		TotalBytes: img.TotalBytes, WastedBytes: img.WastedBytes,
-		Waste:   append([]Waste(nil), img.Waste...),
 		WasteBy: maps.Clone(img.WasteBy),
 	}
 	if !img.done {
-		s.finishWaste(s.Waste)
+		s.Waste, s.wasteAt = img.wasteList()
 	} else {
+		s.Waste = append([]Waste(nil), img.Waste...)
 		s.wasteAt = img.wasteAt
 	}
 	return s

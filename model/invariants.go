@@ -113,12 +113,12 @@ func (img *Image) liveCopies() (map[int32]bool, []error) {
 		return live, nil
 	}
 	var errs []error
-	for n := NodeID(1); int(n) < len(t.nodes); n++ {
+	for n := NodeID(1); int(n) < t.nodeCount(); n++ {
 		ev := t.at(n, last)
 		if ev == none || t.events.at(ev).op != opEntry {
 			continue
 		}
-		if p := t.nodes[n].parent; p != Root {
+		if p := t.node(n).parent; p != Root {
 			if pe := t.at(p, last); pe == none || t.events.at(pe).op != opEntry || t.events.at(pe).kind != KindDir {
 				errs = append(errs, fmt.Errorf("%s is visible below something that is not a visible directory", DisplayPath(t.path(n))))
 			}

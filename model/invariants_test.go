@@ -24,7 +24,7 @@ func TestCheckInvariantsCatchesBreaks(t *testing.T) {
 		}, "listed as waste but live"},
 		{"child of a file", func(img *Image) {
 			n, _ := img.Lookup("data")
-			img.t.events.at(img.t.nodes[n].lastEv).kind = KindRegular
+			img.t.events.at(img.t.node(n).lastEv).kind = KindRegular
 		}, "below something that is not a visible directory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

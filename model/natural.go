@@ -93,15 +93,15 @@ func (img *Image) SortPaths(nodes []NodeID) []NodeID {
 // sortPaths is SortPaths, for a caller that holds the image's lock.
 func (t *table) sortPaths(nodes []NodeID) []NodeID {
 	const member, linked = 1, 2
-	state := make([]uint8, len(t.nodes))
+	state := make([]uint8, t.nodeCount())
 	// Each directory's entries to walk, as a list: first[d], then next[c]
 	// (NodeID+1; 0 ends).
-	first, next := make([]NodeID, len(t.nodes)), make([]NodeID, len(t.nodes))
+	first, next := make([]NodeID, t.nodeCount()), make([]NodeID, t.nodeCount())
 	for _, n := range nodes {
 		state[n] |= member
-		for c := n; c != Root && state[c]&linked == 0; c = t.nodes[c].parent {
+		for c := n; c != Root && state[c]&linked == 0; c = t.node(c).parent {
 			state[c] |= linked
-			p := t.nodes[c].parent
+			p := t.node(c).parent
 			next[c], first[p] = first[p], c+1
 		}
 	}
@@ -138,7 +138,7 @@ func (t *table) sortPaths(nodes []NodeID) []NodeID {
 // table's nodes, scattered over memory.
 func (t *table) sortByName(nodes []NodeID) {
 	if len(nodes) < 64 {
-		slices.SortFunc(nodes, func(a, b NodeID) int { return naturalCompare(t.nodes[a].name, t.nodes[b].name) })
+		slices.SortFunc(nodes, func(a, b NodeID) int { return naturalCompare(t.name(a), t.name(b)) })
 		return
 	}
 	type named struct {
@@ -147,7 +147,7 @@ func (t *table) sortByName(nodes []NodeID) {
 	}
 	ns := make([]named, len(nodes))
 	for i, n := range nodes {
-		ns[i] = named{t.nodes[n].name, n}
+		ns[i] = named{t.name(n), n}
 	}
 	slices.SortFunc(ns, func(a, b named) int { return naturalCompare(a.name, b.name) })
 	for i := range ns {

@@ -59,19 +59,19 @@ func (img *Image) Path(n NodeID) string {
 // Name is the last element of a node's path.
 func (img *Image) Name(n NodeID) string {
 	defer img.read()()
-	return img.t.nodes[n].name
+	return img.t.name(n)
 }
 
 // Parent is a node's parent directory (the root is its own parent).
 func (img *Image) Parent(n NodeID) NodeID {
 	defer img.read()()
-	return img.t.nodes[n].parent
+	return img.t.node(n).parent
 }
 
 // Nodes is how many distinct paths the image's layers touch, root included.
 func (img *Image) Nodes() int {
 	defer img.read()()
-	return len(img.t.nodes)
+	return img.t.nodeCount()
 }
 
 // Stat is the path's state in the filesystem after layer k.
@@ -105,7 +105,7 @@ func (t *table) info(i int32) FileInfo {
 func (img *Image) Children(dir NodeID, k int) []NodeID {
 	defer img.read()()
 	var out []NodeID
-	for c := img.t.nodes[dir].firstChild; c != 0; c = img.t.nodes[c].nextSibling {
+	for c := img.t.node(dir).firstChild; c != 0; c = img.t.node(c).nextSibling {
 		if img.t.visibleAt(c, k) {
 			out = append(out, c)
 		}
@@ -152,7 +152,7 @@ func (img *Image) marker(n NodeID, k int) Marker {
 // reappearedIn tells whether the path was deleted and recreated within
 // layer k (an opaque parent, or a whiteout plus a new entry).
 func (t *table) reappearedIn(n NodeID, k int) bool {
-	for ev := t.nodes[n].firstEv; ev != none && int(t.events.at(ev).layer) <= k; ev = t.events.at(ev).next {
+	for ev := t.node(n).firstEv; ev != none && int(t.events.at(ev).layer) <= k; ev = t.events.at(ev).next {
 		if int(t.events.at(ev).layer) == k && t.events.at(ev).op == opDelete {
 			return true
 		}
@@ -221,7 +221,7 @@ func (img *Image) eachChange(k int, fn func(NodeID, Marker)) {
 // parentGone tells whether n's parent was deleted in layer k, or replaced
 // by something that is not a directory.
 func (img *Image) parentGone(n NodeID, k int) bool {
-	p := img.t.nodes[n].parent
+	p := img.t.node(n).parent
 	switch img.marker(p, k) {
 	case Deleted:
 		return true

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"hash/maphash"
 	"strings"
+	"unsafe"
 )
 
 // NodeID names one path in the image's path table. The root is 0.
@@ -15,9 +16,10 @@ const Root NodeID = 0
 const none = -1
 
 // node is one interned path: its name, its parent, its children as a linked
-// list, and the first and last of its events.
+// list, and the first and last of its events. It holds no pointer (its
+// name is in the table's names), so the collector never scans the nodes.
 type node struct {
-	name        string
+	name        nameRef
 	parent      NodeID
 	firstChild  NodeID // 0: none (the root is nobody's child)
 	nextSibling NodeID
@@ -25,24 +27,19 @@ type node struct {
 	lastEv      int32
 }
 
-type childKey struct {
-	parent NodeID
-	name   string
-}
-
-// childIndex finds a directory's child by name: a map from a 64-bit hash
-// of (parent, name) to the node, which holds the name to check, with the
-// rare hash collision kept whole aside. Keyed by hash, an entry takes
-// about half the bytes a (parent, name) key would: ~18 MB less at a
-// million paths.
+// childIndex finds a directory's child by name: an open-addressing table
+// of 64-bit words, each the high half of a hash of (parent, name) beside
+// the node, which holds the name to check. A lookup reads one word where
+// a map reads a control group and a slot, and a miss tells where to add:
+// at a million paths, half the time of a map and 8 bytes a slot.
 type childIndex struct {
-	seed     maphash.Seed
-	byHash   map[uint64]NodeID
-	collided map[childKey]NodeID
+	seed  maphash.Seed
+	slots []uint64 // tag<<32 | node; 0 is empty (the root is nobody's child)
+	n     int
 }
 
 func newChildIndex() childIndex {
-	return childIndex{seed: maphash.MakeSeed(), byHash: map[uint64]NodeID{}}
+	return childIndex{seed: maphash.MakeSeed(), slots: make([]uint64, 1024)}
 }
 
 func (c *childIndex) hash(parent NodeID, name string) uint64 {
@@ -55,27 +52,81 @@ func (c *childIndex) hash(parent NodeID, name string) uint64 {
 	return h.Sum64()
 }
 
-func (c *childIndex) find(nodes []node, parent NodeID, name string) (NodeID, bool) {
-	if id, ok := c.byHash[c.hash(parent, name)]; ok && nodes[id].parent == parent && nodes[id].name == name {
-		return id, true
+// probe finds (parent, name), whose hash is h: its node, or 0 and the
+// empty slot where it goes. The tag places a word and tells most others
+// apart; the node's name and parent settle it.
+func (t *table) probe(parent NodeID, name string, h uint64) (NodeID, int) {
+	c := &t.children
+	tag := h >> 32
+	mask := len(c.slots) - 1
+	for i := int(tag) & mask; ; i = (i + 1) & mask {
+		s := c.slots[i]
+		if s == 0 {
+			return 0, i
+		}
+		if s>>32 == tag {
+			if id := NodeID(uint32(s)); t.node(id).parent == parent && t.name(id) == name {
+				return id, i
+			}
+		}
 	}
-	if c.collided == nil {
-		return 0, false
-	}
-	id, ok := c.collided[childKey{parent, name}]
-	return id, ok
 }
 
-func (c *childIndex) add(parent NodeID, name string, id NodeID) {
-	h := c.hash(parent, name)
-	if _, taken := c.byHash[h]; !taken {
-		c.byHash[h] = id
-		return
+// put fills the empty slot i with node id of hash h, growing the table
+// past three quarters full.
+func (c *childIndex) put(i int, h uint64, id NodeID) {
+	c.slots[i] = h>>32<<32 | uint64(uint32(id))
+	if c.n++; c.n*4 > len(c.slots)*3 {
+		c.grow()
 	}
-	if c.collided == nil {
-		c.collided = map[childKey]NodeID{}
+}
+
+// grow doubles the table; a word's place comes from its tag alone, so no
+// name is hashed again.
+func (c *childIndex) grow() {
+	slots := make([]uint64, 2*len(c.slots))
+	mask := len(slots) - 1
+	for _, s := range c.slots {
+		if s == 0 {
+			continue
+		}
+		i := int(s>>32) & mask
+		for slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		slots[i] = s
 	}
-	c.collided[childKey{parent, name}] = id
+	c.slots = slots
+}
+
+// names holds the nodes' names end to end in large blocks: a million
+// names are a few blocks to the collector, not a million strings, and the
+// nodes naming them hold no pointers.
+type names struct{ blocks [][]byte }
+
+// nameRef is a name's place in names.
+type nameRef struct{ block, off, len uint32 }
+
+const nameBlock = 1 << 20
+
+// add copies s in, never moving a name already there.
+func (ns *names) add(s string) nameRef {
+	last := len(ns.blocks) - 1
+	if last < 0 || cap(ns.blocks[last])-len(ns.blocks[last]) < len(s) {
+		ns.blocks = append(ns.blocks, make([]byte, 0, max(nameBlock, len(s))))
+		last++
+	}
+	b := &ns.blocks[last]
+	off := len(*b)
+	*b = append(*b, s...)
+	return nameRef{uint32(last), uint32(off), uint32(len(s))}
+}
+
+func (ns *names) get(r nameRef) string {
+	if r.len == 0 {
+		return ""
+	}
+	return unsafe.String(&ns.blocks[r.block][r.off], r.len)
 }
 
 // op says whether an event makes a path visible or removes it.
@@ -166,7 +217,8 @@ func (t *table) link(ev *event) string { return t.extras[ev.extra].link }
 // table is the one path table of an image: every path any layer touched,
 // interned once, with its event list. No per-layer tree is ever built.
 type table struct {
-	nodes      []node
+	nodes      nodeList
+	names      names
 	children   childIndex
 	events     eventList
 	extras     []eventExtra // extras[0] is none
@@ -184,34 +236,67 @@ type table struct {
 type death struct{ copyEv, killerEv int32 }
 
 func newTable() *table {
-	return &table{
-		nodes:    []node{{parent: Root, firstEv: none, lastEv: none}},
+	t := &table{
 		extras:   []eventExtra{{}},
 		children: newChildIndex(),
 		links:    make(map[int32][]int32),
 		lastDir:  lastDir{layer: none},
 	}
+	t.nodes.append(node{parent: Root, firstEv: none, lastEv: none})
+	return t
 }
+
+// nodeList holds the nodes in chunks of a fixed size, as eventList holds
+// the events: appending never moves the nodes already there (a flat
+// slice of a million, growing a quarter at a time, was copied five times
+// over, each time into memory touched for the first time).
+type nodeList struct {
+	chunks [][]node
+	n      int32
+}
+
+const nodeChunkBits = 14 // 16,384 nodes, 512 KB a chunk
+
+func (l *nodeList) append(nd node) {
+	if int(l.n)>>nodeChunkBits == len(l.chunks) {
+		l.chunks = append(l.chunks, make([]node, 1<<nodeChunkBits))
+	}
+	l.chunks[l.n>>nodeChunkBits][l.n&(1<<nodeChunkBits-1)] = nd
+	l.n++
+}
+
+// node is node n; the pointer stays valid as nodes are added.
+func (t *table) node(n NodeID) *node {
+	return &t.nodes.chunks[n>>nodeChunkBits][n&(1<<nodeChunkBits-1)]
+}
+
+// nodeCount is how many paths the table holds, the root included.
+func (t *table) nodeCount() int { return int(t.nodes.n) }
 
 func (t *table) child(parent NodeID, name string) (NodeID, bool) {
-	return t.children.find(t.nodes, parent, name)
+	id, _ := t.probe(parent, name, t.children.hash(parent, name))
+	return id, id != 0
 }
 
+// name is the last element of n's path.
+func (t *table) name(n NodeID) string { return t.names.get(t.node(n).name) }
+
 func (t *table) ensureChild(parent NodeID, name string) NodeID {
-	if id, ok := t.child(parent, name); ok {
+	h := t.children.hash(parent, name)
+	id, slot := t.probe(parent, name, h)
+	if id != 0 {
 		return id
 	}
-	name = strings.Clone(name) // do not pin the whole tar header name
-	id := NodeID(len(t.nodes))
-	t.nodes = append(t.nodes, node{
-		name:        name,
+	id = NodeID(t.nodeCount())
+	t.nodes.append(node{
+		name:        t.names.add(name),
 		parent:      parent,
-		nextSibling: t.nodes[parent].firstChild,
+		nextSibling: t.node(parent).firstChild,
 		firstEv:     none,
 		lastEv:      none,
 	})
-	t.nodes[parent].firstChild = id
-	t.children.add(parent, name, id)
+	t.node(parent).firstChild = id
+	t.children.put(slot, h, id)
 	return id
 }
 
@@ -234,14 +319,22 @@ func (t *table) path(n NodeID) string {
 	if n == Root {
 		return ""
 	}
-	var parts []string
-	for ; n != Root; n = t.nodes[n].parent {
-		parts = append(parts, t.nodes[n].name)
+	size := -1
+	for m := n; m != Root; m = t.node(m).parent {
+		size += int(t.node(m).name.len) + 1
 	}
-	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
-		parts[i], parts[j] = parts[j], parts[i]
+	// Written from the end, in one allocation.
+	b := make([]byte, size)
+	i := size
+	for m := n; m != Root; m = t.node(m).parent {
+		name := t.name(m)
+		i -= copy(b[i-len(name):], name)
+		if i > 0 {
+			i--
+			b[i] = '/'
+		}
 	}
-	return strings.Join(parts, "/")
+	return unsafe.String(unsafe.SliceData(b), size)
 }
 
 // appendEvent records what a layer did to a path. The event the path
@@ -250,7 +343,7 @@ func (t *table) path(n NodeID) string {
 func (t *table) appendEvent(ev event) int32 {
 	idx := t.events.len()
 	ev.next = none
-	n := &t.nodes[ev.node]
+	n := t.node(ev.node)
 	if n.lastEv == none {
 		n.firstEv = idx
 	} else {
@@ -274,14 +367,14 @@ func (t *table) release(c, killer int32) {
 
 // current is the node's latest event while layers are still being applied.
 func (t *table) current(n NodeID) (int32, bool) {
-	ev := t.nodes[n].lastEv
+	ev := t.node(n).lastEv
 	return ev, ev != none && t.events.at(ev).op == opEntry
 }
 
 // at is the node's latest event in layers 0..k, or none.
 func (t *table) at(n NodeID, k int) int32 {
 	found := int32(none)
-	for ev := t.nodes[n].firstEv; ev != none && int(t.events.at(ev).layer) <= k; ev = t.events.at(ev).next {
+	for ev := t.node(n).firstEv; ev != none && int(t.events.at(ev).layer) <= k; ev = t.events.at(ev).next {
 		found = ev
 	}
 	return found

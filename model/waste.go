@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"sync"
 )
 
 // Cause is the event that killed a copy: the moment no path showed it.
@@ -61,10 +62,12 @@ type Waste struct {
 // (itself or a hardlink) shows something else.
 func (img *Image) takeDeaths() {
 	t := img.t
+	// Room for the layer's deaths at once: growing a quarter at a time
+	// would copy the list many times over.
+	img.dead = slices.Grow(img.dead, len(t.deaths))
 	for _, d := range t.deaths {
-		w := img.deadCopy(d.copyEv, d.killerEv)
-		img.wasteAt[d.copyEv] = len(img.Waste)
-		img.Waste = append(img.Waste, w)
+		w := t.deadCopy(d.copyEv, d.killerEv)
+		img.dead = append(img.dead, dead{d, t.path(w.Node)})
 		img.WastedBytes += w.Bytes
 		img.WasteBy[w.Cause] += w.Bytes
 		img.Layers[w.MadeBy].WastedMade += w.Bytes
@@ -73,59 +76,98 @@ func (img *Image) takeDeaths() {
 	t.deaths = t.deaths[:0]
 }
 
-// finishWaste orders a waste list biggest first and links what only the
-// layers after a copy's death tell: the successor that died too (Next) and
-// the layer its bytes came back in (ReturnedIn), both as of the layers
-// applied. It writes only to the list (a snapshot's own copy, or the
-// image's own at Finish).
-func (img *Image) finishWaste(waste []Waste) {
-	t := img.t
+// dead is a copy that died while the image was built, with its path.
+type dead struct {
+	death
+	path string
+}
+
+// wasteList is the waste list of the copies dead so far (as of the
+// layers applied): biggest first, each linked to the successor that died
+// too (Next) and to the layer its bytes came back in (ReturnedIn); and
+// where each dead copy's record is, by its event (index+1; 0 for none).
+// The records are made here, once, in their order: a list of 128-byte
+// records grown as copies died was copied whole at every layer, and
+// sorting it moved each record many times. Their making is split over
+// two cores.
+func (img *Image) wasteList() ([]Waste, []int32) {
+	t, dead := img.t, img.dead
 	// A path has one copy per layer, and the path order is total: an
-	// unstable sort gives the one answer, several times faster than a
-	// stable one at hundreds of thousands of copies.
+	// unstable sort gives the one answer.
 	// Paths compare by their rank in path order, worked out once by a walk
 	// of the table, not by comparing path strings at every step.
-	rank := make([]int32, len(t.nodes)) // 0: not a wasted path
+	rank := make([]int32, t.nodeCount()) // 0: not a wasted path
 	var nodes []NodeID
-	for _, w := range waste {
-		if rank[w.Node] == 0 {
-			rank[w.Node] = 1
-			nodes = append(nodes, w.Node)
+	for _, d := range dead {
+		if n := t.events.at(d.copyEv).node; rank[n] == 0 {
+			rank[n] = 1
+			nodes = append(nodes, n)
 		}
 	}
 	for i, n := range t.sortPaths(nodes) {
 		rank[n] = int32(i)
 	}
-	slices.SortFunc(waste, func(a, b Waste) int {
-		switch {
-		case a.Bytes != b.Bytes:
-			return cmp.Compare(b.Bytes, a.Bytes)
-		case a.Node != b.Node:
-			return cmp.Compare(rank[a.Node], rank[b.Node])
+	keys := make([]wasteKey, len(dead))
+	for i, d := range dead {
+		c := t.events.at(d.copyEv)
+		keys[i] = wasteKey{c.size, uint64(uint32(rank[c.node]))<<32 | uint64(uint32(c.layer)), int32(i)}
+	}
+	slices.SortFunc(keys, func(a, b wasteKey) int {
+		if a.bytes != b.bytes {
+			return cmp.Compare(b.bytes, a.bytes)
 		}
-		return cmp.Compare(a.MadeBy, b.MadeBy)
+		return cmp.Compare(a.order, b.order)
 	})
-	img.wasteAt = make(map[int32]int, len(waste))
-	for i, w := range waste {
-		img.wasteAt[w.copyEv] = i
-	}
-	for i := range waste {
-		w := &waste[i]
-		w.Next, w.ReturnedIn = -1, -1
-		if j, ok := img.wasteAt[w.nextEv]; ok && w.nextEv != none {
-			w.Next = j
+	waste := make([]Waste, len(dead))
+	at := make([]int32, t.events.len())
+	halves(len(waste), func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			d := dead[keys[j].from]
+			waste[j] = t.deadCopy(d.copyEv, d.killerEv)
+			waste[j].Path = d.path
+			at[d.copyEv] = int32(j + 1)
 		}
-		if w.Cause == Removed {
-			w.ReturnedIn = t.returnedIn(w.copyEv, w.killerEv, img.applied)
+	})
+	halves(len(waste), func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			w := &waste[j]
+			if w.nextEv != none && at[w.nextEv] > 0 {
+				w.Next = int(at[w.nextEv]) - 1
+			}
+			if w.Cause == Removed {
+				w.ReturnedIn = t.returnedIn(w.copyEv, w.killerEv, img.applied)
+			}
 		}
-	}
+	})
+	return waste, at
 }
 
-func (img *Image) deadCopy(copyEv, killerEv int32) Waste {
-	t := img.t
+// wasteKey is a waste record's place in the list: bytes, biggest first,
+// then path rank and maker (order holds both), and where it is in the
+// list of dead copies.
+type wasteKey struct {
+	bytes int64
+	order uint64
+	from  int32
+}
+
+// halves runs f over [0, n) in two halves, one on another goroutine.
+func halves(n int, f func(lo, hi int)) {
+	if n < 1<<12 {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { f(n/2, n) })
+	f(0, n/2)
+	wg.Wait()
+}
+
+// deadCopy is the waste record of a dead copy, but for its path.
+func (t *table) deadCopy(copyEv, killerEv int32) Waste {
 	c, k := t.events.at(copyEv), t.events.at(killerEv)
 	w := Waste{
-		Node: c.node, Path: t.path(c.node), Bytes: c.size,
+		Node: c.node, Bytes: c.size,
 		MadeBy: int(c.layer), KilledBy: int(k.layer), ReturnedIn: -1, Next: -1,
 		copyEv: copyEv, nextEv: none, killerEv: killerEv,
 	}

@@ -155,7 +155,7 @@ func (a *analysis) applier(apply <-chan indexed, done chan<- struct{}, total int
 			a.b.Warn(fmt.Sprintf("layer %d: %s", r.index, w))
 		}
 		a.b.SetTarBytes(r.index, r.layer.TarSize)
-		if _, err := a.b.AddLayer(r.layer.Entries); err != nil {
+		if _, err := a.b.AddLayerPieces(r.layer.entryPieces()); err != nil {
 			a.mu.Lock()
 			a.err = err
 			a.mu.Unlock()

@@ -34,7 +34,20 @@ const (
 // its first bytes — in one pass. File contents are hashed and dropped; the
 // returned DiffID is the SHA-256 of the decompressed stream.
 func ReadLayer(r io.Reader) (Layer, error) {
-	return readLayer(r, nil)
+	l, err := readLayer(r, nil)
+	l.Entries, l.pieces = slices.Concat(l.pieces...), nil
+	if len(l.Entries) == 0 {
+		l.Entries = nil
+	}
+	return l, err
+}
+
+// entryPieces is the layer's entries in one or more pieces.
+func (l Layer) entryPieces() [][]model.Entry {
+	if l.pieces != nil {
+		return l.pieces
+	}
+	return [][]model.Entry{l.Entries}
 }
 
 // readLayer is ReadLayer that also gives kept the bytes of the small
@@ -67,9 +80,11 @@ func readEntries(r io.Reader, l *Layer, kept *Kept) error {
 	buf := make([]byte, 128<<10)
 	var small []byte // a file read whole, to be kept
 	digest := xxhash.New()
+	var entries entryChunks
 	for {
 		hdr, err := tr.Next()
 		if err == io.EOF {
+			l.pieces = entries.done()
 			return nil
 		}
 		if err != nil {
@@ -105,8 +120,43 @@ func readEntries(r io.Reader, l *Layer, kept *Kept) error {
 				kept.put(e.Digest, small)
 			}
 		}
-		l.Entries = append(l.Entries, e)
+		entries.add(e)
 	}
+}
+
+// entryChunks gathers a layer's entries in chunks, which the model takes
+// as they are: append would copy a layer of half a million entries five
+// times over as it grew by a quarter at a time, and any copy of them in
+// one piece is slow under the GC (write barriers) and holds it up (a long
+// copy cannot be preempted while the collector waits to scan the stack).
+type entryChunks struct {
+	full [][]model.Entry
+	cur  []model.Entry
+}
+
+const entryChunk = 4096
+
+func (c *entryChunks) add(e model.Entry) {
+	if len(c.cur) == cap(c.cur) {
+		if c.cur != nil {
+			c.full = append(c.full, c.cur)
+		}
+		c.cur = make([]model.Entry, 0, entryChunk)
+	}
+	c.cur = append(c.cur, e)
+}
+
+// done is the chunks, nil for no entry. A last chunk less than half full
+// is copied to its size: a small layer, waiting for the ones below it,
+// holds no more than it needs.
+func (c *entryChunks) done() [][]model.Entry {
+	if c.cur == nil {
+		return nil
+	}
+	if len(c.cur) < cap(c.cur)/2 {
+		c.cur = slices.Clone(c.cur)
+	}
+	return append(c.full, c.cur)
 }
 
 // tarError turns archive/tar's terse failures into what a user can act on.
@@ -196,6 +246,9 @@ func entryOf(hdr *tar.Header) (e model.Entry, keep bool, warn string, err error)
 // valid names come with a warning and are kept.
 func cleanName(raw string) (name, warn string, err error) {
 	switch {
+	case plainName(raw):
+		// Already clean (most names are): no allocation per member.
+		name = strings.TrimSuffix(raw, "/")
 	case raw == "":
 		return "", "", fmt.Errorf("an entry has an empty name")
 	case strings.IndexByte(raw, 0) >= 0:
@@ -204,8 +257,9 @@ func cleanName(raw string) (name, warn string, err error) {
 		return "", "", fmt.Errorf("entry %q has an absolute name", model.EscapeName(raw))
 	case hasDotDot(raw):
 		return "", "", fmt.Errorf("entry %q has a \"..\" in its name", model.EscapeName(raw))
+	default:
+		name = path.Clean("/" + raw)[1:]
 	}
-	name = path.Clean("/" + raw)[1:]
 	if len(name) > longName {
 		warn = fmt.Sprintf("a name of %d bytes: %s…", len(name), model.DisplayPath(name[:120]))
 	}
@@ -213,6 +267,33 @@ func cleanName(raw string) (name, warn string, err error) {
 		warn = joinWarn(warn, fmt.Sprintf("a name that is not UTF-8: %s", model.DisplayPath(name)))
 	}
 	return name, warn, nil
+}
+
+// plainName tells whether raw is a name cleaning leaves as it is but for
+// one trailing "/": relative, no NUL, no empty, "." or ".." part.
+func plainName(raw string) bool {
+	start := 0
+	for i := 0; i <= len(raw); i++ {
+		if i < len(raw) {
+			switch raw[i] {
+			case 0:
+				return false
+			case '/':
+			default:
+				continue
+			}
+		}
+		switch part := raw[start:i]; part {
+		case "":
+			if i < len(raw) || start == 0 { // not the one trailing "/"
+				return false
+			}
+		case ".", "..":
+			return false
+		}
+		start = i + 1
+	}
+	return true
 }
 
 func hasDotDot(p string) bool {
@@ -235,6 +316,10 @@ func joinWarn(a, b string) string {
 // gives none (times past 2262 do not fit and are kept as 0 too).
 func mtime(hdr *tar.Header) int64 {
 	t := hdr.ModTime
+	// Between 1685 and 2255 in any zone: no calendar arithmetic needed.
+	if s := t.Unix(); s > -9e9 && s < 9e9 {
+		return t.UnixNano()
+	}
 	if t.IsZero() || t.Year() < 1678 || t.Year() > 2261 {
 		return 0
 	}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"path"
 	"runtime"
 	"strings"
 	"sync"
@@ -291,4 +292,22 @@ func hashingGoroutines() int {
 		buf = make([]byte, 2*len(buf))
 	}
 	return bytes.Count(buf, []byte("(*hashingReader).readAhead")) + bytes.Count(buf, []byte("(*hashingReader).hashChunks"))
+}
+
+// FuzzCleanName holds cleanName's shortcut for names already clean to
+// what cleaning them the long way gives.
+func FuzzCleanName(f *testing.F) {
+	for _, s := range []string{"", "/", ".", "./", "a", "a/", "a//b", "./a/b/", "a/./b", "a/../b", "..", "/a", "a/b/c.txt", "a\x00b", ".wh.x", "a/.", "a/..", "a/b/", "a//"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		if !plainName(raw) {
+			return
+		}
+		want := path.Clean("/" + raw)[1:]
+		name, _, err := cleanName(raw)
+		if err != nil || name != want || strings.IndexByte(raw, 0) >= 0 || hasDotDot(raw) || strings.HasPrefix(raw, "/") || raw == "" {
+			t.Fatalf("cleanName(%q) = %q, %v; cleaning gives %q", raw, name, err, want)
+		}
+	})
 }

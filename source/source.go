@@ -24,8 +24,11 @@ type Sink interface {
 // Layer is one decoded layer tar: its entries in tar order, contents hashed
 // and dropped.
 type Layer struct {
-	DiffID   string // "sha256:" + hex of the uncompressed tar, verified against the config
-	Entries  []model.Entry
+	DiffID  string // "sha256:" + hex of the uncompressed tar, verified against the config
+	Entries []model.Entry
+	// pieces holds the entries instead, as the layer reader gathered
+	// them, never joined into one slice (see entryChunks).
+	pieces   [][]model.Entry
 	TarSize  int64    // bytes of the uncompressed tar stream
 	Warnings []string // e.g. a name that is not UTF-8; the entry is kept
 	// Member is the archive member the layer was read from, where a

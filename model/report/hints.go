@@ -92,16 +92,27 @@ func hints(img *model.Image, layers []LayerReport, pull []int64) []Hint {
 		}
 		root[i] = r
 	}
-	stories := map[int][]int{}
-	for i := range waste {
-		stories[root[i]] = append(stories[root[i]], i)
+	// The stories, each in list order: story r is at[from[r]:from[r+1]]
+	// (a map of slices cost a million-entry image 0.1 s).
+	from := make([]int, len(waste)+1)
+	for _, r := range root {
+		from[r+1]++
+	}
+	for r := range waste {
+		from[r+1] += from[r]
+	}
+	at := make([]int, len(waste))
+	next := append([]int(nil), from[:len(waste)]...)
+	for i, r := range root {
+		at[next[r]] = i
+		next[r]++
 	}
 	groups := map[hintKey]*Hint{}
 	var order []hintKey
 	// Waste is biggest first, so every group's example paths are too.
 	for r, w := range waste {
-		story, ok := stories[r]
-		if !ok {
+		story := at[from[r]:from[r+1]]
+		if len(story) == 0 {
 			continue
 		}
 		k := storyKey(waste, story, r)

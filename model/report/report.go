@@ -208,10 +208,23 @@ func Build(img *model.Image, opts Options) Report {
 	}
 	r.Waste = make([]WasteReport, 0, len(img.Waste))
 	pull := img.WastePullEstimates()
+	// The hints read what the waste list's records do not: they are made
+	// on another core meanwhile.
+	hinted := make(chan []Hint, 1)
+	go func() { hinted <- hints(img, r.Layers, pull) }()
+	changed := map[model.MetaChange]string{} // a few kinds of recopy: each text made once
 	for i, w := range img.Waste {
+		var text string
+		if w.Cause == model.Recopied {
+			var ok bool
+			if text, ok = changed[w.Meta]; !ok {
+				text = ChangeText(w)
+				changed[w.Meta] = text
+			}
+		}
 		r.Waste = append(r.Waste, WasteReport{
 			Path: model.DisplayPath(w.Path), Bytes: w.Bytes, Cause: w.Cause.String(),
-			MadeBy: w.MadeBy, KilledBy: w.KilledBy, Changed: ChangeText(w), ReturnedIn: index(w.ReturnedIn),
+			MadeBy: w.MadeBy, KilledBy: w.KilledBy, Changed: text, ReturnedIn: index(w.ReturnedIn),
 			PullCostEstimate: estimate(pull, i),
 		})
 	}
@@ -222,7 +235,7 @@ func Build(img *model.Image, opts Options) Report {
 		}
 		r.Image.WastedPullCostEstimate = &sum
 	}
-	r.Hints = hints(img, r.Layers, pull)
+	r.Hints = <-hinted
 	r.Paths = pathReports(img, opts.Paths)
 	return r
 }
