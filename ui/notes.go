@@ -29,7 +29,7 @@ func wasteNote(s *theme.Styles, im *image, n model.NodeID, fi model.FileInfo, m 
 		}
 		*to = append(*to, text)
 	}
-	for _, wi := range im.wasteOf[n] {
+	for wi := range im.wasteOf.of(n) {
 		w := img.Waste[wi]
 		switch {
 		case m == model.Deleted:
