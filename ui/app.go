@@ -25,6 +25,11 @@ type Options struct {
 	ExportDir    string // where the export dialog proposes to write; "." when ""
 	PlainTree    bool   // the tree without connector lines (the L key toggles them)
 
+	// Settle runs off the update loop once the image is read, before what
+	// the load left behind goes back to the system (main tunes the
+	// collector for the image that now only lives on); nil: nothing.
+	Settle func()
+
 	// Contents reads the image's files (the viewer, x, Y); nil: none can
 	// be read.
 	Contents Contents
@@ -165,7 +170,7 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		a.img.setImage(msg.Image, msg.Hints)
-		return tea.Batch(a.imageChanged(true), releaseLoadMemory)
+		return tea.Batch(a.imageChanged(true), releaseLoadMemory(a.opts.Settle))
 	case DiffSideMsg, DiffLoadedMsg:
 		return a.diffUpdate(msg)
 	case stepSelectedMsg:
@@ -214,9 +219,14 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 // releaseLoadMemory hands back to the system what the load left behind (each
 // layer's entries, the snapshots of the figures so far), off the update
 // loop: the explorer lives on for hours with only the image.
-func releaseLoadMemory() tea.Msg {
-	debug.FreeOSMemory()
-	return nil
+func releaseLoadMemory(settle func()) tea.Cmd {
+	return func() tea.Msg {
+		if settle != nil {
+			settle()
+		}
+		debug.FreeOSMemory()
+		return nil
+	}
 }
 
 // imageChanged tells every screen the image grew; the layer list may
