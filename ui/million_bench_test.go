@@ -65,17 +65,26 @@ func BenchmarkMillionMove(b *testing.B) {
 // directory, its changes in path order) and each directory's entries
 // sorted by name, so coming back to a layer is cheaper than the first
 // visit. The cold runs drop all of that before each key: an upper bound on
-// a first visit, which has most directories sorted already.
+// a first visit made before the tree's study of that layer (off the
+// update loop, as the layers arrive) is in.
 func cold(a *App) {
 	tr := treeOf(a)
 	clear(tr.children)
 	tr.belowFrom = nil
 }
 
+// firstVisit drops what a visit works out on the update loop (each
+// directory's entries sorted by name) but keeps each layer's study, which
+// the tree works out ahead, off the loop, as the layers arrive
+// (treestudy.go): a first visit once that is done.
+func firstVisit(a *App) {
+	clear(treeOf(a).children)
+}
+
 // alternateKeys times Update+View of k1 and k2 in turn, as alternate does;
-// cold, each from a cold tree.
-func alternateKeys(b *testing.B, a *App, k1, k2 string, cool bool) {
-	if !cool {
+// with cool, each after cool drops what the tree kept.
+func alternateKeys(b *testing.B, a *App, k1, k2 string, cool func(*App)) {
+	if cool == nil {
 		alternate(b, a, k1, k2)
 		return
 	}
@@ -83,7 +92,7 @@ func alternateKeys(b *testing.B, a *App, k1, k2 string, cool bool) {
 	b.ResetTimer()
 	for i := range b.N {
 		b.StopTimer()
-		cold(a)
+		cool(a)
 		b.StartTimer()
 		if i%2 == 0 {
 			step(a, k1)
@@ -97,7 +106,7 @@ func alternateKeys(b *testing.B, a *App, k1, k2 string, cool bool) {
 // directories as the layer's changes open them (warm and cold), and with
 // every directory open.
 func BenchmarkMillionSwitchLayer(b *testing.B) {
-	for _, mode := range []string{"", "cold", "all-open"} {
+	for _, mode := range []string{"", "first", "cold", "all-open"} {
 		for k := 1; k < 8; k++ {
 			name := fmt.Sprintf("layers%d-%d", k-1, k)
 			if mode != "" {
@@ -109,7 +118,7 @@ func BenchmarkMillionSwitchLayer(b *testing.B) {
 					keys(a, "+")
 				}
 				keys(a, "] [") // layer k visited once
-				alternateKeys(b, a, "]", "[", mode == "cold")
+				alternateKeys(b, a, "]", "[", coolFor(mode))
 			})
 		}
 	}
@@ -118,18 +127,30 @@ func BenchmarkMillionSwitchLayer(b *testing.B) {
 // BenchmarkMillionChangesOnly: c on and off in layer k: its changes as a
 // flat list in path order, and back to its filesystem; warm and cold.
 func BenchmarkMillionChangesOnly(b *testing.B) {
-	for _, cool := range []bool{false, true} {
+	for _, mode := range []string{"", "first", "cold"} {
 		for k := range 8 {
 			name := fmt.Sprintf("layer%d", k)
-			if cool {
-				name += "/cold"
+			if mode != "" {
+				name += "/" + mode
 			}
 			b.Run(name, func(b *testing.B) {
 				a := millionApp(b, k)
-				alternateKeys(b, a, "c", "c", cool)
+				alternateKeys(b, a, "c", "c", coolFor(mode))
 			})
 		}
 	}
+}
+
+// coolFor is what a benchmark mode drops before each key: nothing (warm),
+// what a first visit lacks, or everything the tree kept (cold).
+func coolFor(mode string) func(*App) {
+	switch mode {
+	case "first":
+		return firstVisit
+	case "cold":
+		return cold
+	}
+	return nil
 }
 
 // BenchmarkMillionExpandHugeDir: Enter on the directory of 100,000 files,

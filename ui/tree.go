@@ -41,6 +41,7 @@ type treePane struct {
 	// per layer and kept (a layer's changes are final once it is applied;
 	// what it killed, until the figures grow).
 	layerOf     int
+	studying    bool // a layer's study is under way off the update loop (treestudy.go)
 	below       map[model.NodeID]model.Counts
 	killedBelow map[model.NodeID]int64
 	belowOf     map[int]map[model.NodeID]model.Counts // every layer studied so far
@@ -117,6 +118,9 @@ func (p *treePane) Update(msg tea.Msg) tea.Cmd {
 		p.setLayer(msg.Layer, msg.Own)
 	case imageChangedMsg:
 		p.grew()
+		return tea.Batch(p.studyAhead(), p.search(), p.announce())
+	case studiedMsg:
+		return p.studied(msg)
 	case revealMsg:
 		p.reveal(msg.Node, msg.Layer, true)
 	case filterMsg:

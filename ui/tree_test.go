@@ -181,3 +181,26 @@ func TestPasteIntoFilter(t *testing.T) {
 		t.Fatalf("after the clipboard's ^etc/p: %q, want %q", got, want)
 	}
 }
+
+// Each layer's changes below every directory and in path order are worked
+// out as the layers arrive, off the update loop; a first visit finds them.
+func TestTreeStudiesLayersAhead(t *testing.T) {
+	a := newTestApp(t, true, 160, 45)
+	img := seed(t)
+	loaded(t, a, img)
+	tr := treeOf(a)
+	for k := range img.Layers {
+		if _, ok := tr.belowOf[k]; !ok {
+			t.Errorf("layer %d: its changes below each directory are not worked out ahead", k)
+		}
+		if _, ok := tr.changesOf[k]; !ok {
+			t.Errorf("layer %d: its changes in path order are not worked out ahead", k)
+		}
+	}
+	// A visit takes the study as it is: the same map, not one made again.
+	below := tr.belowOf[3]
+	send(a, selectLayerMsg{3})
+	if fmt.Sprintf("%p", tr.below) != fmt.Sprintf("%p", below) {
+		t.Errorf("visiting layer 3 worked its study out again")
+	}
+}

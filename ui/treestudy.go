@@ -1,0 +1,66 @@
+package ui
+
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"lx.dev/lx/model"
+)
+
+// The tree works out what each layer changed below every directory, and
+// its changes in path order, ahead of the user: off the update loop, one
+// layer at a time as the layers are applied, so that a layer's first visit
+// finds them done. On the million-entry image a first visit that worked
+// them out on the update loop took up to 24 ms to switch to, and 37 ms to
+// show its changes only.
+
+// studiedMsg brings one layer's study, worked out off the update loop.
+type studiedMsg struct {
+	img     *model.Image
+	layer   int
+	below   map[model.NodeID]model.Counts // nil: studied already when asked
+	changes []model.NodeID                // nil: studied already when asked
+}
+
+// studyAhead starts the study of the lowest applied layer that lacks one,
+// unless a study is under way.
+func (p *treePane) studyAhead() tea.Cmd {
+	img := p.img.view()
+	if img == nil || p.studying {
+		return nil
+	}
+	p.studiedOn(img)
+	for k := 0; p.img.has(k); k++ {
+		_, haveBelow := p.belowOf[k]
+		_, haveChanges := p.changesOf[k]
+		if haveBelow && haveChanges {
+			continue
+		}
+		p.studying = true
+		return func() tea.Msg {
+			m := studiedMsg{img: img, layer: k}
+			if !haveBelow {
+				m.below = img.ChangesBelow(k)
+			}
+			if !haveChanges {
+				m.changes = img.SortPaths(img.ChangedPaths(k))
+			}
+			return m
+		}
+	}
+	return nil
+}
+
+// studied keeps a layer's study (unless the image changed meanwhile, or
+// the user's visit worked it out first) and starts the next one.
+func (p *treePane) studied(m studiedMsg) tea.Cmd {
+	p.studying = false
+	if m.img == p.belowFrom {
+		if _, ok := p.belowOf[m.layer]; !ok && m.below != nil {
+			p.belowOf[m.layer] = m.below
+		}
+		if _, ok := p.changesOf[m.layer]; !ok && m.changes != nil {
+			p.changesOf[m.layer] = m.changes
+		}
+	}
+	return p.studyAhead()
+}
