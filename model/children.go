@@ -54,6 +54,30 @@ func (img *Image) ViewKinds(paths []NodeID, k int, own bool, out []Kind) []Kind 
 	return out
 }
 
+// AllViewKinds is what ViewKinds gives for every path the table holds, by
+// NodeID, worked out in one pass in the table's order. A path the table
+// gains later comes from a layer after those applied, which no view of
+// an applied layer lists: past the slice's end, its kind is 0.
+func (img *Image) AllViewKinds(k int, own bool) []Kind {
+	defer img.read()()
+	out := make([]Kind, img.t.nodeCount())
+	for n := range out {
+		out[n] = img.t.viewKind(NodeID(n), k, own)
+	}
+	return out
+}
+
+// ListsAnyOf is ListsAny for a view whose kinds AllViewKinds gave.
+func (img *Image) ListsAnyOf(dir NodeID, kinds []Kind) bool {
+	defer img.read()()
+	for c := img.t.node(dir).firstChild; c != 0; c = img.t.node(c).nextSibling {
+		if int(c) < len(kinds) && kinds[c] != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // ListsAny tells whether a view of layer k (own: with D rows) lists any
 // path directly in dir.
 func (img *Image) ListsAny(dir NodeID, k int, own bool) bool {

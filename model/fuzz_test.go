@@ -36,10 +36,12 @@ func FuzzApply(f *testing.F) {
 			cfg.DiffIDs = append(cfg.DiffIDs, "sha256:x")
 		}
 		b := model.NewBuilder(cfg)
+		var early [][]model.Kind // each layer's own view, as soon as it was applied
 		for j, l := range ls {
 			if _, err := b.AddLayer(l); err != nil {
 				t.Fatal(err)
 			}
+			early = append(early, b.Image().AllViewKinds(j, true))
 			// So far is exactly the image cut after layer j.
 			if d := model.DiffFigures(b.Image().Snapshot(), cutImage(t, ls[:j+1])); d != "" {
 				t.Fatalf("after layer %d of %v, so far differs from the cut image:\n%s", j, ls, d)
@@ -53,6 +55,16 @@ func FuzzApply(f *testing.F) {
 			t.Fatalf("invariants broken by %v:\n%v", ls, err)
 		}
 		checkViews(t, img)
+		// A view's kinds are final once its layer is applied: what later
+		// layers add is past the end of those worked out then.
+		for k, kinds := range early {
+			final := img.AllViewKinds(k, true)
+			for n, kind := range final {
+				if n < len(kinds) && kinds[n] != kind || n >= len(kinds) && kind != 0 {
+					t.Fatalf("layer %d's view of %s: %v once applied, %v at the end", k, img.Path(model.NodeID(n)), kinds[min(n, len(kinds)-1)], kind)
+				}
+			}
+		}
 		report.Build(img, report.Options{Changes: true})
 	})
 }
@@ -81,7 +93,22 @@ func cutImage(t *testing.T, ls [][]model.Entry) *model.Image {
 // and directory sizes that add up to the files visible below.
 func checkViews(t *testing.T, img *model.Image) {
 	sizes := img.DirSizes()
+	all := make([]model.NodeID, img.Nodes())
+	for n := range all {
+		all[n] = model.NodeID(n)
+	}
 	for k := range img.Layers {
+		for _, own := range []bool{false, true} {
+			kinds := img.AllViewKinds(k, own)
+			if want := img.ViewKinds(all, k, own, nil); fmt.Sprint(kinds) != fmt.Sprint(want) {
+				t.Errorf("layer %d (own %v): AllViewKinds %v, ViewKinds %v", k, own, kinds, want)
+			}
+			for _, n := range all {
+				if img.ListsAnyOf(n, kinds) != img.ListsAny(n, k, own) {
+					t.Errorf("layer %d (own %v): ListsAnyOf and ListsAny differ on %s", k, own, img.Path(n))
+				}
+			}
+		}
 		for _, c := range img.Changes(k) {
 			if !img.Shown(c.Node, k) {
 				t.Errorf("layer %d changes %s, which its view does not show", k, img.Path(c.Node))

@@ -46,6 +46,7 @@ type treePane struct {
 	killedBelow map[model.NodeID]int64
 	belowOf     map[int]map[model.NodeID]model.Counts // every layer studied so far
 	changesOf   map[int][]model.NodeID                // each layer's changes in path order, once asked
+	kindsOf     map[int][]model.Kind                  // each layer's own view: the kind it lists each path with, by NodeID (treestudy.go)
 	belowFrom   *model.Image                          // the image belowOf and changesOf were worked out on
 	killedOf    map[int]map[model.NodeID]int64        // every layer's, from killedFrom
 	killedFrom  *model.Image                          // the figures killedOf was worked out from

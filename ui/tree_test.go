@@ -196,11 +196,35 @@ func TestTreeStudiesLayersAhead(t *testing.T) {
 		if _, ok := tr.changesOf[k]; !ok {
 			t.Errorf("layer %d: its changes in path order are not worked out ahead", k)
 		}
+		if _, ok := tr.kindsOf[k]; !ok {
+			t.Errorf("layer %d: the kinds its view lists are not worked out ahead", k)
+		}
 	}
 	// A visit takes the study as it is: the same map, not one made again.
 	below := tr.belowOf[3]
 	send(a, selectLayerMsg{3})
 	if fmt.Sprintf("%p", tr.below) != fmt.Sprintf("%p", below) {
 		t.Errorf("visiting layer 3 worked its study out again")
+	}
+}
+
+// The rows a layer's studied kinds give are the rows the model's answers
+// give, every directory open, in every layer.
+func TestTreeStudiedKindsGiveTheSameRows(t *testing.T) {
+	a := newTestApp(t, true, 160, 45)
+	img := seed(t)
+	loaded(t, a, img)
+	keys(a, "tab +")
+	tr := treeOf(a)
+	for k := range img.Layers {
+		send(a, selectLayerMsg{k})
+		studied := fmt.Sprint(tr.rows)
+		kinds := tr.kindsOf
+		tr.kindsOf = map[int][]model.Kind{}
+		tr.rebuild()
+		if asked := fmt.Sprint(tr.rows); asked != studied {
+			t.Errorf("layer %d: rows from the study %s, from the model %s", k, studied, asked)
+		}
+		tr.kindsOf = kinds
 	}
 }

@@ -75,6 +75,7 @@ func (p *treePane) studyLayer() {
 func (p *treePane) studiedOn(img *model.Image) {
 	if p.belowFrom != img {
 		p.belowOf, p.changesOf, p.belowFrom = map[int]map[model.NodeID]model.Counts{}, map[int][]model.NodeID{}, img
+		p.kindsOf = map[int][]model.Kind{}
 	}
 }
 
@@ -269,7 +270,7 @@ func (p *treePane) walk(dir model.NodeID, depth int32, last uint64) {
 		dir  bool
 	}
 	kids := p.childrenOf(dir)
-	kinds := p.img.view().ViewKinds(kids, p.k, p.own, nil)
+	kinds := p.viewKinds(kids, nil)
 	var shown []kid
 	for i, c := range kids {
 		if kinds[i] != 0 && p.passes(c) {
@@ -304,7 +305,7 @@ func (p *treePane) walk(dir model.NodeID, depth int32, last uint64) {
 func (p *treePane) showsAny(dir model.NodeID) bool {
 	img := p.img.view()
 	if !p.narrowed() {
-		return img.ListsAny(dir, p.k, p.own)
+		return p.listsAny(dir)
 	}
 	if !img.HasChildren(dir) {
 		return false
