@@ -34,8 +34,21 @@ func startTmux(t *testing.T, dir string, w, h int, args ...string) *tmuxTerm {
 	}
 	script := fmt.Sprintf("cd %s && %s; echo $? > %s", shellQuote(dir), strings.Join(quoted, " "), shellQuote(tt.done))
 	tt.tmux("new-session", "-d", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), "-e", "TERM=xterm-256color", script)
-	t.Cleanup(func() { exec.Command("tmux", "-L", tt.socket, "kill-server").Run() })
+	t.Cleanup(func() {
+		exec.Command("tmux", "-L", tt.socket, "kill-server").Run()
+		// A server whose session ended leaves its socket file behind.
+		os.Remove(tmuxSocketPath(tt.socket))
+	})
 	return tt
+}
+
+// tmuxSocketPath is where tmux -L NAME puts its socket.
+func tmuxSocketPath(name string) string {
+	dir := os.Getenv("TMUX_TMPDIR")
+	if dir == "" {
+		dir = "/tmp"
+	}
+	return filepath.Join(dir, fmt.Sprintf("tmux-%d", os.Getuid()), name)
 }
 
 func (tt *tmuxTerm) tmux(args ...string) string {
