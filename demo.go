@@ -15,26 +15,13 @@ import (
 	"lx.dev/lx/source"
 )
 
-// demoArchive is the image built into lx (internal/demo), read like any
-// docker save archive.
-type demoArchive struct{}
-
-func (demoArchive) String() string { return "demo image " + demo.Ref }
-
-// Load implements source.Source.
-func (demoArchive) Load(ctx context.Context, sink source.Sink) error {
-	r, err := demo.Open()
-	if err == nil {
-		err = source.ReadArchive(ctx, r, source.Options{}, demo.Ref, nil, sink)
-	}
-	if err != nil {
-		return fmt.Errorf("demo image: %w", err)
-	}
-	return nil
+// demoSource is the image built into lx (internal/demo) as a source: no
+// daemon, no file. It is read like any docker save archive, and its
+// files are read again from its bytes (the viewer, x, Y); keep is the
+// explorer's budget of small text files, nil for none.
+func demoSource(keep *source.Kept) source.Source {
+	return &source.Stream{Name: "demo image " + demo.Ref, Ref: demo.Ref, Opts: source.Options{Keep: keep}, Open: demo.Open}
 }
-
-// demoSource is the demo image as a source: no daemon, no file.
-func demoSource() source.Source { return demoArchive{} }
 
 type demoFlags struct {
 	report string // a report format: print the report instead of exploring
@@ -97,14 +84,14 @@ archive (lx FILE, lx report FILE or docker load read it).`,
 
 // exploreDemo opens the explorer on demoSource().
 func exploreDemo(cmd *cobra.Command, f demoFlags) error {
-	return runExplore(cmd, demo.Ref, exploreFlags{theme: f.theme}, func(sourceFlags) (source.Source, error) {
-		return demoSource(), nil
+	return runExplore(cmd, demo.Ref, exploreFlags{theme: f.theme}, func(sf sourceFlags) (source.Source, error) {
+		return demoSource(sf.keep), nil
 	})
 }
 
 func demoReport(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 	return writeReport(f.report, f.output, report.Options{}, stdout, stderr, func() (*model.Image, error) {
-		return source.Analyze(ctx, demoSource(), nil)
+		return source.Analyze(ctx, demoSource(nil), nil)
 	})
 }
 

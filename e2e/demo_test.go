@@ -35,7 +35,15 @@ func TestE2EDemo(t *testing.T) {
 		t.Errorf("the fix hints do not say how to avoid the recopy:\n%s", s)
 	}
 	tt.keys("Escape")
-	tt.waitGone("the waste list after Esc", "FIX HINTS") // then q is no alt-q
+	tt.waitGone("the waste list after Esc", "FIX HINTS")
+	// The demo's files open too: read again from the image built in.
+	tt.keys("[", "[", "Tab", "Enter")
+	s = tt.waitFor("the viewer on /data/two", regexp.MustCompile(`/data/two · layer 4|Cannot show it`))
+	if !strings.Contains(s, "in hex") || !strings.Contains(s, "00000000 00 00 00 00") {
+		t.Errorf("Enter on the demo's /data/two does not show its zeros in hex:\n%s", s)
+	}
+	tt.keys("Escape")
+	tt.waitGone("the viewer after Esc", "in hex") // then q is no alt-q
 	tt.keys("q")
 	if code := tt.exitCode(); code != "0" {
 		t.Errorf("lx demo exited %s, want 0", code)

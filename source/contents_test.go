@@ -101,6 +101,21 @@ func readAll(t *testing.T, files *Files, ref model.FileRef) []byte {
 	return got
 }
 
+// checkContents reads every file of the contents image back as after its
+// last layer, and layer 0's passwd, the copy a later layer replaced.
+func checkContents(t *testing.T, img *model.Image, files *Files, want map[string][]byte) {
+	t.Helper()
+	last := len(img.Layers) - 1
+	for p, b := range want {
+		if got := readAll(t, files, fileRef(t, img, p, last)); !bytes.Equal(got, b) {
+			t.Errorf("%s: %d bytes, want %d (%.40q)", p, len(got), len(b), got)
+		}
+	}
+	if got := readAll(t, files, fileRef(t, img, "etc/passwd", 0)); string(got) != passwd0 {
+		t.Errorf("layer 0's passwd: %q", got)
+	}
+}
+
 // Every layout gives every file's bytes back, kept or read again, and the
 // earlier copies of a path too; the plain layouts give them in place.
 func TestFilesThroughEveryLayout(t *testing.T) {
@@ -108,15 +123,8 @@ func TestFilesThroughEveryLayout(t *testing.T) {
 	for name, ref := range layouts(t, im) {
 		t.Run(name, func(t *testing.T) {
 			img, files, kept := loadWithFiles(t, ref, DefaultKeepBudget)
+			checkContents(t, img, files, want)
 			last := len(img.Layers) - 1
-			for p, b := range want {
-				if got := readAll(t, files, fileRef(t, img, p, last)); !bytes.Equal(got, b) {
-					t.Errorf("%s: %d bytes, want %d (%.40q)", p, len(got), len(b), got)
-				}
-			}
-			if got := readAll(t, files, fileRef(t, img, "etc/passwd", 0)); string(got) != passwd0 {
-				t.Errorf("layer 0's passwd: %q", got)
-			}
 			// Kept: the text files, once per content; not the binaries.
 			for _, p := range []string{"etc/passwd", "etc/app.conf", "srv/a.txt"} {
 				if _, ok := files.Kept(fileRef(t, img, p, last)); !ok {
