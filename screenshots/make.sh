@@ -106,6 +106,8 @@ shot path-story dark "History" ']' ']' ']' ']' ']' ']' Tab
 shot waste-list dark "FIX HINTS" w
 shot export-dialog dark "Export" e
 shot help dark "quit" '?'
+# The viewer: /etc/passwd as layer 0 wrote it, found with the filter.
+shot viewer dark "6 lines" Tab / passwd Enter Down Enter
 # The most common terminal: 80×24, the details one tab away.
 cols=80 rows=24
 shot narrow dark "Tab switches" ']' ']' ']' ']' ']' ']' Tab
