@@ -25,7 +25,27 @@ func TestDirSizesFollowLayersBothWays(t *testing.T) {
 		{1, 1, 0},
 		{3, 3, 0},
 	}
-	d := img.DirSizes()
+	for _, d := range sizeCursors(img) {
+		checkDirSizesBothWays(t, d, want, [3]NodeID{root, a, b})
+	}
+}
+
+// sizeCursors is a cursor that works each crossing out as it moves, and
+// one given every layer's crossing worked out ahead (SizeSteps).
+func sizeCursors(img *Image) []*DirSizes {
+	stepped := img.DirSizes()
+	for k := range img.Layers {
+		stepped.Keep(img.SizeSteps(k))
+		if !stepped.Knows(k) {
+			panic("layer not kept")
+		}
+	}
+	return []*DirSizes{img.DirSizes(), stepped}
+}
+
+func checkDirSizesBothWays(t *testing.T, d *DirSizes, want [][3]int64, nodes [3]NodeID) {
+	t.Helper()
+	root, a, b := nodes[0], nodes[1], nodes[2]
 	check := func(k int) {
 		t.Helper()
 		d.At(k)
@@ -101,7 +121,13 @@ func TestDirSizesCountEachInodeOnce(t *testing.T) {
 		[]Entry{wh("srv/sub")},
 	))
 	srv, sub := mustNode(t, img, "srv"), mustNode(t, img, "srv/sub")
-	d := img.DirSizes()
+	for _, d := range sizeCursors(img) {
+		checkEachInodeOnce(t, d, srv, sub)
+	}
+}
+
+func checkEachInodeOnce(t *testing.T, d *DirSizes, srv, sub NodeID) {
+	t.Helper()
 	for _, tc := range []struct {
 		k           int
 		root, s, ss int64

@@ -92,7 +92,7 @@ func cutImage(t *testing.T, ls [][]model.Entry) *model.Image {
 // checkViews walks what the explorer shows of every layer: its changes,
 // and directory sizes that add up to the files visible below.
 func checkViews(t *testing.T, img *model.Image) {
-	sizes := img.DirSizes()
+	sizes, stepped := img.DirSizes(), img.DirSizes()
 	all := make([]model.NodeID, img.Nodes())
 	for n := range all {
 		all[n] = model.NodeID(n)
@@ -119,6 +119,36 @@ func checkViews(t *testing.T, img *model.Image) {
 			t.Errorf("layer %d: the root's size is %d, its visible files hold %d", k, got, want)
 		}
 	}
+	// A cursor given each layer's crossing worked out ahead agrees with
+	// one working it out as it goes, down and back up.
+	for k := range img.Layers {
+		stepped.Keep(img.SizeSteps(k))
+	}
+	for _, k := range append(downFrom(len(img.Layers)-1), upTo(len(img.Layers)-1)...) {
+		sizes.At(k)
+		stepped.At(k)
+		for _, n := range all {
+			if sizes.Size(n) != stepped.Size(n) {
+				t.Errorf("after layer %d: %s is %d B, %d B with the crossings worked out ahead", k, img.Path(n), sizes.Size(n), stepped.Size(n))
+			}
+		}
+	}
+}
+
+func downFrom(k int) []int {
+	var out []int
+	for ; k >= -1; k-- {
+		out = append(out, k)
+	}
+	return out
+}
+
+func upTo(k int) []int {
+	var out []int
+	for i := -1; i <= k; i++ {
+		out = append(out, i)
+	}
+	return out
 }
 
 // visibleFileBytes adds up the bytes of the files visible below dir after

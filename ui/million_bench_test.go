@@ -71,6 +71,9 @@ func cold(a *App) {
 	tr := treeOf(a)
 	clear(tr.children)
 	tr.belowFrom = nil
+	sizes := tr.img.view().DirSizes() // at the same layer, no crossing worked out ahead
+	sizes.At(tr.sizes.Layer())
+	tr.sizes = sizes
 }
 
 // firstVisit drops what a visit works out on the update loop (each

@@ -54,6 +54,9 @@ type treePane struct {
 	moved bool         // the user moved in the tree: layer switches keep the place
 	shown model.NodeID // the node details were last told of, -1 for none
 	rows  []treeRow
+
+	walkStack []shownKid   // the shown children of the directories a walk is in
+	kindsBuf  []model.Kind // the kinds a walk asked of the model, reused
 }
 
 type treeRow struct {

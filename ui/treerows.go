@@ -263,41 +263,65 @@ func (p *treePane) childrenOf(dir model.NodeID) []model.NodeID {
 // walk lists the shown children of dir, and of its open directories
 // below; last carries which ancestors are their directory's last entry,
 // for the connector lines. What the layer's view lists of dir is asked of
-// the model at once, one pass over the children.
-func (p *treePane) walk(dir model.NodeID, depth int32, last uint64) {
-	type kid struct {
-		node model.NodeID
-		dir  bool
-	}
+// the model at once, one pass over the children. It tells whether dir
+// lists anything: an open directory's emptiness is known from its walk.
+// The shown children of every directory on the way down share one stack
+// (p.walkStack), so a walk of 850,000 rows allocates nothing per
+// directory.
+func (p *treePane) walk(dir model.NodeID, depth int32, last uint64) bool {
 	kids := p.childrenOf(dir)
-	kinds := p.viewKinds(kids, nil)
-	var shown []kid
-	for i, c := range kids {
-		if kinds[i] != 0 && p.passes(c) {
-			shown = append(shown, kid{c, kinds[i] == model.KindDir})
+	from := len(p.walkStack)
+	if own, ok := p.kindsOf[p.k]; ok && p.own {
+		for _, c := range kids {
+			var kind model.Kind
+			if int(c) < len(own) { // a path added since is a later layer's
+				kind = own[c]
+			}
+			if kind != 0 && p.passes(c) {
+				p.walkStack = append(p.walkStack, shownKid{c, kind == model.KindDir})
+			}
+		}
+	} else {
+		p.kindsBuf = p.img.view().ViewKinds(kids, p.k, p.own, p.kindsBuf)
+		for i, c := range kids {
+			if p.kindsBuf[i] != 0 && p.passes(c) {
+				p.walkStack = append(p.walkStack, shownKid{c, p.kindsBuf[i] == model.KindDir})
+			}
 		}
 	}
+	n := len(p.walkStack) - from
 	if p.bySize {
-		sz := make(map[model.NodeID]int64, len(shown))
+		shown := p.walkStack[from:]
+		sz := make(map[model.NodeID]int64, n)
 		for _, c := range shown {
 			sz[c.node] = p.sizeOf(c.node)
 		}
 		sort.SliceStable(shown, func(i, j int) bool { return sz[shown[i].node] > sz[shown[j].node] })
 	}
-	for i, c := range shown {
+	for i := range n {
+		c := p.walkStack[from+i] // the stack may move as deeper directories push
 		l := last
-		if i == len(shown)-1 && depth < 64 {
+		if i == n-1 && depth < 64 {
 			l |= 1 << depth
 		}
-		row := treeRow{node: c.node, depth: depth, last: l}
-		if c.dir {
-			row.empty = !p.showsAny(c.node)
-		}
-		p.rows = append(p.rows, row)
-		if c.dir && !row.empty && p.isOpen(c.node) {
-			p.walk(c.node, depth+1, l)
+		at := len(p.rows)
+		p.rows = append(p.rows, treeRow{node: c.node, depth: depth, last: l})
+		switch {
+		case !c.dir:
+		case p.isOpen(c.node):
+			p.rows[at].empty = !p.walk(c.node, depth+1, l)
+		default:
+			p.rows[at].empty = !p.showsAny(c.node)
 		}
 	}
+	p.walkStack = p.walkStack[:from]
+	return n > 0
+}
+
+// shownKid is a child a walk lists, and whether it is a directory.
+type shownKid struct {
+	node model.NodeID
+	dir  bool
 }
 
 // showsAny tells whether directory dir lists anything in this view: it

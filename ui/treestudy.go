@@ -7,9 +7,9 @@ import (
 )
 
 // The tree works out what each layer changed below every directory, its
-// changes in path order, and the kind its view lists each path with (one
+// changes in path order, the kind its view lists each path with (one
 // byte a path: a walk of every open directory then reads no path's
-// events), ahead of the user: off the update loop, one
+// events), and what crossing it does to the directory sizes, ahead of the user: off the update loop, one
 // layer at a time as the layers are applied, so that a layer's first visit
 // finds them done. On the million-entry image a first visit that worked
 // them out on the update loop took up to 24 ms to switch to, and 37 ms to
@@ -22,6 +22,7 @@ type studiedMsg struct {
 	below   map[model.NodeID]model.Counts // nil: studied already when asked
 	changes []model.NodeID                // nil: studied already when asked
 	kinds   []model.Kind                  // the kind the layer's own view lists each path with; nil: studied already
+	sizes   *model.SizeSteps              // what crossing the layer does to the directory sizes; nil: studied already
 }
 
 // studyAhead starts the study of the lowest applied layer that lacks one,
@@ -36,7 +37,8 @@ func (p *treePane) studyAhead() tea.Cmd {
 		_, haveBelow := p.belowOf[k]
 		_, haveChanges := p.changesOf[k]
 		_, haveKinds := p.kindsOf[k]
-		if haveBelow && haveChanges && haveKinds {
+		haveSizes := p.sizes == nil || p.sizes.Knows(k)
+		if haveBelow && haveChanges && haveKinds && haveSizes {
 			continue
 		}
 		p.studying = true
@@ -50,6 +52,9 @@ func (p *treePane) studyAhead() tea.Cmd {
 			}
 			if !haveKinds {
 				m.kinds = img.AllViewKinds(k, true)
+			}
+			if !haveSizes {
+				m.sizes = img.SizeSteps(k)
 			}
 			return m
 		}
@@ -71,27 +76,11 @@ func (p *treePane) studied(m studiedMsg) tea.Cmd {
 		if _, ok := p.kindsOf[m.layer]; !ok && m.kinds != nil {
 			p.kindsOf[m.layer] = m.kinds
 		}
+		if p.sizes != nil {
+			p.sizes.Keep(m.sizes) // ignored if of another image
+		}
 	}
 	return p.studyAhead()
-}
-
-// viewKinds is the kind the view shown lists each of kids with, from the
-// layer's study when it is in (the layer's own view), else asked of the
-// model; it appends to out[:0].
-func (p *treePane) viewKinds(kids []model.NodeID, out []model.Kind) []model.Kind {
-	kinds, ok := p.kindsOf[p.k]
-	if !ok || !p.own {
-		return p.img.view().ViewKinds(kids, p.k, p.own, out)
-	}
-	out = out[:0]
-	for _, c := range kids {
-		var kind model.Kind
-		if int(c) < len(kinds) { // a path added since is a later layer's
-			kind = kinds[c]
-		}
-		out = append(out, kind)
-	}
-	return out
 }
 
 // listsAny tells whether the view shown lists any path directly in dir.
