@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"lx.dev/lx/model"
 )
@@ -61,11 +62,17 @@ type analysis struct {
 	apply   chan indexed  // layers in order, to the applying goroutine
 	done    chan struct{} // closed when the applier has stopped
 	err     error         // the applier's failure, once there is one
+
+	held    atomic.Int64  // entries of the layers handed over and not yet applied
+	applied chan struct{} // a signal after each layer applied (see applyWatcher)
 }
 
 func newAnalysis(observe Observer) *analysis {
-	return &analysis{observe: observe, pending: map[int]Layer{}}
+	return &analysis{observe: observe, pending: map[int]Layer{}, applied: make(chan struct{}, 1)}
 }
+
+func (a *analysis) heldEntries() int64             { return a.held.Load() }
+func (a *analysis) appliedSignal() <-chan struct{} { return a.applied }
 
 type indexed struct {
 	index int
@@ -123,6 +130,7 @@ func (a *analysis) Layer(index int, l Layer) error {
 		return fmt.Errorf("layer %d arrived twice", index)
 	}
 	a.pending[index] = l
+	a.held.Add(l.entryCount())
 	var ready []indexed
 	for {
 		l, ok := a.pending[a.next]
@@ -160,6 +168,11 @@ func (a *analysis) applier(apply <-chan indexed, done chan<- struct{}, total int
 			a.err = err
 			a.mu.Unlock()
 			return
+		}
+		a.held.Add(-r.layer.entryCount())
+		select {
+		case a.applied <- struct{}{}:
+		default: // a signal is waiting already
 		}
 		a.observe.send(Applied{Index: r.index, Applied: r.index + 1, Total: total, Image: a.b.Image()})
 	}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"lx.dev/lx/model"
 )
 
 // archiveIndex is what the first step over a plain archive file keeps: the
@@ -18,8 +20,9 @@ type archiveIndex struct{ members[section] }
 type section struct{ offset, size int64 }
 
 // readSeekable reads a plain archive file: its index first, then the
-// chosen image's layers in layer order, each blob read once (a blob listed
-// twice is decoded once and delivered for both) and bound as it is read.
+// chosen image's layer blobs, each read once (a blob listed twice is
+// decoded once and delivered for both), on every core (localblobs.go),
+// each layer bound as it is read.
 func readSeekable(ctx context.Context, f *os.File, opts Options, ref string, sink Sink) error {
 	idx, err := indexArchive(ctx, f)
 	if err != nil {
@@ -29,38 +32,58 @@ func readSeekable(ctx context.Context, f *os.File, opts Options, ref string, sin
 	if err != nil {
 		return err
 	}
-	where := make([]section, len(c.layers))
-	uses := map[string]int{} // how many layers still to come read each blob
-	var total int64
+	var blobs []*localBlob
+	byMember := map[string]*localBlob{}
 	for i, m := range c.layers {
 		s, err := idx.blob(m)
 		if err != nil {
 			return err
 		}
-		where[i] = s
-		if uses[idx.resolve(m)]++; uses[idx.resolve(m)] == 1 {
-			total += s.size
+		real := idx.resolve(m)
+		if b := byMember[real]; b != nil {
+			b.layers = append(b.layers, i)
+			continue
+		}
+		b := &localBlob{name: m, layers: []int{i}, size: s.size, open: func() (io.ReadCloser, error) {
+			return io.NopCloser(io.NewSectionReader(f, s.offset, s.size)), nil
+		}}
+		byMember[real] = b
+		blobs = append(blobs, b)
+	}
+	if c.v1 {
+		return deliverV1(ctx, sink, c, cfg, blobs, opts.Keep)
+	}
+	return readLocalBlobs(ctx, sink, cfg, blobs, opts.Keep)
+}
+
+// deliverV1 reads a pre-1.10 save's blobs one at a time: it lists no
+// diffIDs, so its layers are held until the last is read (deliver).
+func deliverV1(ctx context.Context, sink Sink, c candidate, cfg model.Config, blobs []*localBlob, keep *Kept) error {
+	prog := &sharedProgress{observe: sink.Observe}
+	of := map[int]*localBlob{}
+	for _, b := range blobs {
+		prog.total += b.size
+		for _, k := range b.layers {
+			of[k] = b
 		}
 	}
-	kept := map[string]Layer{} // a blob decoded for a layer listed again above
-	var read int64
+	read := map[*localBlob]Layer{}
 	return deliver(sink, c, cfg, nil, func(i int) (Layer, error) {
-		m := c.layers[i]
-		real := idx.resolve(m)
-		l, ok := kept[real]
-		if !ok {
-			pr := newProgressReader(ctx, io.NewSectionReader(f, where[i].offset, where[i].size), total, sink.Observe)
-			pr.base = read
-			var err error
-			if l, err = readLayer(pr, opts.Keep); err != nil {
-				return Layer{}, fmt.Errorf("%s: %w", m, err)
-			}
-			read += pr.read
+		b := of[i]
+		if l, ok := read[b]; ok {
+			return l, nil
 		}
-		if uses[real]--; uses[real] > 0 {
-			kept[real] = l
-		} else {
-			delete(kept, real)
+		f, err := b.open()
+		if err != nil {
+			return Layer{}, fmt.Errorf("%s: %w", b.name, err)
+		}
+		defer f.Close()
+		l, err := readLayer(&sharedProgressReader{ctx: ctx, r: f, prog: prog}, keep)
+		if err != nil {
+			return Layer{}, fmt.Errorf("%s: %w", b.name, err)
+		}
+		if len(b.layers) > 1 {
+			read[b] = l
 		}
 		return l, nil
 	})

@@ -36,35 +36,32 @@ func (d *Dir) load(ctx context.Context, sink Sink) error {
 	if err != nil {
 		return err
 	}
-	total := int64(0)
-	for _, m := range c.layers {
-		st, err := os.Stat(d.file(m))
+	var blobs []*localBlob
+	byFile := map[string]*localBlob{}
+	for i, m := range c.layers {
+		name := d.file(m)
+		st, err := os.Stat(name)
 		if err != nil {
 			return fmt.Errorf("the image lists layer %s, which is not in the directory", m)
 		}
-		total += st.Size()
-	}
-	var done int64
-	return deliver(sink, c, cfg, nil, func(i int) (Layer, error) {
-		l, n, err := d.readLayer(ctx, c.layers[i], done, total, sink.Observe)
-		if err != nil {
-			return Layer{}, fmt.Errorf("%s: %w", c.layers[i], err)
+		if b := byFile[name]; b != nil {
+			b.layers = append(b.layers, i)
+			continue
 		}
-		done += n
-		return l, nil
-	})
-}
-
-func (d *Dir) readLayer(ctx context.Context, member string, done, total int64, observe Observer) (Layer, int64, error) {
-	f, err := os.Open(d.file(member))
-	if err != nil {
-		return Layer{}, 0, plainOSError(err)
+		b := &localBlob{name: m, layers: []int{i}, size: st.Size(), open: func() (io.ReadCloser, error) {
+			f, err := os.Open(name)
+			if err != nil {
+				return nil, plainOSError(err)
+			}
+			return f, nil
+		}}
+		byFile[name] = b
+		blobs = append(blobs, b)
 	}
-	defer f.Close()
-	pr := newProgressReader(ctx, f, total, observe)
-	pr.base = done
-	l, err := readLayer(pr, d.Opts.Keep)
-	return l, pr.read, err
+	if c.v1 {
+		return deliverV1(ctx, sink, c, cfg, blobs, d.Opts.Keep)
+	}
+	return readLocalBlobs(ctx, sink, cfg, blobs, d.Opts.Keep)
 }
 
 func (d *Dir) file(member string) string {

@@ -97,7 +97,7 @@ func (r *Registry) ReadFile(ctx context.Context, f model.FileRef, observe Observ
 		return fmt.Errorf("%s: the image has no layer %d", r, f.Layer)
 	}
 	d := img.blobs[f.Layer]
-	b, err := r.openBlob(ctx, img, d, &fetchProgress{observe: observe, total: d.Size})
+	b, err := r.openBlob(ctx, img, d, &sharedProgress{observe: observe, total: d.Size})
 	if err != nil {
 		return r.layerError(ctx, img, f.Layer, d, err)
 	}

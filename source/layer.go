@@ -50,6 +50,15 @@ func (l Layer) entryPieces() [][]model.Entry {
 	return [][]model.Entry{l.Entries}
 }
 
+// entryCount is how many entries the layer holds.
+func (l Layer) entryCount() int64 {
+	var n int64
+	for _, p := range l.entryPieces() {
+		n += int64(len(p))
+	}
+	return n
+}
+
 // readLayer is ReadLayer that also gives kept the bytes of the small
 // files that look like text (see Kept).
 func readLayer(r io.Reader, kept *Kept) (Layer, error) {

@@ -3,6 +3,7 @@ package source
 import (
 	"context"
 	"io"
+	"sync"
 )
 
 // progressReader counts bytes for the BytesRead events and stops a read
@@ -36,4 +37,30 @@ func (p *progressReader) Read(b []byte) (int, error) {
 		p.observe(BytesRead{Read: p.base + p.read, Total: p.total, Approximate: p.approximate})
 	}
 	return n, err
+}
+
+// sharedProgress adds up the bytes of every blob being read at once (a
+// registry's fetches, a local image's blobs read on every core) into one
+// BytesRead stream, its total the blobs' sizes.
+type sharedProgress struct {
+	observe Observer
+
+	mu       sync.Mutex
+	total    int64
+	read     int64
+	reported int64
+	started  bool
+}
+
+func (p *sharedProgress) add(n int) {
+	if p == nil || n == 0 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.read += int64(n)
+	if p.read-p.reported >= progressEvery || p.read == p.total || !p.started {
+		p.reported, p.started = p.read, true
+		p.observe.send(BytesRead{Read: p.read, Total: p.total})
+	}
 }

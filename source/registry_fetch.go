@@ -32,7 +32,7 @@ type blobJob struct {
 func (r *Registry) fetchLayers(ctx context.Context, img *registryImage, sink Sink) error {
 	var jobs []*blobJob
 	byDigest := map[string]*blobJob{}
-	prog := &fetchProgress{observe: sink.Observe}
+	prog := &sharedProgress{observe: sink.Observe}
 	for i, d := range img.blobs {
 		if j := byDigest[d.Digest.String()]; j != nil {
 			j.layers = append(j.layers, i)
@@ -43,52 +43,23 @@ func (r *Registry) fetchLayers(ctx context.Context, img *registryImage, sink Sin
 		jobs = append(jobs, j)
 		prog.total += d.Size
 	}
-	fetchCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		first    error
-		failOnce sync.Once
-		deliver  sync.Mutex // one layer at a time to the sink
-		wg       sync.WaitGroup
-	)
-	fail := func(err error) {
-		failOnce.Do(func() { first = err; cancel() })
-	}
-	next := make(chan *blobJob)
-	for range min(r.jobs(), len(jobs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range next {
-				if fetchCtx.Err() != nil {
-					continue
-				}
-				l, err := r.fetchLayer(fetchCtx, img, j, prog)
-				if err == nil {
-					deliver.Lock()
-					err = r.deliver(img, j, l, sink)
-					deliver.Unlock()
-				}
-				if err != nil {
-					fail(err)
-				}
-			}
-		}()
-	}
-feed:
-	for _, j := range jobs {
-		select {
-		case next <- j:
-		case <-fetchCtx.Done():
-			break feed
+	var one sync.Mutex // one layer at a time to the sink
+	fetch := func(ctx context.Context, j *blobJob) error {
+		l, err := r.fetchLayer(ctx, img, j, prog)
+		if err != nil {
+			return err
 		}
+		one.Lock()
+		defer one.Unlock()
+		return r.deliver(img, j, l, sink)
 	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("%s: %w", r, err)
+	if err := runJobs(ctx, r.jobs(), jobs, fetch, nil); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("%s: %w", r, err)
+		}
+		return err
 	}
-	return first
+	return nil
 }
 
 // deliver checks a decoded blob against the config's diffIDs and hands it
@@ -108,7 +79,7 @@ func (r *Registry) deliver(img *registryImage, j *blobJob, l Layer, sink Sink) e
 // fetchLayer streams one layer blob through ReadLayer. A blob that does
 // not decode is read to its end to check its digest: a corrupt copy on
 // the registry is named as such, not as a corrupt layer.
-func (r *Registry) fetchLayer(ctx context.Context, img *registryImage, j *blobJob, prog *fetchProgress) (Layer, error) {
+func (r *Registry) fetchLayer(ctx context.Context, img *registryImage, j *blobJob, prog *sharedProgress) (Layer, error) {
 	k := j.layers[0]
 	b, err := r.openBlob(ctx, img, j.desc, prog)
 	if err != nil {
@@ -162,7 +133,7 @@ func (r *Registry) readBlob(ctx context.Context, img *registryImage, d ocispec.D
 }
 
 // openBlob starts the GET of a blob.
-func (r *Registry) openBlob(ctx context.Context, img *registryImage, d ocispec.Descriptor, prog *fetchProgress) (*blobReader, error) {
+func (r *Registry) openBlob(ctx context.Context, img *registryImage, d ocispec.Descriptor, prog *sharedProgress) (*blobReader, error) {
 	if err := d.Digest.Validate(); err != nil {
 		return nil, &blobError{fmt.Sprintf("the manifest names an invalid digest %q: %v", d.Digest, err)}
 	}
@@ -206,7 +177,7 @@ type blobReader struct {
 	want string // the digest's hex
 	size int64
 	host string
-	prog *fetchProgress
+	prog *sharedProgress
 
 	n   int64
 	err error // the stream's end or failure, once reached
@@ -271,31 +242,6 @@ func (b *blobReader) finish() error {
 }
 
 func (b *blobReader) Close() error { return b.body.Close() }
-
-// fetchProgress adds up the bytes of every blob being fetched into one
-// BytesRead stream, its total the blobs' sizes.
-type fetchProgress struct {
-	observe Observer
-
-	mu       sync.Mutex
-	total    int64
-	read     int64
-	reported int64
-	started  bool
-}
-
-func (p *fetchProgress) add(n int) {
-	if p == nil || n == 0 {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.read += int64(n)
-	if p.read-p.reported >= progressEvery || p.read == p.total || !p.started {
-		p.reported, p.started = p.read, true
-		p.observe.send(BytesRead{Read: p.read, Total: p.total})
-	}
-}
 
 // isNetError tells a failure to talk to the registry from one of the data.
 func isNetError(err error) bool {

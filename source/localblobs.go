@@ -1,0 +1,121 @@
+package source
+
+// Reading a local image's layer blobs (an archive file's members, a layout
+// directory's files) on every core. A layer's diffID is one SHA-256 chain
+// over its bytes, which no second core can share: read one blob at a
+// time, the reader waited on that chain whenever SHA-256 was slower than
+// the tar parsing beside it (on the 1.2 GB benchmark, 0.62 s of SHA-256
+// against 0.20 s for the rest of the floor). Two blobs at a time keep both
+// cores busy. Each layer goes to the sink as soon as its blob is read and
+// checked; the sink applies them in order.
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+
+	"lx.dev/lx/model"
+)
+
+// localBlob is one layer blob of a local image and the layers it is (a
+// blob listed twice is read once).
+type localBlob struct {
+	name   string // the member, as errors name it
+	layers []int
+	size   int64
+	open   func() (io.ReadCloser, error)
+}
+
+// maxLocalReaders bounds the blobs read at once: each holds a layer's
+// entries until the sink applies it.
+const maxLocalReaders = 4
+
+// applyWatcher is a sink that tells how many entries it holds not yet
+// applied, and signals each layer it applies. Beside a blob being read,
+// another starts only while the sink holds at most maxHeldEntries: where
+// applying is the slower part (a million small files), reading ahead
+// would only pile up entries waiting for it (446 MB peak on the
+// million-entry image, against 332 MB read one blob at a time).
+type applyWatcher interface {
+	heldEntries() int64
+	appliedSignal() <-chan struct{}
+}
+
+const maxHeldEntries = 50_000
+
+// readLocalBlobs gives the sink the config, then reads the blobs, as many
+// at a time as there are cores, taken in layer order, and hands each
+// layer to the sink once its diffID matches the config's. The first
+// failure stops the others.
+func readLocalBlobs(ctx context.Context, sink Sink, cfg model.Config, blobs []*localBlob, keep *Kept) error {
+	if err := sink.Config(cfg); err != nil {
+		return err
+	}
+	prog := &sharedProgress{observe: sink.Observe}
+	for _, b := range blobs {
+		prog.total += b.size
+	}
+	var one sync.Mutex // one layer at a time to the sink
+	read := func(ctx context.Context, b *localBlob) error {
+		return readLocalBlob(ctx, sink, cfg, b, keep, prog, &one)
+	}
+	var hold func(ctx context.Context, busy func() int32, done <-chan struct{}) bool
+	if watch, ok := sink.(applyWatcher); ok {
+		hold = func(ctx context.Context, busy func() int32, done <-chan struct{}) bool {
+			for busy() > 0 && watch.heldEntries() > maxHeldEntries {
+				select {
+				case <-watch.appliedSignal():
+				case <-done:
+				case <-ctx.Done():
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return runJobs(ctx, min(runtime.GOMAXPROCS(0), maxLocalReaders), blobs, read, hold)
+}
+
+// readLocalBlob reads one blob and hands it to the sink as each layer it
+// is, its diffID checked against the config's.
+func readLocalBlob(ctx context.Context, sink Sink, cfg model.Config, b *localBlob, keep *Kept, prog *sharedProgress, one *sync.Mutex) error {
+	f, err := b.open()
+	if err != nil {
+		return fmt.Errorf("%s: %w", b.name, err)
+	}
+	defer f.Close()
+	l, err := readLayer(&sharedProgressReader{ctx: ctx, r: f, prog: prog}, keep)
+	if err != nil {
+		return fmt.Errorf("%s: %w", b.name, err)
+	}
+	one.Lock()
+	defer one.Unlock()
+	for _, k := range b.layers {
+		if want := cfg.DiffIDs[k]; l.DiffID != want {
+			return fmt.Errorf("%s: diffID mismatch: the bytes hash to %s, the image config says %s", b.name, l.DiffID, want)
+		}
+		if err := sink.Layer(k, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sharedProgressReader adds what it reads to the shared progress and stops a
+// read when the context is cancelled.
+type sharedProgressReader struct {
+	ctx  context.Context
+	r    io.Reader
+	prog *sharedProgress
+}
+
+func (c *sharedProgressReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := c.r.Read(p)
+	c.prog.add(n)
+	return n, err
+}
