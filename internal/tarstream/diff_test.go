@@ -121,7 +121,8 @@ func errKind(err error) string {
 // makes archive/tar answer "unexpected EOF" where a member's data is cut
 // short, whatever else is wrong there, though on the same bytes from any
 // other source it finds the other fault first (a sparse map that is not
-// a number). Reader answers alike from every source, so such a difference
+// a number, in Next; a sparse map that does not match the data stored,
+// in the member's read). Reader answers alike from every source, so such a difference
 // is taken when the comparison holds on the same bytes from a plain source.
 func compare(data []byte, m mode) error {
 	data = m.sumBlocks(data)
@@ -166,7 +167,11 @@ func compareSummed(data []byte, m mode) error {
 			return nil
 		}
 		if errKind(werr) != errKind(gerr) {
-			return fmt.Errorf("member %d (%q): reading: archive/tar %v, tarstream %v", i, wh.Name, werr, gerr)
+			err := fmt.Errorf("member %d (%q): reading: archive/tar %v, tarstream %v", i, wh.Name, werr, gerr)
+			if werr == io.ErrUnexpectedEOF {
+				err = fmt.Errorf("%w: %w", errCutShort, err)
+			}
+			return err
 		}
 		if werr == nil && !bytes.Equal(wb, gb) {
 			return fmt.Errorf("member %d (%q): archive/tar read %d bytes, tarstream %d, not the same", i, wh.Name, len(wb), len(gb))
