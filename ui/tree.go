@@ -42,6 +42,8 @@ type treePane struct {
 	// what it killed, until the figures grow).
 	layerOf     int
 	studying    bool // a layer's study is under way off the update loop (treestudy.go)
+	awaiting    int  // the layer shown before its study came, whose changes open when it does; -1 none
+	loopStudy   int  // the most entries of a layer whose study a visit works out on the update loop
 	below       map[model.NodeID]model.Counts
 	killedBelow map[model.NodeID]int64
 	belowOf     map[int]map[model.NodeID]model.Counts // every layer studied so far
@@ -69,7 +71,7 @@ type treeRow struct {
 
 func newTreePane(c *Common, img *image) *treePane {
 	return &treePane{
-		c: c, img: img, k: -1, layerOf: -1, shown: -1, lines: !c.PlainTree,
+		c: c, img: img, k: -1, layerOf: -1, awaiting: -1, loopStudy: studyOnLoop, shown: -1, lines: !c.PlainTree,
 		open: map[model.NodeID]bool{}, shut: map[model.NodeID]bool{}, auto: map[model.NodeID]bool{},
 		children: map[model.NodeID][]model.NodeID{},
 		pathList: pathList{filter: newFilter(c)},
@@ -120,6 +122,7 @@ func (p *treePane) Update(msg tea.Msg) tea.Cmd {
 		p.filter.input.restyle(p.c)
 	case stepSelectedMsg:
 		p.setLayer(msg.Layer, msg.Own)
+		return tea.Batch(p.studyAhead(), p.search(), p.announce())
 	case imageChangedMsg:
 		p.grew()
 		return tea.Batch(p.studyAhead(), p.search(), p.announce())

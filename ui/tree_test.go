@@ -228,3 +228,47 @@ func TestTreeStudiedKindsGiveTheSameRows(t *testing.T) {
 		tr.kindsOf = kinds
 	}
 }
+
+// A big layer shown before its study is in shows at once, its changes
+// not yet opened; they open, and the cursor goes to the first, when the
+// study comes. Its changes only say they are being worked out meanwhile.
+func TestBigLayerShowsBeforeItsStudy(t *testing.T) {
+	a := newTestApp(t, true, 80, 24)
+	loaded(t, a, appBuild(t))
+	keys(a, "tab")
+	tr := treeOf(a)
+	tr.belowFrom = nil // every study dropped
+	tr.loopStudy = 0   // and every layer big
+	sizes := a.img.img.DirSizes()
+	sizes.At(tr.sizes.Layer())
+	tr.sizes = sizes // no layer's crossing of the sizes worked out
+	_, study := a.Update(selectLayerMsg{2})
+	if tr.k != 2 || tr.awaiting != 2 {
+		t.Fatalf("the tree shows layer %d awaiting %d, want layer 2 awaiting its study", tr.k, tr.awaiting)
+	}
+	if _, ok := tr.belowOf[2]; ok {
+		t.Fatal("the visit worked the layer's study out on the update loop")
+	}
+	s := screen(a)
+	if !strings.Contains(s, "Filesystem after layer 2") || !strings.Contains(s, "▸ opt") {
+		t.Errorf("layer 2 is not shown at once, opt closed:\n%s", s)
+	}
+	if strings.Contains(s, "KiB  ├▸ opt") || strings.Contains(s, "1000 B  ├▸ bin") {
+		t.Errorf("directories show sizes before the crossings of the layers to them are worked out:\n%s", s)
+	}
+	a.Update(press("c"))
+	if s := screen(a); !strings.Contains(s, "working out what layer 2 changed…") {
+		t.Errorf("changes only does not say the changes are being worked out:\n%s", s)
+	}
+	a.Update(press("c"))
+	send(a, run(study)...)
+	if tr.awaiting != -1 {
+		t.Errorf("the study came and the tree still awaits layer %d", tr.awaiting)
+	}
+	if n, _ := tr.selectedNode(); a.img.img.Path(n) != "opt/app/node_modules" {
+		t.Errorf("once the study came the cursor is on %q, want the first change opt/app/node_modules", a.img.img.Path(n))
+	}
+	if s := screen(a); !strings.Contains(s, "node_modules +") || !strings.Contains(s, "2.9 KiB  ├▾ opt") {
+		t.Errorf("the layer's changes did not open, or opt's size did not show, when the studies came:\n%s", s)
+	}
+}

@@ -33,7 +33,27 @@ func (p *treePane) studyAhead() tea.Cmd {
 		return nil
 	}
 	p.studiedOn(img)
-	for k := 0; p.img.has(k); k++ {
+	// The layer shown first, then those the directory sizes cross to it,
+	// then the lowest that lacks a study.
+	order := func(yield func(int) bool) {
+		if p.img.has(p.k) && !yield(p.k) {
+			return
+		}
+		if p.sizes != nil && p.img.has(p.k) {
+			from := p.sizes.Layer()
+			for j := min(from, p.k) + 1; j <= max(from, p.k); j++ {
+				if !yield(j) {
+					return
+				}
+			}
+		}
+		for k := 0; p.img.has(k); k++ {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+	for k := range order {
 		_, haveBelow := p.belowOf[k]
 		_, haveChanges := p.changesOf[k]
 		_, haveKinds := p.kindsOf[k]
@@ -79,8 +99,30 @@ func (p *treePane) studied(m studiedMsg) tea.Cmd {
 		if p.sizes != nil {
 			p.sizes.Keep(m.sizes) // ignored if of another image
 		}
+		switch {
+		case p.awaiting == m.layer:
+			p.awaited()
+		case p.img.has(p.k) && p.sizes != nil && p.sizes.Layer() != p.k:
+			p.rebuild() // the sizes may follow now
+		}
 	}
 	return p.studyAhead()
+}
+
+// awaited shows the layer whose study has come, as a visit after it
+// would have: its changes open, and the cursor goes to the first unless
+// the user has moved meanwhile.
+func (p *treePane) awaited() {
+	p.awaiting = -1
+	if p.k != p.layerOf || p.belowOf[p.k] == nil {
+		return
+	}
+	p.below = p.belowOf[p.k]
+	first := p.autoOpen()
+	p.rebuild()
+	if first >= 0 && !p.moved {
+		p.reselect(first)
+	}
 }
 
 // listsAny tells whether the view shown lists any path directly in dir.

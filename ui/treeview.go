@@ -31,6 +31,8 @@ func (p *treePane) View() string {
 		for _, l := range wrapWords(p.waitingText(), max(p.w-3, 10)) {
 			body = append(body, s.Dim.Render(l))
 		}
+	case p.awaitsStudy():
+		body = append(body, s.Dim.Render(fmt.Sprintf("working out what layer %d changed…", p.k)))
 	case len(p.rows) == 0:
 		body = append(body, s.Dim.Render(p.emptyText()))
 	}
@@ -110,7 +112,9 @@ func (p *treePane) row(i int) string {
 	case m == model.Deleted && fi.Kind == model.KindDir:
 		sz = size(p.killedBelow[r.node])
 	case fi.Kind == model.KindDir || fi.Kind == model.KindRegular || fi.Kind == model.KindHardlink:
-		sz = size(p.sizeOf(r.node))
+		if n := p.sizeOf(r.node); n >= 0 { // a directory's is unknown while its layer's study is not in
+			sz = size(n)
+		}
 	}
 	owner := strconv.FormatUint(uint64(fi.UID), 10) + ":" + strconv.FormatUint(uint64(fi.GID), 10)
 	cols := treeCells(modeString(fi.Kind, fi.Mode), owner, sz)
