@@ -25,6 +25,10 @@ die() {
 }
 
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib-engine.sh
+. scripts/lib-engine.sh
+# shellcheck source=scripts/lib-registry.sh
+. scripts/lib-registry.sh
 [ $# -gt 0 ] || set -- /tmp/lx-bench/bench.tar /tmp/lx-bench/bench-gzip.tar
 for a in "$@"; do
 	[ -f "$a" ] || die "$a is not a file; make it with scripts/make-bench-archive.sh (--gzip)"
@@ -37,8 +41,9 @@ for tool in go skopeo docker-registry /usr/bin/time; do
 done
 
 tmp=$(mktemp -d)
-reg_pid=
 cleanup() {
+	local reg_pid
+	reg_pid=$(cat "$tmp/registry/pid" 2>/dev/null || true) # written as it starts
 	if [ -n "$reg_pid" ] && kill -0 "$reg_pid" 2>/dev/null; then
 		kill "$reg_pid" 2>/dev/null || true
 		wait "$reg_pid" 2>/dev/null || true
@@ -49,27 +54,8 @@ trap cleanup EXIT
 go build -o "$tmp/lx" . || die "go build of lx failed"
 go build -o "$tmp/regfixture" ./internal/testengine/cmd/regfixture || die "go build of regfixture failed"
 
-port=$("$tmp/regfixture" port)
-reg=127.0.0.1:$port
-cat >"$tmp/config.yml" <<EOF
-version: 0.1
-log:
-  level: warn
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $tmp/data
-http:
-  addr: $reg
-EOF
-docker-registry serve "$tmp/config.yml" </dev/null >"$tmp/registry.log" 2>&1 &
-reg_pid=$!
-for _ in $(seq 100); do
-	bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null && break
-	kill -0 "$reg_pid" 2>/dev/null || die "docker-registry exited: $(tail -n 3 "$tmp/registry.log")"
-	sleep 0.1
-done
+lx_registry_serve "$tmp/regfixture" "$tmp/registry" || die "docker-registry did not start"
+reg=$lx_registry_addr
 
 refs=()
 for k in $(seq 0 $(($# - 1))); do

@@ -14,6 +14,37 @@
 #
 # Source it after lib-engine.sh, with the fixtures made ($LX_FIXTURES).
 
+# lx_registry_serve REGFIXTURE DIR [AUTH] starts Debian's docker-registry
+# on a free 127.0.0.1 port (REGFIXTURE, the regfixture program, picks
+# it), its config, storage, log and pid under DIR (AUTH: an auth: section
+# for its config), and waits until it answers. It sets lx_registry_addr to
+# 127.0.0.1:PORT and lx_registry_pid.
+lx_registry_serve() {
+	local regfixture=$1 dir=$2 auth=${3:-} port
+	port=$("$regfixture" port)
+	mkdir -p "$dir"
+	cat >"$dir/config.yml" <<-EOF
+		version: 0.1
+		log:
+		  level: warn
+		  accesslog:
+		    disabled: true
+		storage:
+		  filesystem:
+		    rootdirectory: $dir/data
+		http:
+		  addr: 127.0.0.1:$port
+		$auth
+	EOF
+	docker-registry serve "$dir/config.yml" </dev/null >"$dir/log" 2>&1 &
+	lx_registry_pid=$!
+	echo "$lx_registry_pid" >"$dir/pid"
+	lx_registry_addr=127.0.0.1:$port
+	# It listens once it is ready.
+	lx_wait_for "docker-registry ($dir)" "$lx_registry_pid" "$dir/log" \
+		bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"
+}
+
 # lx_registry_start starts both registries and waits until they answer.
 lx_registry_start() {
 	local d=$LX_ENGINE_DIR/registry
@@ -22,35 +53,15 @@ lx_registry_start() {
 	LX_REGISTRY_AUTH_USER=lx
 	LX_REGISTRY_AUTH_PASSWORD=lx-$RANDOM$RANDOM
 	htpasswd -Bbc "$d/htpasswd" "$LX_REGISTRY_AUTH_USER" "$LX_REGISTRY_AUTH_PASSWORD" 2>/dev/null
-	local name port auth
+	local name auth
 	for name in open auth; do
-		port=$("$d/regfixture" port)
 		auth=
 		if [ "$name" = auth ]; then
 			auth=$(printf 'auth:\n  htpasswd:\n    realm: lx-test\n    path: %s\n' "$d/htpasswd")
 		fi
-		mkdir -p "$d/$name"
-		cat >"$d/$name/config.yml" <<-EOF
-			version: 0.1
-			log:
-			  level: warn
-			  accesslog:
-			    disabled: true
-			storage:
-			  filesystem:
-			    rootdirectory: $d/$name/data
-			http:
-			  addr: 127.0.0.1:$port
-			$auth
-		EOF
-		docker-registry serve "$d/$name/config.yml" </dev/null >"$d/$name/log" 2>&1 &
-		local pid=$!
-		echo "$pid" >"$d/$name/pid"
-		# It listens once it is ready.
-		lx_wait_for "docker-registry ($name)" "$pid" "$d/$name/log" \
-			bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"
-		if [ "$name" = open ]; then LX_REGISTRY=127.0.0.1:$port; else LX_REGISTRY_AUTH=127.0.0.1:$port; fi
-		lx_log "docker-registry ($name) pid $pid on 127.0.0.1:$port"
+		lx_registry_serve "$d/regfixture" "$d/$name" "$auth"
+		if [ "$name" = open ]; then LX_REGISTRY=$lx_registry_addr; else LX_REGISTRY_AUTH=$lx_registry_addr; fi
+		lx_log "docker-registry ($name) pid $lx_registry_pid on $lx_registry_addr"
 	done
 	export LX_REGISTRY LX_REGISTRY_AUTH LX_REGISTRY_AUTH_USER LX_REGISTRY_AUTH_PASSWORD
 }
