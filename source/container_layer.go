@@ -17,7 +17,6 @@ import (
 	"path"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/cespare/xxhash/v2"
 	cerrdefs "github.com/containerd/errdefs"
@@ -109,34 +108,9 @@ type layerRead struct {
 // with them) and the single paths, archiveReaders at a time. The first
 // read that fails stops the others; it is the one told.
 func (r *layerRead) run(ctx context.Context, trees, singles []int) error {
-	reading, stop := context.WithCancel(ctx)
-	defer stop()
-	var once sync.Once
-	var failed *change
-	var failure error
 	type job struct {
 		i    int
 		tree bool
-	}
-	jobs := make(chan job)
-	var wg sync.WaitGroup
-	for range archiveReaders {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				var err error
-				if j.tree {
-					err = r.readTree(reading, j.i)
-				} else {
-					r.entries[j.i], r.keep[j.i], r.notes[j.i], err = r.c.readChange(reading, r.changes[j.i], r.counted)
-					r.done[j.i] = err == nil
-				}
-				if err != nil && reading.Err() == nil {
-					once.Do(func() { failed, failure = &r.changes[j.i], err; stop() })
-				}
-			}
-		}()
 	}
 	var all []job
 	for _, i := range trees {
@@ -145,24 +119,38 @@ func (r *layerRead) run(ctx context.Context, trees, singles []int) error {
 	for _, i := range singles {
 		all = append(all, job{i, false})
 	}
-feed:
-	for _, j := range all {
-		select {
-		case jobs <- j:
-		case <-reading.Done():
-			break feed
+	read := func(reading context.Context, j job) error {
+		var err error
+		if j.tree {
+			err = r.readTree(reading, j.i)
+		} else {
+			r.entries[j.i], r.keep[j.i], r.notes[j.i], err = r.c.readChange(reading, r.changes[j.i], r.counted)
+			r.done[j.i] = err == nil
 		}
+		if err != nil {
+			return &changeReadError{i: j.i, err: err}
+		}
+		return nil
 	}
-	close(jobs)
-	wg.Wait()
+	err := runJobs(ctx, archiveReaders, all, read, nil)
+	var failed *changeReadError
 	switch {
 	case ctx.Err() != nil:
 		return fmt.Errorf("%s: %w", r.c, ctx.Err())
-	case failure != nil:
-		return r.c.readError(ctx, *failed, failure)
+	case errors.As(err, &failed):
+		return r.c.readError(ctx, r.changes[failed.i], failed.err)
 	}
-	return nil
+	return err
 }
+
+// changeReadError is the first read that failed, told once the others
+// have stopped.
+type changeReadError struct {
+	i   int // the change read
+	err error
+}
+
+func (e *changeReadError) Error() string { return e.err.Error() }
 
 // addedTrees splits the changes to read: the added paths with added paths
 // below them (directories, read whole), and every other added or changed

@@ -5,7 +5,6 @@ package source
 
 import (
 	"context"
-	"sync"
 
 	"github.com/moby/moby/client"
 
@@ -26,34 +25,21 @@ func (e *Engine) relations(ctx context.Context, img *engineImage) (model.Relatio
 		return model.Relations{}, err
 	}
 	store := make([]model.StoreImage, len(list.Items))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range relationsJobs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				item := list.Items[i]
-				if item.ID == img.inspect.ID {
-					continue // the image itself
-				}
-				in, err := e.cli.ImageInspect(ctx, item.ID)
-				if err != nil {
-					continue
-				}
-				store[i] = model.StoreImage{ID: item.ID, Names: tagsOf(item.RepoTags), DiffIDs: in.RootFS.Layers}
-			}
-		}()
+	slots := make([]int, len(list.Items))
+	for i := range slots {
+		slots[i] = i
 	}
-	for i := range list.Items {
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
+	inspect := func(ctx context.Context, i int) error {
+		item := list.Items[i]
+		if item.ID == img.inspect.ID {
+			return nil // the image itself
 		}
+		if in, err := e.cli.ImageInspect(ctx, item.ID); err == nil { // one that vanished is left out
+			store[i] = model.StoreImage{ID: item.ID, Names: tagsOf(item.RepoTags), DiffIDs: in.RootFS.Layers}
+		}
+		return nil
 	}
-	close(jobs)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	if err := runJobs(ctx, relationsJobs, slots, inspect, nil); err != nil {
 		return model.Relations{}, err
 	}
 	rel := model.Relate(img.inspect.ID, img.inspect.RootFS.Layers, store)
