@@ -134,7 +134,7 @@ func deliver(sink Sink, c candidate, cfg model.Config, done []bool, read func(i 
 			held = append(held, l)
 			continue
 		case l.DiffID != cfg.DiffIDs[i]:
-			return fmt.Errorf("%s: diffID mismatch: the bytes hash to %s, the image config says %s", m, l.DiffID, cfg.DiffIDs[i])
+			return diffIDMismatch(m, l.DiffID, cfg.DiffIDs[i])
 		}
 		if err := sink.Layer(i, l); err != nil {
 			return err
@@ -152,6 +152,12 @@ func deliver(sink Sink, c candidate, cfg model.Config, done []bool, read func(i 
 		}
 	}
 	return nil
+}
+
+// diffIDMismatch is the error for a blob whose bytes are not the layer
+// the config lists.
+func diffIDMismatch(member, got, want string) error {
+	return fmt.Errorf("%s: diffID mismatch: the bytes hash to %s, the image config says %s", member, got, want)
 }
 
 // archiveScan is what one pass over an archive keeps: the small JSON

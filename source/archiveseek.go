@@ -4,11 +4,8 @@ import (
 	"archive/tar"
 	"bufio"
 	"context"
-	"fmt"
 	"io"
 	"os"
-
-	"lx.dev/lx/model"
 )
 
 // archiveIndex is what the first step over a plain archive file keeps: the
@@ -32,60 +29,14 @@ func readSeekable(ctx context.Context, f *os.File, opts Options, ref string, sin
 	if err != nil {
 		return err
 	}
-	var blobs []*localBlob
-	byMember := map[string]*localBlob{}
-	for i, m := range c.layers {
+	return readLocalImage(ctx, sink, c, cfg, opts.Keep, func(m string) (string, int64, func() (io.ReadCloser, error), error) {
 		s, err := idx.blob(m)
 		if err != nil {
-			return err
+			return "", 0, nil, err
 		}
-		real := idx.resolve(m)
-		if b := byMember[real]; b != nil {
-			b.layers = append(b.layers, i)
-			continue
-		}
-		b := &localBlob{name: m, layers: []int{i}, size: s.size, open: func() (io.ReadCloser, error) {
+		return idx.resolve(m), s.size, func() (io.ReadCloser, error) {
 			return io.NopCloser(io.NewSectionReader(f, s.offset, s.size)), nil
-		}}
-		byMember[real] = b
-		blobs = append(blobs, b)
-	}
-	if c.v1 {
-		return deliverV1(ctx, sink, c, cfg, blobs, opts.Keep)
-	}
-	return readLocalBlobs(ctx, sink, cfg, blobs, opts.Keep)
-}
-
-// deliverV1 reads a pre-1.10 save's blobs one at a time: it lists no
-// diffIDs, so its layers are held until the last is read (deliver).
-func deliverV1(ctx context.Context, sink Sink, c candidate, cfg model.Config, blobs []*localBlob, keep *Kept) error {
-	prog := &sharedProgress{observe: sink.Observe}
-	of := map[int]*localBlob{}
-	for _, b := range blobs {
-		prog.total += b.size
-		for _, k := range b.layers {
-			of[k] = b
-		}
-	}
-	read := map[*localBlob]Layer{}
-	return deliver(sink, c, cfg, nil, func(i int) (Layer, error) {
-		b := of[i]
-		if l, ok := read[b]; ok {
-			return l, nil
-		}
-		f, err := b.open()
-		if err != nil {
-			return Layer{}, fmt.Errorf("%s: %w", b.name, err)
-		}
-		defer f.Close()
-		l, err := readLayer(&sharedProgressReader{ctx: ctx, r: f, prog: prog}, keep)
-		if err != nil {
-			return Layer{}, fmt.Errorf("%s: %w", b.name, err)
-		}
-		if len(b.layers) > 1 {
-			read[b] = l
-		}
-		return l, nil
+		}, nil
 	})
 }
 

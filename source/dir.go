@@ -36,32 +36,20 @@ func (d *Dir) load(ctx context.Context, sink Sink) error {
 	if err != nil {
 		return err
 	}
-	var blobs []*localBlob
-	byFile := map[string]*localBlob{}
-	for i, m := range c.layers {
+	return readLocalImage(ctx, sink, c, cfg, d.Opts.Keep, func(m string) (string, int64, func() (io.ReadCloser, error), error) {
 		name := d.file(m)
 		st, err := os.Stat(name)
 		if err != nil {
-			return fmt.Errorf("the image lists layer %s, which is not in the directory", m)
+			return "", 0, nil, fmt.Errorf("the image lists layer %s, which is not in the directory", m)
 		}
-		if b := byFile[name]; b != nil {
-			b.layers = append(b.layers, i)
-			continue
-		}
-		b := &localBlob{name: m, layers: []int{i}, size: st.Size(), open: func() (io.ReadCloser, error) {
+		return name, st.Size(), func() (io.ReadCloser, error) {
 			f, err := os.Open(name)
 			if err != nil {
 				return nil, plainOSError(err)
 			}
 			return f, nil
-		}}
-		byFile[name] = b
-		blobs = append(blobs, b)
-	}
-	if c.v1 {
-		return deliverV1(ctx, sink, c, cfg, blobs, d.Opts.Keep)
-	}
-	return readLocalBlobs(ctx, sink, cfg, blobs, d.Opts.Keep)
+		}, nil
+	})
 }
 
 func (d *Dir) file(member string) string {

@@ -28,6 +28,58 @@ type localBlob struct {
 	open   func() (io.ReadCloser, error)
 }
 
+// readLocalImage reads the chosen image's layers from a local image:
+// locate tells where a layer member's blob is (key names the blob: a blob
+// listed twice is read once, and delivered for both), its size and how
+// to open it. A pre-1.10 save is read one blob at a time (deliverV1),
+// any other on every core (readLocalBlobs).
+func readLocalImage(ctx context.Context, sink Sink, c candidate, cfg model.Config, keep *Kept,
+	locate func(member string) (key string, size int64, open func() (io.ReadCloser, error), err error)) error {
+	var blobs []*localBlob
+	byKey := map[string]*localBlob{}
+	for i, m := range c.layers {
+		key, size, open, err := locate(m)
+		if err != nil {
+			return err
+		}
+		if b := byKey[key]; b != nil {
+			b.layers = append(b.layers, i)
+			continue
+		}
+		b := &localBlob{name: m, layers: []int{i}, size: size, open: open}
+		byKey[key] = b
+		blobs = append(blobs, b)
+	}
+	if c.v1 {
+		return deliverV1(ctx, sink, c, cfg, blobs, keep)
+	}
+	return readLocalBlobs(ctx, sink, cfg, blobs, keep)
+}
+
+// deliverV1 reads a pre-1.10 save's blobs one at a time: it lists no
+// diffIDs, so its layers are held until the last is read (deliver).
+func deliverV1(ctx context.Context, sink Sink, c candidate, cfg model.Config, blobs []*localBlob, keep *Kept) error {
+	prog := blobsProgress(sink, blobs)
+	of := map[int]*localBlob{}
+	for _, b := range blobs {
+		for _, k := range b.layers {
+			of[k] = b
+		}
+	}
+	read := map[*localBlob]Layer{}
+	return deliver(sink, c, cfg, nil, func(i int) (Layer, error) {
+		b := of[i]
+		if l, ok := read[b]; ok {
+			return l, nil
+		}
+		l, err := b.read(ctx, keep, prog)
+		if err == nil && len(b.layers) > 1 {
+			read[b] = l
+		}
+		return l, err
+	})
+}
+
 // maxLocalReaders bounds the blobs read at once: each holds a layer's
 // entries until the sink applies it.
 const maxLocalReaders = 4
@@ -53,10 +105,7 @@ func readLocalBlobs(ctx context.Context, sink Sink, cfg model.Config, blobs []*l
 	if err := sink.Config(cfg); err != nil {
 		return err
 	}
-	prog := &sharedProgress{observe: sink.Observe}
-	for _, b := range blobs {
-		prog.total += b.size
-	}
+	prog := blobsProgress(sink, blobs)
 	var one sync.Mutex // one layer at a time to the sink
 	read := func(ctx context.Context, b *localBlob) error {
 		return readLocalBlob(ctx, sink, cfg, b, keep, prog, &one)
@@ -81,26 +130,44 @@ func readLocalBlobs(ctx context.Context, sink Sink, cfg model.Config, blobs []*l
 // readLocalBlob reads one blob and hands it to the sink as each layer it
 // is, its diffID checked against the config's.
 func readLocalBlob(ctx context.Context, sink Sink, cfg model.Config, b *localBlob, keep *Kept, prog *sharedProgress, one *sync.Mutex) error {
-	f, err := b.open()
+	l, err := b.read(ctx, keep, prog)
 	if err != nil {
-		return fmt.Errorf("%s: %w", b.name, err)
-	}
-	defer f.Close()
-	l, err := readLayer(&sharedProgressReader{ctx: ctx, r: f, prog: prog}, keep)
-	if err != nil {
-		return fmt.Errorf("%s: %w", b.name, err)
+		return err
 	}
 	one.Lock()
 	defer one.Unlock()
 	for _, k := range b.layers {
 		if want := cfg.DiffIDs[k]; l.DiffID != want {
-			return fmt.Errorf("%s: diffID mismatch: the bytes hash to %s, the image config says %s", b.name, l.DiffID, want)
+			return diffIDMismatch(b.name, l.DiffID, want)
 		}
 		if err := sink.Layer(k, l); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// read decodes the blob, its bytes counted in prog.
+func (b *localBlob) read(ctx context.Context, keep *Kept, prog *sharedProgress) (Layer, error) {
+	f, err := b.open()
+	if err != nil {
+		return Layer{}, fmt.Errorf("%s: %w", b.name, err)
+	}
+	defer f.Close()
+	l, err := readLayer(&sharedProgressReader{ctx: ctx, r: f, prog: prog}, keep)
+	if err != nil {
+		return Layer{}, fmt.Errorf("%s: %w", b.name, err)
+	}
+	return l, nil
+}
+
+// blobsProgress counts the bytes of all the blobs as one stream.
+func blobsProgress(sink Sink, blobs []*localBlob) *sharedProgress {
+	prog := &sharedProgress{observe: sink.Observe}
+	for _, b := range blobs {
+		prog.total += b.size
+	}
+	return prog
 }
 
 // sharedProgressReader adds what it reads to the shared progress and stops a
