@@ -296,22 +296,10 @@ func (p *treePane) childrenOf(dir model.NodeID) []model.NodeID {
 func (p *treePane) walk(dir model.NodeID, depth int32, last uint64) bool {
 	kids := p.childrenOf(dir)
 	from := len(p.walkStack)
-	if own, ok := p.kindsOf[p.k]; ok && p.own {
-		for _, c := range kids {
-			var kind model.Kind
-			if int(c) < len(own) { // a path added since is a later layer's
-				kind = own[c]
-			}
-			if kind != 0 && p.passes(c) {
-				p.walkStack = append(p.walkStack, shownKid{c, kind == model.KindDir})
-			}
-		}
-	} else {
-		p.kindsBuf = p.img.view().ViewKinds(kids, p.k, p.own, p.kindsBuf)
-		for i, c := range kids {
-			if p.kindsBuf[i] != 0 && p.passes(c) {
-				p.walkStack = append(p.walkStack, shownKid{c, p.kindsBuf[i] == model.KindDir})
-			}
+	p.kindsBuf = p.viewKinds(kids, p.kindsBuf)
+	for i, c := range kids {
+		if p.kindsBuf[i] != 0 && p.passes(c) {
+			p.walkStack = append(p.walkStack, shownKid{c, p.kindsBuf[i] == model.KindDir})
 		}
 	}
 	n := len(p.walkStack) - from
@@ -400,13 +388,28 @@ func (p *treePane) sizeOf(n model.NodeID) int64 {
 // brings it (on the million-entry image crossing a layer without it took
 // 12 ms of a 20 ms switch), and the directories show no size meanwhile.
 func (p *treePane) sizesFollow() {
-	from := p.sizes.Layer()
-	for j := min(from, p.k) + 1; j <= max(from, p.k); j++ {
+	for j := range p.sizesCross() {
 		if !p.sizes.Knows(j) && p.studyLater(j) {
 			return
 		}
 	}
 	p.sizes.At(p.k)
+}
+
+// sizesCross yields the layers the directory sizes cross from where they
+// are to layer k, either way.
+func (p *treePane) sizesCross() func(yield func(int) bool) {
+	return func(yield func(int) bool) {
+		if p.sizes == nil {
+			return
+		}
+		from := p.sizes.Layer()
+		for j := min(from, p.k) + 1; j <= max(from, p.k); j++ {
+			if !yield(j) {
+				return
+			}
+		}
+	}
 }
 
 func (p *treePane) buildChanges() {
