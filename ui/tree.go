@@ -42,7 +42,6 @@ type treePane struct {
 	// what it killed, until the figures grow).
 	layerOf     int
 	studying    bool // a layer's study is under way off the update loop (treestudy.go)
-	awaiting    int  // the layer shown before its study came, whose changes open when it does; -1 none
 	loopStudy   int  // the most entries of a layer whose study a visit works out on the update loop
 	below       map[model.NodeID]model.Counts
 	killedBelow map[model.NodeID]int64
@@ -71,7 +70,7 @@ type treeRow struct {
 
 func newTreePane(c *Common, img *image) *treePane {
 	return &treePane{
-		c: c, img: img, k: -1, layerOf: -1, awaiting: -1, loopStudy: studyOnLoop, shown: -1, lines: !c.PlainTree,
+		c: c, img: img, k: -1, layerOf: -1, loopStudy: studyOnLoop, shown: -1, lines: !c.PlainTree,
 		open: map[model.NodeID]bool{}, shut: map[model.NodeID]bool{}, auto: map[model.NodeID]bool{},
 		children: map[model.NodeID][]model.NodeID{},
 		pathList: pathList{filter: newFilter(c)},

@@ -243,8 +243,8 @@ func TestBigLayerShowsBeforeItsStudy(t *testing.T) {
 	sizes.At(tr.sizes.Layer())
 	tr.sizes = sizes // no layer's crossing of the sizes worked out
 	_, study := a.Update(selectLayerMsg{2})
-	if tr.k != 2 || tr.awaiting != 2 {
-		t.Fatalf("the tree shows layer %d awaiting %d, want layer 2 awaiting its study", tr.k, tr.awaiting)
+	if tr.k != 2 || !tr.unstudied(2) {
+		t.Fatalf("the tree shows layer %d (layer 2 unstudied: %v), want layer 2 awaiting its study", tr.k, tr.unstudied(2))
 	}
 	if _, ok := tr.belowOf[2]; ok {
 		t.Fatal("the visit worked the layer's study out on the update loop")
@@ -262,8 +262,8 @@ func TestBigLayerShowsBeforeItsStudy(t *testing.T) {
 	}
 	a.Update(press("c"))
 	send(a, run(study)...)
-	if tr.awaiting != -1 {
-		t.Errorf("the study came and the tree still awaits layer %d", tr.awaiting)
+	if tr.unstudied(2) {
+		t.Errorf("the study came and the tree still awaits layer 2")
 	}
 	if n, _ := tr.selectedNode(); a.img.img.Path(n) != "opt/app/node_modules" {
 		t.Errorf("once the study came the cursor is on %q, want the first change opt/app/node_modules", a.img.img.Path(n))

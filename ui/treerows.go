@@ -62,12 +62,8 @@ func (p *treePane) studyLayer() {
 	}
 	p.studiedOn(img)
 	p.layerOf = p.k
-	p.awaiting = -1
 	below, ok := p.belowOf[p.k]
-	switch {
-	case !ok && p.studyLater(p.k):
-		p.awaiting = p.k // its changes open when its study comes
-	case !ok:
+	if !ok && !p.studyLater(p.k) { // else its changes open when its study comes
 		below = img.ChangesBelow(p.k)
 		p.belowOf[p.k] = below
 	}
@@ -90,10 +86,18 @@ func (p *treePane) studyLater(k int) bool {
 	return k < len(img.Layers) && img.Layers[k].Entries > p.loopStudy
 }
 
+// unstudied tells whether layer k is a big one whose study is not in
+// yet: a visit leaves it to the study off the update loop.
+func (p *treePane) unstudied(k int) bool {
+	_, below := p.belowOf[k]
+	_, changes := p.changesOf[k]
+	return (!below || !changes) && p.studyLater(k)
+}
+
 // awaitsStudy tells whether the view shown needs the layer's study, not
 // in yet: its changes only, or its changed paths only.
 func (p *treePane) awaitsStudy() bool {
-	return p.awaiting == p.k && p.own && (p.changesOnly || p.hideUnchanged)
+	return p.own && (p.changesOnly || p.hideUnchanged) && p.unstudied(p.k)
 }
 
 // studiedOn drops what was worked out per layer on another image.
@@ -431,10 +435,7 @@ func (p *treePane) changesInOrder() []model.NodeID {
 	img := p.img.view()
 	p.studiedOn(img)
 	cs, ok := p.changesOf[p.k]
-	switch {
-	case !ok && p.studyLater(p.k):
-		p.awaiting = p.k // the list shows when the study comes
-	case !ok:
+	if !ok && !p.studyLater(p.k) { // else the list shows when the study comes
 		cs = img.SortPaths(img.ChangedPaths(p.k))
 		p.changesOf[p.k] = cs
 	}

@@ -86,6 +86,7 @@ func (p *treePane) studyAhead() tea.Cmd {
 func (p *treePane) studied(m studiedMsg) tea.Cmd {
 	p.studying = false
 	if m.img == p.belowFrom {
+		waited := m.layer == p.k && p.layerOf == p.k && p.unstudied(m.layer) // shown before this study
 		if _, ok := p.belowOf[m.layer]; !ok && m.below != nil {
 			p.belowOf[m.layer] = m.below
 		}
@@ -99,7 +100,7 @@ func (p *treePane) studied(m studiedMsg) tea.Cmd {
 			p.sizes.Keep(m.sizes) // ignored if of another image
 		}
 		switch {
-		case p.awaiting == m.layer:
+		case waited:
 			p.awaited()
 		case p.img.has(p.k) && p.sizes != nil && p.sizes.Layer() != p.k:
 			p.rebuild() // the sizes may follow now
@@ -112,10 +113,6 @@ func (p *treePane) studied(m studiedMsg) tea.Cmd {
 // would have: its changes open, and the cursor goes to the first unless
 // the user has moved meanwhile.
 func (p *treePane) awaited() {
-	p.awaiting = -1
-	if p.k != p.layerOf || p.belowOf[p.k] == nil {
-		return
-	}
 	p.below = p.belowOf[p.k]
 	first := p.autoOpen()
 	p.rebuild()
